@@ -1,0 +1,122 @@
+# impact: build, test, install.  A plain Makefile (see docs/ and README.md).
+#
+#   make            build libimpact.a, libimpact.so and the impact command
+#   make demo       run the whole pipeline on the bundled sample: out/demo/
+#   make check      unit and CLI tests under ASan and UBSan
+#   make install    PREFIX=/usr/local DESTDIR= honoured
+#   make uninstall, make clean
+#   V=1             show the commands
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+VERSION := $(shell sed -n 's/^\#define IMPACT_VERSION "\(.*\)"/\1/p' include/impact/common.h)
+SOVERSION := 0
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := sqlite3 gsl jansson cairo pangocairo
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla
+WERROR ?= -Werror
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(WERROR) \
+	-Iinclude -MMD -MP -fPIC $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lm
+
+SANITIZE ?=
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LDFLAGS = -fsanitize=$(SANITIZE)
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Build directory: sanitized objects live apart from the normal ones.
+B ?= build
+
+LIB_SRC := $(wildcard engine/*.c surveys/*.c indicators/*.c reports/*.c)
+LIB_SRC := $(filter-out engine/main.c,$(LIB_SRC))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ := $(B)/engine/main.o
+TEST_SRC := $(wildcard tests/unit/*.c)
+TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
+
+.PHONY: all deps deps-check demo check check-build unit cli install uninstall clean
+
+all: $(B)/libimpact.a $(B)/libimpact.so $(B)/impact
+
+deps:
+	$(Q)sh .ci/deps build
+
+deps-check:
+	$(Q)sh .ci/deps check
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libimpact.a: $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/libimpact.so: $(LIB_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -shared -Wl,-soname,libimpact.so.$(SOVERSION) $(SAN_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/impact: $(CLI_OBJ) $(B)/libimpact.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(SAN_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libimpact.a $(LIBS)
+
+$(B)/unit-tests: $(TEST_OBJ) $(B)/libimpact.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(SAN_LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libimpact.a $(LIBS) \
+		$(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
+
+# The whole pipeline on the bundled sample (the README's first command).
+DEMO := out/demo
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh tests/demo.sh $(B)/impact $(DEMO)
+
+# Unit and CLI tests, everything built with ASan and UBSan.
+CHECK_B := build/check
+check: deps-check
+	$(Q)$(MAKE) --no-print-directory B=$(CHECK_B) SANITIZE=address,undefined \
+		CFLAGS="-O1 -g" $(CHECK_B)/impact $(CHECK_B)/unit-tests
+	$(Q)sh tests/run.sh $(CHECK_B)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/impact $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(B)/impact $(DESTDIR)$(BINDIR)/impact
+	install -m 644 $(B)/libimpact.a $(DESTDIR)$(LIBDIR)/libimpact.a
+	install -m 755 $(B)/libimpact.so $(DESTDIR)$(LIBDIR)/libimpact.so.$(VERSION)
+	ln -sf libimpact.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libimpact.so.$(SOVERSION)
+	ln -sf libimpact.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libimpact.so
+	install -m 644 include/impact.h $(DESTDIR)$(INCLUDEDIR)/impact.h
+	install -m 644 include/impact/*.h $(DESTDIR)$(INCLUDEDIR)/impact/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		impact.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/impact.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/impact $(DESTDIR)$(LIBDIR)/libimpact.a \
+		$(DESTDIR)$(LIBDIR)/libimpact.so $(DESTDIR)$(LIBDIR)/libimpact.so.$(SOVERSION) \
+		$(DESTDIR)$(LIBDIR)/libimpact.so.$(VERSION) \
+		$(DESTDIR)$(INCLUDEDIR)/impact.h $(DESTDIR)$(PKGCONFIGDIR)/impact.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/impact
+
+clean:
+	rm -rf build out
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,0 +1,136 @@
+/*
+ * engine/context.c: the library handle (struct impact, engine/context.h),
+ * its error slot and the small SQLite helpers every module uses.  Read
+ * engine/store.c next: it opens the database this handle carries.
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "context.h"
+#include "impact/store.h"
+
+int impact_new(impact **out)
+{
+	impact *h;
+
+	assert(out);
+	*out = NULL;
+	/* GSL's default handler aborts; a library checks every status
+	 * instead (GSL manual, "Error handling").  Every entry point needs a
+	 * handle, so turning it off here covers them all. */
+	gsl_set_error_handler_off();
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return IMPACT_ENOMEM;
+	*out = h;
+	return IMPACT_OK;
+}
+
+void impact_free(impact *h)
+{
+	if (!h)
+		return;
+	impact_db_close(h);
+	free(h);
+}
+
+const char *impact_errmsg(const impact *h)
+{
+	if (!h)
+		return "out of memory";
+	return h->errmsg;
+}
+
+int impact_errcode(const impact *h)
+{
+	return h ? h->errcode : IMPACT_ENOMEM;
+}
+
+void impact_set_progress(impact *h, impact_progress_cb cb, void *payload)
+{
+	assert(h);
+	h->progress = cb;
+	h->progress_payload = payload;
+}
+
+const char *impact_version(void)
+{
+	return IMPACT_VERSION;
+}
+
+int impact__error(impact *h, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	h->errcode = code;
+	va_start(ap, fmt);
+	vsnprintf(h->errmsg, sizeof(h->errmsg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int impact__db_error(impact *h, const char *what)
+{
+	int rc = h->db ? sqlite3_errcode(h->db) : SQLITE_ERROR;
+	const char *msg = h->db ? sqlite3_errmsg(h->db) : "no database";
+
+	if (rc == SQLITE_NOMEM)
+		return impact__error(h, IMPACT_ENOMEM, "%s: out of memory", what);
+	return impact__error(h, IMPACT_EDB, "%s: %s", what, msg);
+}
+
+void impact__clear_error(impact *h)
+{
+	h->errcode = IMPACT_OK;
+	h->errmsg[0] = '\0';
+}
+
+int impact__need_db(impact *h)
+{
+	if (!h->db)
+		return impact__error(h, IMPACT_EUSAGE,
+		                     "no database open: call impact_db_open first");
+	return IMPACT_OK;
+}
+
+void impact__progress(impact *h, const char *stage, size_t done, size_t total)
+{
+	if (h->progress)
+		h->progress(h->progress_payload, stage, done, total);
+}
+
+int impact__exec(impact *h, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(h->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		impact__error(h, IMPACT_EDB, "database error: %s",
+		              err ? err : sqlite3_errmsg(h->db));
+		sqlite3_free(err);
+		return IMPACT_EDB;
+	}
+	return IMPACT_OK;
+}
+
+int impact__prepare(impact *h, sqlite3_stmt **out, const char *sql)
+{
+	if (sqlite3_prepare_v2(h->db, sql, -1, out, NULL) != SQLITE_OK)
+		return impact__db_error(h, "preparing a query");
+	return IMPACT_OK;
+}
+
+void impact__utc_now(char *buf, size_t size)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	assert(size >= 21);
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

@@ -1,0 +1,1013 @@
+/*
+ * engine/main.c: the `impact` command, a thin layer over libimpact.
+ *
+ * Everything that prints, exits or reads argv lives here; the library does
+ * none of it.  Each command is one `cmd_*` function with its option table
+ * and help text side by side (struct command).  Conventions: help on
+ * stdout and exit 0; usage errors are one line on stderr and exit 2; data
+ * or runtime errors are "impact: error: ..." on stderr and exit 1; results
+ * alone on stdout.  The database is --db FILE, else $IMPACT_DB, else
+ * ./impact.db.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "impact.h"
+
+#define EXIT_USAGE 2
+
+/* Options shared by every command. */
+struct globals {
+	const char *db;      /* database path */
+	int quiet;           /* no progress, no summaries on stderr */
+	int progress_shown;  /* a progress line is on the terminal */
+};
+
+static struct globals G;
+
+/* The argument getopt_long() refused, for the one-line message. */
+static const char *bad_option = "";
+
+/* getopt_long() over a command's arguments, remembering a refused one. */
+static int next_option(int argc, char **argv, const char *shortopts,
+                       const struct option *longopts)
+{
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+	if (c == '?')
+		bad_option = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	return c;
+}
+
+typedef int (*command_fn)(impact *h, int argc, char **argv);
+
+struct command {
+	const char *name;     /* "import answers" */
+	command_fn run;
+	const char *usage;    /* one line */
+	const char *help;     /* full help, with an example */
+};
+
+static const struct command *find_command(const char *name);
+
+/* Print a usage error with a hint and return the usage exit code. */
+static int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("impact: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'impact %s --help')\n", cmd ? cmd : "");
+	return EXIT_USAGE;
+}
+
+/* Report a library failure and return exit code 1. */
+static int fail(impact *h)
+{
+	if (G.progress_shown) {
+		fputc('\n', stderr);
+		G.progress_shown = 0;
+	}
+	fprintf(stderr, "impact: error: %s\n", impact_errmsg(h));
+	return impact_errcode(h) == IMPACT_EUSAGE ? EXIT_USAGE : 1;
+}
+
+/* Progress on a terminal: one line rewritten in place. */
+static void on_progress(void *payload, const char *stage, size_t done,
+                        size_t total)
+{
+	(void)payload;
+	if (total)
+		fprintf(stderr, "\r%s: %zu/%zu", stage, done, total);
+	else
+		fprintf(stderr, "\r%s: %zu", stage, done);
+	G.progress_shown = 1;
+	if (total && done == total) {
+		fputc('\n', stderr);
+		G.progress_shown = 0;
+	}
+	fflush(stderr);
+}
+
+static void end_progress(void)
+{
+	if (G.progress_shown) {
+		fputc('\n', stderr);
+		G.progress_shown = 0;
+	}
+}
+
+/* Open the database for a command (not `init`). */
+static int open_db(impact *h)
+{
+	if (!G.quiet && isatty(STDERR_FILENO))
+		impact_set_progress(h, on_progress, NULL);
+	return impact_db_open(h, G.db);
+}
+
+/* Parse a whole number in [lo, hi]; returns 0 on success. */
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+enum { OPT_DB = 1000, OPT_HELP, OPT_QUIET };
+
+#define COMMON_LONGOPTS \
+	{ "db", required_argument, NULL, OPT_DB }, \
+	{ "help", no_argument, NULL, OPT_HELP }, \
+	{ "quiet", no_argument, NULL, OPT_QUIET }
+
+/*
+ * Handle an option every command accepts.  Returns -1 if `c` is not one,
+ * 0 if handled, or an exit code to return now (help shown: 0 is encoded
+ * as 256).
+ */
+static int common_option(const char *cmd, int c)
+{
+	const struct command *k;
+
+	switch (c) {
+	case OPT_DB:
+		G.db = optarg;
+		return 0;
+	case OPT_QUIET:
+		G.quiet = 1;
+		return 0;
+	case OPT_HELP:
+		k = find_command(cmd);
+		if (k)
+			fputs(k->help, stdout);
+		return 256;
+	case '?':
+		return usage_error(cmd, "unknown or incomplete option \"%s\"",
+		                   bad_option);
+	default:
+		return -1;
+	}
+}
+
+/* Parse the options of a command that takes only the common ones, and
+ * leave optind on the first operand. */
+static int only_common_options(const char *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = { COMMON_LONGOPTS,
+	                                          { NULL, 0, NULL, 0 } };
+	int c, r;
+
+	optind = 0;
+	while ((c = next_option(argc, argv, "", longopts)) != -1) {
+		r = common_option(cmd, c);
+		if (r != 0)
+			return r == -1 ? EXIT_USAGE : r;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+static int cmd_init(impact *h, int argc, char **argv)
+{
+	impact_init_status status;
+	int r, from = 0;
+
+	if ((r = only_common_options("init", argc, argv)) != 0)
+		return r & 255;
+	if (optind != argc)
+		return usage_error("init", "init takes no operand");
+	if (impact_db_init(h, G.db, &status, &from) != IMPACT_OK)
+		return fail(h);
+	switch (status) {
+	case IMPACT_INIT_CREATED:
+		printf("created database %s (schema %d)\n", G.db,
+		       IMPACT_SCHEMA_VERSION);
+		break;
+	case IMPACT_INIT_EXISTED:
+		printf("database %s already exists and is up to date (schema "
+		       "%d): nothing changed\n", G.db, IMPACT_SCHEMA_VERSION);
+		break;
+	case IMPACT_INIT_MIGRATED:
+		printf("database %s migrated from schema %d to %d\n", G.db, from,
+		       IMPACT_SCHEMA_VERSION);
+		break;
+	}
+	return 0;
+}
+
+static int cmd_status(impact *h, int argc, char **argv)
+{
+	impact_db_counts c;
+	int r, version = 0, latest = 0;
+
+	if ((r = only_common_options("status", argc, argv)) != 0)
+		return r & 255;
+	if (optind != argc)
+		return usage_error("status", "status takes no operand");
+	if (open_db(h) != IMPACT_OK || impact_db_counts_get(h, &c) != IMPACT_OK
+	    || impact_db_schema_version(h, &version) != IMPACT_OK
+	    || impact_latest_period(h, &latest) != IMPACT_OK)
+		return fail(h);
+	printf("database     %s (schema %d)\n", G.db, version);
+	printf("territories  %lld\n", c.territories);
+	printf("places       %lld\n", c.places);
+	printf("surveys      %lld\n", c.surveys);
+	printf("respondents  %lld\n", c.respondents);
+	printf("answers      %lld\n", c.answers);
+	printf("activities   %lld\n", c.activities);
+	printf("imports      %lld\n", c.imports);
+	printf("rejects      %lld\n", c.rejects);
+	printf("results      %lld\n", c.results);
+	if (latest)
+		printf("latest period %d\n", latest);
+	return 0;
+}
+
+/* Print up to 10 rejects of an import on stderr. */
+struct reject_print {
+	long long shown, total;
+};
+
+static int print_reject(void *payload, const impact_reject_info *r)
+{
+	struct reject_print *p = payload;
+
+	if (p->shown < 10)
+		fprintf(stderr, "impact: warning: %s:%lld:%lld: %s\n",
+		        r->file_name, r->line, r->column, r->reason);
+	p->shown++;
+	return 0;
+}
+
+static int cmd_import(impact *h, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "survey", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	impact_import_summary sum;
+	const char *survey = NULL, *kind, *file;
+	int c, r, rc;
+
+	optind = 0;
+	while ((c = next_option(argc, argv, "s:", longopts)) != -1) {
+		if (c == 's') {
+			survey = optarg;
+			continue;
+		}
+		if ((r = common_option("import", c)) != 0)
+			return r == -1 ? EXIT_USAGE : r & 255;
+	}
+	if (argc - optind != 2)
+		return usage_error("import", "import needs a kind and a file: "
+		                   "impact import answers FILE --survey ID");
+	kind = argv[optind];
+	file = argv[optind + 1];
+	if (strcmp(kind, "answers") == 0 && !survey)
+		return usage_error("import", "import answers needs --survey ID");
+	if (strcmp(kind, "territories") && strcmp(kind, "places")
+	    && strcmp(kind, "answers") && strcmp(kind, "activities"))
+		return usage_error("import", "unknown kind \"%s\": expected "
+		                   "territories, places, answers or activities",
+		                   kind);
+	if (strcmp(kind, "answers") != 0 && survey)
+		return usage_error("import", "--survey applies to 'import "
+		                   "answers' only");
+	if (open_db(h) != IMPACT_OK)
+		return fail(h);
+	if (strcmp(kind, "territories") == 0)
+		rc = impact_import_territories(h, file, &sum);
+	else if (strcmp(kind, "places") == 0)
+		rc = impact_import_places(h, file, &sum);
+	else if (strcmp(kind, "answers") == 0)
+		rc = impact_import_answers(h, file, survey, &sum);
+	else
+		rc = impact_import_activities(h, file, &sum);
+	end_progress();
+	if (rc != IMPACT_OK)
+		return fail(h);
+	if (sum.already_imported) {
+		printf("%s: already imported (import #%lld): nothing to do\n",
+		       file, sum.import_id);
+		return 0;
+	}
+	printf("%s: %zu rows read, %zu loaded, %zu rejected (import #%lld)\n",
+	       file, sum.rows_read, sum.rows_loaded, sum.rows_rejected,
+	       sum.import_id);
+	if (sum.rows_rejected) {
+		struct reject_print p = { 0, 0 };
+
+		if (impact_rejects_each(h, sum.import_id, print_reject, &p) != 0)
+			return fail(h);
+		if (p.shown > 10)
+			fprintf(stderr, "impact: warning: ... and %lld more\n",
+			        p.shown - 10);
+		fprintf(stderr, "impact: warning: %zu rows were kept aside: see "
+		        "'impact rejects --import %lld', correct them and import "
+		        "the corrected rows\n", sum.rows_rejected, sum.import_id);
+	}
+	return 0;
+}
+
+static int print_survey(void *payload, const impact_survey_info *s)
+{
+	(void)payload;
+	printf("%-24s %4lld questions %6lld respondents  %s\n", s->code,
+	       s->questions, s->respondents, s->title_fr);
+	return 0;
+}
+
+static int cmd_survey(impact *h, int argc, char **argv)
+{
+	const char *verb;
+	int r;
+
+	if ((r = only_common_options("survey", argc, argv)) != 0)
+		return r & 255;
+	if (optind >= argc)
+		return usage_error("survey", "survey needs a verb: add or list");
+	verb = argv[optind];
+	if (strcmp(verb, "add") == 0) {
+		char *code = NULL;
+		int existed = 0;
+
+		if (argc - optind != 2)
+			return usage_error("survey", "usage: impact survey add "
+			                   "FILE.json");
+		if (open_db(h) != IMPACT_OK
+		    || impact_survey_add(h, argv[optind + 1], &code, &existed)
+		       != IMPACT_OK)
+			return fail(h);
+		if (existed)
+			printf("survey %s already added, identical: nothing "
+			       "changed\n", code);
+		else
+			printf("survey %s added\n", code);
+		free(code);
+		return 0;
+	}
+	if (strcmp(verb, "list") == 0) {
+		if (argc - optind != 1)
+			return usage_error("survey", "survey list takes no operand");
+		if (open_db(h) != IMPACT_OK
+		    || impact_survey_each(h, print_survey, NULL) != IMPACT_OK)
+			return fail(h);
+		return 0;
+	}
+	return usage_error("survey", "unknown verb \"%s\": expected add or "
+	                   "list", verb);
+}
+
+static int cmd_compute(impact *h, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "period", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	impact_compute_opts opts = IMPACT_COMPUTE_OPTS_INIT;
+	impact_compute_summary sum;
+	long v;
+	int c, r;
+
+	optind = 0;
+	while ((c = next_option(argc, argv, "p:", longopts)) != -1) {
+		if (c == 'p') {
+			if (parse_int(optarg, 1900, 9999, &v))
+				return usage_error("compute", "invalid --period "
+				                   "\"%s\": expected a year", optarg);
+			opts.period = (int)v;
+			continue;
+		}
+		if ((r = common_option("compute", c)) != 0)
+			return r == -1 ? EXIT_USAGE : r & 255;
+	}
+	if (optind != argc)
+		return usage_error("compute", "compute takes no operand");
+	if (open_db(h) != IMPACT_OK || impact_compute(h, &opts, &sum) != 0)
+		return fail(h);
+	end_progress();
+	printf("computed %zu results for %zu places and territories over %zu "
+	       "periods\n", sum.results, sum.units, sum.periods);
+	return 0;
+}
+
+/* Output formats for show and rejects. */
+enum format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+
+static int parse_format(const char *cmd, const char *s, enum format *out)
+{
+	if (strcmp(s, "table") == 0)
+		*out = FORMAT_TABLE;
+	else if (strcmp(s, "csv") == 0)
+		*out = FORMAT_CSV;
+	else if (strcmp(s, "json") == 0)
+		*out = FORMAT_JSON;
+	else
+		return usage_error(cmd, "invalid --format \"%s\": expected "
+		                   "table, csv or json", s);
+	return 0;
+}
+
+/* Write s as a CSV field. */
+static void csv_field(const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+/* Is this measure a count (printed as a whole number)? */
+static int is_count(const char *measure)
+{
+	return strcmp(measure, IMPACT_MEASURE_RESPONDENTS) == 0
+	       || strcmp(measure, IMPACT_MEASURE_ACTIVITIES) == 0
+	       || strcmp(measure, IMPACT_MEASURE_PARTICIPANTS) == 0;
+}
+
+struct show_state {
+	enum format format;
+	json_t *array;   /* JSON output */
+	size_t rows;
+};
+
+static int show_row(void *payload, const impact_result *r)
+{
+	struct show_state *s = payload;
+	char value[IMPACT_NUMBER_MAX] = "", lo[IMPACT_NUMBER_MAX],
+	     hi[IMPACT_NUMBER_MAX], ci[2 * IMPACT_NUMBER_MAX + 8] = "";
+
+	s->rows++;
+	if (s->format == FORMAT_JSON) {
+		json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:I, s:b}",
+		                      "period", r->period, "unit_kind",
+		                      r->unit_kind, "unit_code", r->unit_code,
+		                      "unit_name", r->unit_name, "measure",
+		                      r->measure, "n", (json_int_t)r->n,
+		                      "suppressed", r->suppressed);
+
+		if (!o)
+			return -1;
+		json_object_set_new(o, "question", r->question
+		                    ? json_string(r->question) : json_null());
+		json_object_set_new(o, "value", r->suppressed ? json_null()
+		                    : json_real(r->value));
+		json_object_set_new(o, "ci_low", r->has_ci && !r->suppressed
+		                    ? json_real(r->ci_low) : json_null());
+		json_object_set_new(o, "ci_high", r->has_ci && !r->suppressed
+		                    ? json_real(r->ci_high) : json_null());
+		return json_array_append_new(s->array, o);
+	}
+	if (s->format == FORMAT_CSV) {
+		printf("%d,%s,", r->period, r->unit_kind);
+		csv_field(r->unit_code);
+		printf(",%s,", r->measure);
+		csv_field(r->question);
+		if (r->suppressed)
+			printf(",,%lld,,,1\n", r->n);
+		else if (r->has_ci)
+			printf(",%.10g,%lld,%.10g,%.10g,0\n", r->value, r->n,
+			       r->ci_low, r->ci_high);
+		else
+			printf(",%.10g,%lld,,,0\n", r->value, r->n);
+		return 0;
+	}
+	/* The same rounding as the PDF dashboards. */
+	if (r->suppressed)
+		snprintf(value, sizeof(value), "n<%d", IMPACT_MIN_PUBLISHED_N);
+	else
+		impact_format_number(value, sizeof(value), r->value,
+		                     is_count(r->measure) ? 0 : 1, NULL);
+	if (r->has_ci && !r->suppressed)
+		snprintf(ci, sizeof(ci), "[%s, %s]",
+		         impact_format_number(lo, sizeof(lo), r->ci_low, 1, NULL),
+		         impact_format_number(hi, sizeof(hi), r->ci_high, 1, NULL));
+	printf("%-6d %-9s %-14s %-18s %-14s %10s %-16s %6lld\n", r->period,
+	       r->unit_kind, r->unit_code, r->measure,
+	       r->question ? r->question : "-", value, ci, r->n);
+	return 0;
+}
+
+static int cmd_show(impact *h, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "period", required_argument, NULL, 'p' },
+		{ "place", required_argument, NULL, 'P' },
+		{ "territory", required_argument, NULL, 't' },
+		{ "measure", required_argument, NULL, 'm' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	impact_result_filter f = IMPACT_RESULT_FILTER_INIT;
+	struct show_state s = { FORMAT_TABLE, NULL, 0 };
+	long v;
+	int c, r, rc;
+
+	optind = 0;
+	while ((c = next_option(argc, argv, "p:P:t:m:f:", longopts))
+	       != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_int(optarg, 1900, 9999, &v))
+				return usage_error("show", "invalid --period \"%s\": "
+				                   "expected a year", optarg);
+			f.period = (int)v;
+			break;
+		case 'P':
+			f.place = optarg;
+			break;
+		case 't':
+			f.territory = optarg;
+			break;
+		case 'm':
+			f.measure = optarg;
+			break;
+		case 'f':
+			if ((r = parse_format("show", optarg, &s.format)) != 0)
+				return r;
+			break;
+		default:
+			if ((r = common_option("show", c)) != 0)
+				return r == -1 ? EXIT_USAGE : r & 255;
+		}
+	}
+	if (optind != argc)
+		return usage_error("show", "show takes no operand");
+	if (f.place && f.territory)
+		return usage_error("show", "give --place or --territory, not "
+		                   "both");
+	if (open_db(h) != IMPACT_OK)
+		return fail(h);
+	if (s.format == FORMAT_CSV)
+		puts("period,unit_kind,unit_code,measure,question,value,n,"
+		     "ci_low,ci_high,suppressed");
+	else if (s.format == FORMAT_TABLE)
+		printf("%-6s %-9s %-14s %-18s %-14s %10s %-16s %6s\n", "period",
+		       "unit", "code", "measure", "question", "value", "95% CI",
+		       "n");
+	else if (!(s.array = json_array()))
+		return fail(h);
+	rc = impact_results_each(h, &f, show_row, &s);
+	if (rc == IMPACT_OK && s.format == FORMAT_JSON) {
+		char *text = json_dumps(s.array, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+
+		if (text)
+			puts(text);
+		free(text);
+	}
+	json_decref(s.array);
+	if (rc != IMPACT_OK)
+		return fail(h);
+	if (s.rows == 0 && !G.quiet)
+		fprintf(stderr, "impact: no results: run 'impact compute' after "
+		        "importing data, or check the filters\n");
+	return 0;
+}
+
+struct rejects_state {
+	enum format format;
+	json_t *array;
+};
+
+static int rejects_row(void *payload, const impact_reject_info *r)
+{
+	struct rejects_state *s = payload;
+
+	if (s->format == FORMAT_JSON)
+		return json_array_append_new(s->array, json_pack(
+		        "{s:I, s:s, s:I, s:I, s:s, s:s}", "import",
+		        (json_int_t)r->import_id, "file", r->file_name, "line",
+		        (json_int_t)r->line, "column", (json_int_t)r->column,
+		        "field", r->field, "reason", r->reason));
+	if (s->format == FORMAT_CSV) {
+		printf("%lld,", r->import_id);
+		csv_field(r->file_name);
+		printf(",%lld,%lld,", r->line, r->column);
+		csv_field(r->field);
+		putchar(',');
+		csv_field(r->reason);
+		putchar('\n');
+		return 0;
+	}
+	printf("%s:%lld:%lld: %s\n", r->file_name, r->line, r->column,
+	       r->reason);
+	return 0;
+}
+
+static int cmd_rejects(impact *h, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "import", required_argument, NULL, 'i' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct rejects_state s = { FORMAT_TABLE, NULL };
+	long id = 0;
+	int c, r, rc;
+
+	optind = 0;
+	while ((c = next_option(argc, argv, "i:f:", longopts)) != -1) {
+		if (c == 'i') {
+			if (parse_int(optarg, 1, 1000000000L, &id))
+				return usage_error("rejects", "invalid --import "
+				                   "\"%s\": expected an import "
+				                   "number", optarg);
+		} else if (c == 'f') {
+			if ((r = parse_format("rejects", optarg, &s.format)) != 0)
+				return r;
+		} else if ((r = common_option("rejects", c)) != 0) {
+			return r == -1 ? EXIT_USAGE : r & 255;
+		}
+	}
+	if (optind != argc)
+		return usage_error("rejects", "rejects takes no operand");
+	if (open_db(h) != IMPACT_OK)
+		return fail(h);
+	if (s.format == FORMAT_CSV)
+		puts("import,file,line,column,field,reason");
+	else if (s.format == FORMAT_JSON && !(s.array = json_array()))
+		return fail(h);
+	rc = impact_rejects_each(h, id, rejects_row, &s);
+	if (rc == IMPACT_OK && s.format == FORMAT_JSON) {
+		char *text = json_dumps(s.array, JSON_INDENT(2));
+
+		if (text)
+			puts(text);
+		free(text);
+	}
+	json_decref(s.array);
+	return rc == IMPACT_OK ? 0 : fail(h);
+}
+
+static int cmd_report(impact *h, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "period", required_argument, NULL, 'p' },
+		{ "place", required_argument, NULL, 'P' },
+		{ "territory", required_argument, NULL, 't' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "out-dir", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	impact_report_opts opts = IMPACT_REPORT_OPTS_INIT;
+	const char *dir = NULL;
+	int c, r, all = 0;
+	long v;
+
+	optind = 0;
+	while ((c = next_option(argc, argv, "p:P:t:l:o:ad:", longopts))
+	       != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_int(optarg, 1900, 9999, &v))
+				return usage_error("report", "invalid --period \"%s\":"
+				                   " expected a year", optarg);
+			opts.period = (int)v;
+			break;
+		case 'P':
+			opts.place = optarg;
+			break;
+		case 't':
+			opts.territory = optarg;
+			break;
+		case 'l':
+			if (strcmp(optarg, "fr") && strcmp(optarg, "en"))
+				return usage_error("report", "invalid --lang \"%s\": "
+				                   "expected fr or en", optarg);
+			opts.lang = optarg;
+			break;
+		case 'o':
+			opts.output = optarg;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		default:
+			if ((r = common_option("report", c)) != 0)
+				return r == -1 ? EXIT_USAGE : r & 255;
+		}
+	}
+	if (optind != argc)
+		return usage_error("report", "report takes no operand");
+	if (all) {
+		size_t n = 0;
+
+		if (opts.place || opts.territory || opts.output || !dir)
+			return usage_error("report", "--all writes every dashboard "
+			                   "into --out-dir DIR, without --place, "
+			                   "--territory or -o");
+		if (open_db(h) != IMPACT_OK
+		    || impact_report_write_all(h, opts.period, opts.lang, dir, &n)
+		       != IMPACT_OK)
+			return fail(h);
+		end_progress();
+		printf("wrote %zu dashboards in %s\n", n, dir);
+		return 0;
+	}
+	if (dir)
+		return usage_error("report", "--out-dir goes with --all");
+	if (!opts.place == !opts.territory)
+		return usage_error("report", "give --place CODE or --territory "
+		                   "CODE (or --all)");
+	if (!opts.output)
+		return usage_error("report", "give the PDF to write with -o "
+		                   "FILE.pdf");
+	if (open_db(h) != IMPACT_OK || impact_report_write(h, &opts) != 0)
+		return fail(h);
+	printf("wrote %s\n", opts.output);
+	return 0;
+}
+
+static int cmd_sample(impact *h, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "out", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "first-year", required_argument, NULL, 'y' },
+		{ "waves", required_argument, NULL, 'w' },
+		{ "respondents", required_argument, NULL, 'r' },
+		{ "activities", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	impact_sample_opts opts = IMPACT_SAMPLE_OPTS_INIT;
+	const char *dir = NULL;
+	int c, r;
+	long v;
+
+	optind = 0;
+	while ((c = next_option(argc, argv, "o:s:y:w:r:a:", longopts))
+	       != -1) {
+		if (c == 'o') {
+			dir = optarg;
+			continue;
+		}
+		if (c == 's' || c == 'y' || c == 'w' || c == 'r' || c == 'a') {
+			if (parse_int(optarg, 0, 2000000000L, &v))
+				return usage_error("sample", "invalid number \"%s\"",
+				                   optarg);
+			if (c == 's')
+				opts.seed = (unsigned long)v;
+			else if (c == 'y')
+				opts.first_year = (int)v;
+			else if (c == 'w')
+				opts.waves = (int)v;
+			else if (c == 'r')
+				opts.respondents_per_wave = (size_t)v;
+			else
+				opts.activities_per_year = (size_t)v;
+			continue;
+		}
+		if ((r = common_option("sample", c)) != 0)
+			return r == -1 ? EXIT_USAGE : r & 255;
+	}
+	if (optind != argc || !dir)
+		return usage_error("sample", "usage: impact sample --out DIR");
+	if (impact_sample_write(h, dir, &opts) != IMPACT_OK)
+		return fail(h);
+	printf("wrote the sample territory in %s\n", dir);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+#define DB_HELP \
+	"  --db FILE        database (default $IMPACT_DB, else ./impact.db)\n" \
+	"  --quiet          no progress on the terminal\n" \
+	"  --help           this help\n"
+
+static const struct command commands[] = {
+	{ "init", cmd_init, "impact init [--db FILE]",
+	  "Usage: impact init [--db FILE]\n\n"
+	  "Create the database, or bring an older one up to date.  On a file\n"
+	  "that is already up to date, change nothing and say so.\n\n"
+	  DB_HELP "\nExample:\n  impact init --db network.db\n" },
+	{ "status", cmd_status, "impact status",
+	  "Usage: impact status [--db FILE]\n\n"
+	  "Show what the database holds: counts of each table and the latest\n"
+	  "period.\n\n" DB_HELP "\nExample:\n  impact status\n" },
+	{ "import", cmd_import,
+	  "impact import territories|places|answers|activities FILE "
+	  "[--survey ID]",
+	  "Usage: impact import KIND FILE [--survey ID]\n\n"
+	  "Import a CSV file (formats in docs/formats.md).  KIND is one of:\n"
+	  "  territories  the tree of territories (code,name,parent)\n"
+	  "  places       the places (code,name,territory,commune,latitude,"
+	  "longitude)\n"
+	  "  answers      survey answers, one row per respondent; needs --survey\n"
+	  "  activities   the activity log (place,date,category,title,\n"
+	  "               participants,hours,volunteers)\n"
+	  "Territories and places load whole or not at all.  Answers and\n"
+	  "activities load the good rows and keep the others aside with their\n"
+	  "line, column and reason (see 'impact rejects').  A file already\n"
+	  "imported is not imported twice.\n\n"
+	  "  --survey ID      the questionnaire the answers belong to\n"
+	  DB_HELP "\nExamples:\n"
+	  "  impact import territories territories.csv\n"
+	  "  impact import answers answers-2024.csv --survey vdl-bien-etre\n" },
+	{ "survey", cmd_survey, "impact survey add FILE.json | impact survey list",
+	  "Usage: impact survey add FILE.json\n"
+	  "       impact survey list\n\n"
+	  "Add a questionnaire definition (JSON, docs/formats.md), or list\n"
+	  "those known with their numbers of questions and respondents.\n\n"
+	  DB_HELP "\nExample:\n  impact survey add survey.json\n" },
+	{ "compute", cmd_compute, "impact compute [--period YYYY]",
+	  "Usage: impact compute [--period YYYY]\n\n"
+	  "Compute the results of every place and every territory (pooled\n"
+	  "from the places below it) for every period, or one period: number\n"
+	  "of respondents, the well-being score (0-100) and the mean of each\n"
+	  "question with 95% confidence intervals, activities, participants\n"
+	  "and participant-hours.  Results replace those stored before.\n\n"
+	  "  --period YYYY    compute this year only\n"
+	  DB_HELP "\nExample:\n  impact compute --period 2025\n" },
+	{ "show", cmd_show,
+	  "impact show [--period YYYY] [--place CODE|--territory CODE] "
+	  "[--format table|csv|json]",
+	  "Usage: impact show [--period YYYY] [--place CODE | --territory CODE]\n"
+	  "                   [--measure NAME] [--format table|csv|json]\n\n"
+	  "Print stored results.  Figures standing on fewer than 5 respondents\n"
+	  "are never printed (n<5).  The table rounds to one decimal, as the\n"
+	  "PDF dashboards do; csv and json give full precision (json: a list\n"
+	  "of objects with period, unit_kind, unit_code, unit_name, measure,\n"
+	  "question, value, n, ci_low, ci_high, suppressed).\n\n"
+	  "  --period YYYY     one year only\n"
+	  "  --place CODE      one place\n"
+	  "  --territory CODE  one territory\n"
+	  "  --measure NAME    respondents, wellbeing_score, question_mean,\n"
+	  "                    activities, participants or participant_hours\n"
+	  "  --format FORMAT   table (default), csv or json\n"
+	  DB_HELP "\nExample:\n"
+	  "  impact show --period 2025 --measure wellbeing_score\n" },
+	{ "rejects", cmd_rejects, "impact rejects [--import N]",
+	  "Usage: impact rejects [--import N] [--format table|csv|json]\n\n"
+	  "List the rows that imports kept aside, as file:line:column: reason.\n\n"
+	  "  --import N       rows of import number N only\n"
+	  "  --format FORMAT  table (default), csv or json\n"
+	  DB_HELP "\nExample:\n  impact rejects --import 3\n" },
+	{ "report", cmd_report,
+	  "impact report [--period YYYY] (--place CODE|--territory CODE) -o "
+	  "FILE.pdf",
+	  "Usage: impact report [--period YYYY] (--place CODE | --territory CODE)\n"
+	  "                     [--lang fr|en] -o FILE.pdf\n"
+	  "       impact report [--period YYYY] [--lang fr|en] --all --out-dir DIR\n\n"
+	  "Write the A4 PDF dashboard of a place or a territory, or with --all\n"
+	  "every place's and territory's into DIR (place-CODE.pdf,\n"
+	  "territory-CODE.pdf).  French by default.\n\n"
+	  "  --period YYYY     the year (default: the latest)\n"
+	  "  --place CODE      a place's dashboard\n"
+	  "  --territory CODE  a territory's dashboard\n"
+	  "  --lang fr|en      language of the report\n"
+	  "  -o, --output FILE the PDF to write\n"
+	  "  --all             every dashboard\n"
+	  "  --out-dir DIR     where --all writes\n"
+	  DB_HELP "\nExample:\n"
+	  "  impact report --period 2025 --place FAB-BOURG -o fabrique.pdf\n" },
+	{ "sample", cmd_sample, "impact sample --out DIR [--seed N]",
+	  "Usage: impact sample --out DIR [--seed N] [--first-year YYYY]\n"
+	  "                     [--waves N] [--respondents N] [--activities N]\n\n"
+	  "Write the bundled fictional sample territory (the Val de Lière\n"
+	  "network: 10 places in 3 intercommunalities) into DIR: territories.csv,\n"
+	  "places.csv, survey.json, answers-YYYY.csv per wave, activities.csv.\n"
+	  "The same seed always gives the same files.\n\n"
+	  "  --out DIR          where to write (created if missing)\n"
+	  "  --seed N           random seed (default 42)\n"
+	  "  --first-year YYYY  year of the first wave (default 2023)\n"
+	  "  --waves N          yearly waves (default 3)\n"
+	  "  --respondents N    respondents per wave (default 360)\n"
+	  "  --activities N     activity rows per year (default 1200)\n"
+	  "  --help             this help\n"
+	  "\nExample:\n  impact sample --out sample --seed 7\n" },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void main_help(void)
+{
+	size_t i;
+
+	printf("Usage: impact [--db FILE] COMMAND [OPTIONS]\n\n"
+	       "Measure the social impact of tiers-lieux: import survey answers\n"
+	       "and activity logs into one SQLite file, compute results per\n"
+	       "place and per territory, write PDF dashboards.\n\n"
+	       "Commands:\n");
+	for (i = 0; i < N_COMMANDS; i++)
+		printf("  %s\n", commands[i].usage);
+	printf("\nOptions:\n" DB_HELP
+	       "  --version        print the version\n\n"
+	       "'impact COMMAND --help' describes each command.\n\n"
+	       "Example, from an empty folder:\n"
+	       "  impact sample --out data\n"
+	       "  impact init\n"
+	       "  impact import territories data/territories.csv\n"
+	       "  impact import places data/places.csv\n"
+	       "  impact survey add data/survey.json\n"
+	       "  impact import answers data/answers-2025.csv --survey "
+	       "vdl-bien-etre\n"
+	       "  impact compute\n"
+	       "  impact report --place FAB-BOURG -o fabrique.pdf\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "quiet", no_argument, NULL, OPT_QUIET },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct command *cmd;
+	impact *h = NULL;
+	int c, rc;
+
+	G.db = getenv("IMPACT_DB");
+	if (!G.db || !*G.db)
+		G.db = "impact.db";
+	opterr = 0;  /* we print our own one-line messages */
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB:
+			G.db = optarg;
+			break;
+		case OPT_QUIET:
+			G.quiet = 1;
+			break;
+		case OPT_HELP:
+			main_help();
+			return 0;
+		case 'V':
+			printf("impact %s\n", impact_version());
+			return 0;
+		default:
+			fprintf(stderr, "impact: unknown option \"%s\" (see "
+			        "'impact --help')\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "impact: no command given (see 'impact --help')\n");
+		return EXIT_USAGE;
+	}
+	cmd = find_command(argv[optind]);
+	if (!cmd) {
+		fprintf(stderr, "impact: unknown command \"%s\" (see 'impact "
+		        "--help')\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (impact_new(&h) != IMPACT_OK) {
+		fprintf(stderr, "impact: error: out of memory\n");
+		return 1;
+	}
+	rc = cmd->run(h, argc - optind, argv + optind);
+	impact_free(h);
+	return rc;
+}

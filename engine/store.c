@@ -1,0 +1,405 @@
+/*
+ * engine/store.c: the SQLite store: creating, opening and migrating the
+ * database file.
+ *
+ * The schema is a list of migrations (`migrations[]`): migration i brings a
+ * file from user_version i to i + 1, inside one transaction.  A new file
+ * runs them all; an older file runs the missing ones; a file whose
+ * user_version is above IMPACT_SCHEMA_VERSION was written by a newer impact
+ * and is refused untouched.  docs/schema.md documents every table: keep it
+ * in step with this file.  Every connection enforces foreign keys, uses the
+ * WAL journal and waits up to IMPACT__BUSY_MS for another writer.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "context.h"
+#include "impact/store.h"
+
+#define IMPACT__BUSY_MS 30000
+
+/* Application id written in the header ("IMPC"), so that `file` tools and
+ * impact itself can tell an impact database from another SQLite file. */
+#define IMPACT__APPLICATION_ID 0x494d5043
+
+/* Migration 0 -> 1: the first schema.  One statement per string. */
+static const char *const migration_1[] = {
+	"CREATE TABLE meta (\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n",
+	"INSERT INTO meta VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ','now'));\n",
+	"INSERT INTO meta VALUES ('respondent_secret', lower(hex(randomblob(32))));\n",
+	"CREATE TABLE territories (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  code TEXT NOT NULL UNIQUE,\n"
+	"  name TEXT NOT NULL,\n"
+	"  parent_id INTEGER REFERENCES territories(id) ON DELETE RESTRICT,\n"
+	"  CHECK (parent_id IS NULL OR parent_id <> id)\n"
+	");\n",
+	"CREATE INDEX territories_parent ON territories(parent_id);\n",
+	"CREATE TABLE places (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  code TEXT NOT NULL UNIQUE,\n"
+	"  name TEXT NOT NULL,\n"
+	"  territory_id INTEGER NOT NULL REFERENCES territories(id) ON DELETE RESTRICT,\n"
+	"  commune TEXT,\n"
+	"  latitude REAL CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),\n"
+	"  longitude REAL CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180)\n"
+	");\n",
+	"CREATE INDEX places_territory ON places(territory_id);\n",
+	"CREATE TABLE surveys (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  code TEXT NOT NULL UNIQUE,\n"
+	"  title_fr TEXT NOT NULL,\n"
+	"  title_en TEXT,\n"
+	"  definition TEXT NOT NULL,\n"
+	"  added_at TEXT NOT NULL\n"
+	");\n",
+	"CREATE TABLE questions (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,\n"
+	"  code TEXT NOT NULL,\n"
+	"  position INTEGER NOT NULL,\n"
+	"  label_fr TEXT NOT NULL,\n"
+	"  label_en TEXT,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('scale')),\n"
+	"  min REAL NOT NULL,\n"
+	"  max REAL NOT NULL,\n"
+	"  domain TEXT,\n"
+	"  CHECK (min < max),\n"
+	"  UNIQUE (survey_id, code)\n"
+	");\n",
+	"CREATE TABLE imports (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('territories','places','answers','activities')),\n"
+	"  file_name TEXT NOT NULL,\n"
+	"  sha256 TEXT NOT NULL,\n"
+	"  survey_id INTEGER REFERENCES surveys(id) ON DELETE CASCADE,\n"
+	"  rows_read INTEGER NOT NULL,\n"
+	"  rows_loaded INTEGER NOT NULL,\n"
+	"  rows_rejected INTEGER NOT NULL,\n"
+	"  imported_at TEXT NOT NULL\n"
+	");\n",
+	"CREATE UNIQUE INDEX imports_file ON imports(kind, sha256,\n"
+	"  coalesce(survey_id, 0));\n",
+	"CREATE TABLE respondents (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,\n"
+	"  import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,\n"
+	"  key TEXT NOT NULL,\n"
+	"  place_id INTEGER NOT NULL REFERENCES places(id) ON DELETE RESTRICT,\n"
+	"  period INTEGER NOT NULL,\n"
+	"  UNIQUE (survey_id, period, key)\n"
+	");\n",
+	"CREATE INDEX respondents_place ON respondents(place_id, period);\n",
+	"CREATE INDEX respondents_import ON respondents(import_id);\n",
+	"CREATE TABLE answers (\n"
+	"  respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,\n"
+	"  question_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,\n"
+	"  value REAL NOT NULL,\n"
+	"  PRIMARY KEY (respondent_id, question_id)\n"
+	") WITHOUT ROWID;\n",
+	"CREATE INDEX answers_question ON answers(question_id);\n",
+	"CREATE TABLE activities (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,\n"
+	"  place_id INTEGER NOT NULL REFERENCES places(id) ON DELETE RESTRICT,\n"
+	"  date TEXT NOT NULL,\n"
+	"  period INTEGER NOT NULL,\n"
+	"  category TEXT NOT NULL,\n"
+	"  title TEXT,\n"
+	"  participants INTEGER NOT NULL CHECK (participants >= 0),\n"
+	"  hours REAL NOT NULL CHECK (hours >= 0),\n"
+	"  volunteers INTEGER NOT NULL DEFAULT 0 CHECK (volunteers >= 0)\n"
+	");\n",
+	"CREATE INDEX activities_place ON activities(place_id, period);\n",
+	"CREATE INDEX activities_import ON activities(import_id);\n",
+	"CREATE TABLE rejects (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,\n"
+	"  line INTEGER NOT NULL,\n"
+	"  column_no INTEGER NOT NULL,\n"
+	"  field TEXT NOT NULL,\n"
+	"  reason TEXT NOT NULL,\n"
+	"  record TEXT NOT NULL\n"
+	");\n",
+	"CREATE INDEX rejects_import ON rejects(import_id);\n",
+	"CREATE TABLE results (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  period INTEGER NOT NULL,\n"
+	"  place_id INTEGER REFERENCES places(id) ON DELETE CASCADE,\n"
+	"  territory_id INTEGER REFERENCES territories(id) ON DELETE CASCADE,\n"
+	"  measure TEXT NOT NULL,\n"
+	"  question_id INTEGER REFERENCES questions(id) ON DELETE CASCADE,\n"
+	"  value REAL,\n"
+	"  n INTEGER NOT NULL,\n"
+	"  ci_low REAL,\n"
+	"  ci_high REAL,\n"
+	"  computed_at TEXT NOT NULL,\n"
+	"  CHECK ((place_id IS NULL) <> (territory_id IS NULL))\n"
+	");\n",
+	"CREATE UNIQUE INDEX results_key ON results(period, coalesce(place_id, 0),\n"
+	"  coalesce(territory_id, 0), measure, coalesce(question_id, 0));\n",
+	"CREATE VIEW results_view AS\n"
+	"SELECT r.period,\n"
+	"  CASE WHEN r.place_id IS NOT NULL THEN 'place' ELSE 'territory' END AS unit_kind,\n"
+	"  coalesce(p.code, t.code) AS unit_code,\n"
+	"  coalesce(p.name, t.name) AS unit_name,\n"
+	"  r.measure, q.code AS question, q.position AS question_position,\n"
+	"  q.label_fr, q.label_en,\n"
+	"  r.value, r.n, r.ci_low, r.ci_high, r.computed_at\n"
+	"FROM results r\n"
+	"LEFT JOIN places p ON p.id = r.place_id\n"
+	"LEFT JOIN territories t ON t.id = r.territory_id\n"
+	"LEFT JOIN questions q ON q.id = r.question_id;\n",
+	NULL
+};
+
+/* migrations[i] brings a file from user_version i to i + 1. */
+static const char *const *const migrations[] = {
+	migration_1,
+};
+
+#define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+/* Keep the version macro and the migration list in step. */
+_Static_assert(N_MIGRATIONS == IMPACT_SCHEMA_VERSION,
+               "IMPACT_SCHEMA_VERSION must equal the number of migrations");
+
+/* Read one integer PRAGMA into *out. */
+static int pragma_int(impact *h, const char *sql, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = impact__prepare(h, &st, sql)) != IMPACT_OK)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = impact__db_error(h, "reading the database header");
+		goto done;
+	}
+	*out = sqlite3_column_int(st, 0);
+	rc = IMPACT_OK;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Connection settings applied on every open. */
+static int configure(impact *h)
+{
+	int fk = 0, rc;
+
+	sqlite3_busy_timeout(h->db, IMPACT__BUSY_MS);
+	sqlite3_extended_result_codes(h->db, 1);
+	if ((rc = impact__exec(h, "PRAGMA foreign_keys = ON;")) != IMPACT_OK)
+		return rc;
+	if ((rc = pragma_int(h, "PRAGMA foreign_keys;", &fk)) != IMPACT_OK)
+		return rc;
+	if (!fk)
+		return impact__error(h, IMPACT_EDB,
+		                     "this SQLite cannot enforce foreign keys");
+	return IMPACT_OK;
+}
+
+/*
+ * Check the file is ours (or empty) and bring its schema to
+ * IMPACT_SCHEMA_VERSION.  *from receives the version found.
+ */
+static int migrate(impact *h, const char *path, int *from)
+{
+	int version = 0, app_id = 0, rc, objects = 0;
+	size_t i;
+
+	if ((rc = pragma_int(h, "PRAGMA user_version;", &version)) != IMPACT_OK) {
+		/* "file is not a database" lands here */
+		return impact__error(h, IMPACT_EDB,
+		                     "'%s' is not an impact database: %s", path,
+		                     sqlite3_errmsg(h->db));
+	}
+	if ((rc = pragma_int(h, "PRAGMA application_id;", &app_id)) != IMPACT_OK)
+		return rc;
+	if ((rc = pragma_int(h, "SELECT count(*) FROM sqlite_schema;",
+	                     &objects)) != IMPACT_OK)
+		return rc;
+	*from = version;
+	if (objects > 0 && app_id != IMPACT__APPLICATION_ID)
+		return impact__error(h, IMPACT_EDB,
+		                     "'%s' is an SQLite file but not an impact "
+		                     "database: choose another file with --db",
+		                     path);
+	if (version > (int)N_MIGRATIONS)
+		return impact__error(h, IMPACT_EVERSION,
+		                     "'%s' was written by a newer impact (schema %d; "
+		                     "this impact %s knows up to %d): upgrade impact",
+		                     path, version, IMPACT_VERSION,
+		                     (int)N_MIGRATIONS);
+	if (version == (int)N_MIGRATIONS)
+		return IMPACT_OK;
+	if ((rc = impact__exec(h, "PRAGMA journal_mode = WAL;")) != IMPACT_OK)
+		return rc;
+	for (i = (size_t)version; i < N_MIGRATIONS; i++) {
+		const char *const *stmt;
+		char pragma[96];
+
+		if ((rc = impact__exec(h, "BEGIN IMMEDIATE;")) != IMPACT_OK)
+			return rc;
+		/* Another process may have migrated while we waited. */
+		if ((rc = pragma_int(h, "PRAGMA user_version;", &version))
+		    != IMPACT_OK)
+			goto rollback;
+		if (version > (int)i) {
+			impact__exec(h, "COMMIT;");
+			i = (size_t)version - 1;
+			continue;
+		}
+		for (stmt = migrations[i]; *stmt; stmt++)
+			if ((rc = impact__exec(h, *stmt)) != IMPACT_OK)
+				goto rollback;
+		snprintf(pragma, sizeof(pragma),
+		         "PRAGMA user_version = %d; PRAGMA application_id = %d;",
+		         (int)i + 1, IMPACT__APPLICATION_ID);
+		if ((rc = impact__exec(h, pragma)) != IMPACT_OK)
+			goto rollback;
+		if ((rc = impact__exec(h, "COMMIT;")) != IMPACT_OK)
+			goto rollback;
+	}
+	return IMPACT_OK;
+rollback:
+	sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Open `path` with `flags`, configure and migrate.  On failure the handle
+ * is left with no database. */
+static int open_db(impact *h, const char *path, int flags, int *from)
+{
+	int rc;
+
+	impact_db_close(h);
+	h->db_path = strdup(path);
+	if (!h->db_path)
+		return impact__error(h, IMPACT_ENOMEM, "out of memory");
+	if (sqlite3_open_v2(path, &h->db, flags, NULL) != SQLITE_OK) {
+		rc = h->db ? impact__error(h, IMPACT_EDB,
+		                           "cannot open database '%s': %s", path,
+		                           sqlite3_errmsg(h->db))
+		           : impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((rc = configure(h)) != IMPACT_OK)
+		goto fail;
+	if ((rc = migrate(h, path, from)) != IMPACT_OK)
+		goto fail;
+	return IMPACT_OK;
+fail:
+	impact_db_close(h);
+	return rc;
+}
+
+int impact_db_init(impact *h, const char *path, impact_init_status *out_status,
+                   int *out_from_version)
+{
+	int from = 0, rc;
+
+	assert(h && path);
+	impact__clear_error(h);
+	rc = open_db(h, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &from);
+	if (rc != IMPACT_OK)
+		return rc;
+	if (out_status)
+		*out_status = from == 0 ? IMPACT_INIT_CREATED
+		              : from == IMPACT_SCHEMA_VERSION ? IMPACT_INIT_EXISTED
+		                                              : IMPACT_INIT_MIGRATED;
+	if (out_from_version)
+		*out_from_version = from;
+	return IMPACT_OK;
+}
+
+int impact_db_open(impact *h, const char *path)
+{
+	struct stat sb;
+	int from = 0;
+
+	assert(h && path);
+	impact__clear_error(h);
+	if (stat(path, &sb) != 0) {
+		impact_db_close(h);
+		if (errno == ENOENT)
+			return impact__error(h, IMPACT_ENOTFOUND,
+			                     "database '%s' does not exist: create "
+			                     "it with 'impact init'", path);
+		return impact__error(h, IMPACT_EIO, "cannot open database '%s': %s",
+		                     path, strerror(errno));
+	}
+	return open_db(h, path, SQLITE_OPEN_READWRITE, &from);
+}
+
+void impact_db_close(impact *h)
+{
+	if (!h)
+		return;
+	if (h->db) {
+		sqlite3_close_v2(h->db);
+		h->db = NULL;
+	}
+	free(h->db_path);
+	h->db_path = NULL;
+}
+
+int impact_db_schema_version(impact *h, int *out)
+{
+	int rc;
+
+	assert(h && out);
+	impact__clear_error(h);
+	if ((rc = impact__need_db(h)) != IMPACT_OK)
+		return rc;
+	return pragma_int(h, "PRAGMA user_version;", out);
+}
+
+int impact_db_counts_get(impact *h, impact_db_counts *out)
+{
+	static const char *const tables[] = {
+		"territories", "places", "surveys", "respondents", "answers",
+		"activities", "imports", "rejects", "results"
+	};
+	long long *slots[9];
+	size_t i;
+	int rc;
+
+	assert(h && out);
+	impact__clear_error(h);
+	if ((rc = impact__need_db(h)) != IMPACT_OK)
+		return rc;
+	slots[0] = &out->territories;
+	slots[1] = &out->places;
+	slots[2] = &out->surveys;
+	slots[3] = &out->respondents;
+	slots[4] = &out->answers;
+	slots[5] = &out->activities;
+	slots[6] = &out->imports;
+	slots[7] = &out->rejects;
+	slots[8] = &out->results;
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		char sql[64];
+		sqlite3_stmt *st = NULL;
+
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s;", tables[i]);
+		if ((rc = impact__prepare(h, &st, sql)) != IMPACT_OK)
+			return rc;
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = impact__db_error(h, "counting rows");
+			sqlite3_finalize(st);
+			return rc;
+		}
+		*slots[i] = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return IMPACT_OK;
+}

@@ -1,0 +1,598 @@
+/*
+ * indicators/compute.c: turns stored answers and activities into the
+ * `results` table.
+ *
+ * For each period, answers stream from SQLite ordered by respondent; each
+ * value is added to running accumulators (indicators/stats.h) of its place
+ * and of every territory above that place, so a territory's figure is
+ * computed from the pooled underlying answers, never as an average of its
+ * places' averages, and memory does not grow with the number of answers.
+ * The units are numbered places first (0..P-1) then territories
+ * (P..P+T-1); `struct tree` holds, for each place, its chain of units from
+ * the place up to the root.  Read indicators/results.c next: it reads the
+ * table back.
+ *
+ * The first well-being score (a simple precursor of the Alkire-Foster
+ * index, docs/methods.md): for each respondent, the mean over their
+ * answered scale questions that have a domain of (x - min) / (max - min),
+ * times 100; a unit's score is the mean of its respondents' scores, with a
+ * Student-t 95% interval.
+ */
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/context.h"
+#include "impact/indicators.h"
+#include "stats.h"
+
+#define LEVEL 0.95
+
+/* The places and territories, and each place's chain of units. */
+struct tree {
+	size_t nplaces, nterr;     /* P and T */
+	long long *unit_id;        /* unit -> places.id or territories.id */
+	long *place_of_id;         /* places.id -> unit, -1 if none */
+	long long max_place_id;
+	size_t depth;              /* chain width: longest chain */
+	long *chain;               /* nplaces * depth units, -1 padded */
+};
+
+/* A question: its bounds and whether it counts in the score. */
+struct question {
+	double min, max;
+	int in_score;
+};
+
+struct questions {
+	long long max_id;          /* highest questions.id */
+	long *index_of_id;         /* questions.id -> index, -1 if none */
+	long long *id;             /* index -> questions.id */
+	struct question *q;        /* index -> bounds */
+	size_t n;
+};
+
+/* Accumulators of one period. */
+struct accs {
+	impact_acc *question;      /* unit * nq + question */
+	impact_acc *score;         /* per unit */
+	long long *respondents;    /* per unit */
+	long long *activities;     /* per unit */
+	double *participants;      /* per unit */
+	double *hours;             /* per unit: sum of participants * hours */
+};
+
+static void tree_release(struct tree *t)
+{
+	free(t->unit_id);
+	free(t->place_of_id);
+	free(t->chain);
+}
+
+static void questions_release(struct questions *qs)
+{
+	free(qs->index_of_id);
+	free(qs->id);
+	free(qs->q);
+}
+
+static void accs_release(struct accs *a)
+{
+	free(a->question);
+	free(a->score);
+	free(a->respondents);
+	free(a->activities);
+	free(a->participants);
+	free(a->hours);
+}
+
+/* Read one integer from a one-row query. */
+static int query_ll(impact *h, const char *sql, long long *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = impact__prepare(h, &st, sql)) != IMPACT_OK)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = impact__db_error(h, "reading the database");
+	else
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Load places, territories and the chains. */
+static int tree_load(impact *h, struct tree *t)
+{
+	sqlite3_stmt *st = NULL;
+	long long nplaces = 0, nterr = 0, max_tid = 0;
+	long *terr_of_id = NULL, *parent = NULL, *place_terr = NULL;
+	size_t u, i, k;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = query_ll(h, "SELECT count(*) FROM places;", &nplaces)) != 0
+	    || (rc = query_ll(h, "SELECT count(*) FROM territories;", &nterr))
+	       != 0
+	    || (rc = query_ll(h, "SELECT coalesce(max(id), 0) FROM places;",
+	                      &t->max_place_id)) != 0
+	    || (rc = query_ll(h, "SELECT coalesce(max(id), 0) FROM territories;",
+	                      &max_tid)) != 0)
+		return rc;
+	t->nplaces = (size_t)nplaces;
+	t->nterr = (size_t)nterr;
+	t->unit_id = calloc(t->nplaces + t->nterr + 1, sizeof(*t->unit_id));
+	t->place_of_id = malloc(((size_t)t->max_place_id + 1) * sizeof(long));
+	terr_of_id = malloc(((size_t)max_tid + 1) * sizeof(long));
+	parent = malloc((t->nterr + 1) * sizeof(long));
+	place_terr = malloc((t->nplaces + 1) * sizeof(long));
+	if (!t->unit_id || !t->place_of_id || !terr_of_id || !parent
+	    || !place_terr) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i <= (size_t)t->max_place_id; i++)
+		t->place_of_id[i] = -1;
+	for (i = 0; i <= (size_t)max_tid; i++)
+		terr_of_id[i] = -1;
+	/* Territories: unit P + i in id order. */
+	if ((rc = impact__prepare(h, &st, "SELECT id FROM territories"
+	                          " ORDER BY id;")) != 0)
+		goto done;
+	for (i = 0; i < t->nterr && sqlite3_step(st) == SQLITE_ROW; i++) {
+		long long id = sqlite3_column_int64(st, 0);
+
+		t->unit_id[t->nplaces + i] = id;
+		terr_of_id[id] = (long)i;
+	}
+	sqlite3_finalize(st);
+	if ((rc = impact__prepare(h, &st, "SELECT id, parent_id FROM territories"
+	                          " ORDER BY id;")) != 0)
+		goto done;
+	for (i = 0; i < t->nterr && sqlite3_step(st) == SQLITE_ROW; i++)
+		parent[i] = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1
+		            : terr_of_id[sqlite3_column_int64(st, 1)];
+	sqlite3_finalize(st);
+	if ((rc = impact__prepare(h, &st, "SELECT id, territory_id FROM places"
+	                          " ORDER BY id;")) != 0)
+		goto done;
+	for (i = 0; i < t->nplaces && sqlite3_step(st) == SQLITE_ROW; i++) {
+		long long id = sqlite3_column_int64(st, 0);
+
+		t->unit_id[i] = id;
+		t->place_of_id[id] = (long)i;
+		place_terr[i] = terr_of_id[sqlite3_column_int64(st, 1)];
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	/* Chains: the place, then its territories up to the root.  The
+	 * importer refuses cycles; the bound below guards anyway. */
+	t->depth = 1;
+	for (i = 0; i < t->nplaces; i++) {
+		long x = place_terr[i];
+
+		for (k = 1; x >= 0 && k <= t->nterr; k++)
+			x = parent[x];
+		if (k > t->depth)
+			t->depth = k;
+	}
+	t->chain = malloc((t->nplaces + 1) * t->depth * sizeof(long));
+	if (!t->chain) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < t->nplaces; i++) {
+		long *c = &t->chain[i * t->depth], x = place_terr[i];
+
+		c[0] = (long)i;
+		for (u = 1; u < t->depth; u++) {
+			c[u] = x >= 0 ? (long)t->nplaces + x : -1;
+			if (x >= 0)
+				x = parent[x];
+		}
+	}
+	rc = IMPACT_OK;
+done:
+	sqlite3_finalize(st);
+	free(terr_of_id);
+	free(parent);
+	free(place_terr);
+	if (rc != IMPACT_OK)
+		tree_release(t);
+	return rc;
+}
+
+/* Load every question's bounds. */
+static int questions_load(impact *h, struct questions *qs)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = 0;
+	size_t i;
+	int rc;
+
+	memset(qs, 0, sizeof(*qs));
+	if ((rc = query_ll(h, "SELECT count(*) FROM questions;", &n)) != 0
+	    || (rc = query_ll(h, "SELECT coalesce(max(id), 0) FROM questions;",
+	                      &qs->max_id)) != 0)
+		return rc;
+	qs->n = (size_t)n;
+	qs->index_of_id = malloc(((size_t)qs->max_id + 1) * sizeof(long));
+	qs->id = malloc((qs->n + 1) * sizeof(*qs->id));
+	qs->q = malloc((qs->n + 1) * sizeof(*qs->q));
+	if (!qs->index_of_id || !qs->id || !qs->q) {
+		questions_release(qs);
+		return impact__error(h, IMPACT_ENOMEM, "out of memory");
+	}
+	for (i = 0; i <= (size_t)qs->max_id; i++)
+		qs->index_of_id[i] = -1;
+	if ((rc = impact__prepare(h, &st, "SELECT id, min, max,"
+	                          " domain IS NOT NULL FROM questions"
+	                          " ORDER BY id;")) != 0) {
+		questions_release(qs);
+		return rc;
+	}
+	for (i = 0; i < qs->n && sqlite3_step(st) == SQLITE_ROW; i++) {
+		qs->id[i] = sqlite3_column_int64(st, 0);
+		qs->index_of_id[qs->id[i]] = (long)i;
+		qs->q[i].min = sqlite3_column_double(st, 1);
+		qs->q[i].max = sqlite3_column_double(st, 2);
+		qs->q[i].in_score = sqlite3_column_int(st, 3);
+	}
+	sqlite3_finalize(st);
+	return IMPACT_OK;
+}
+
+static int accs_alloc(impact *h, struct accs *a, size_t units, size_t nq)
+{
+	memset(a, 0, sizeof(*a));
+	a->question = calloc(units * nq + 1, sizeof(*a->question));
+	a->score = calloc(units, sizeof(*a->score));
+	a->respondents = calloc(units, sizeof(*a->respondents));
+	a->activities = calloc(units, sizeof(*a->activities));
+	a->participants = calloc(units, sizeof(*a->participants));
+	a->hours = calloc(units, sizeof(*a->hours));
+	if (!a->question || !a->score || !a->respondents || !a->activities
+	    || !a->participants || !a->hours) {
+		accs_release(a);
+		return impact__error(h, IMPACT_ENOMEM, "out of memory");
+	}
+	return IMPACT_OK;
+}
+
+static void accs_zero(struct accs *a, size_t units, size_t nq)
+{
+	memset(a->question, 0, (units * nq + 1) * sizeof(*a->question));
+	memset(a->score, 0, units * sizeof(*a->score));
+	memset(a->respondents, 0, units * sizeof(*a->respondents));
+	memset(a->activities, 0, units * sizeof(*a->activities));
+	memset(a->participants, 0, units * sizeof(*a->participants));
+	memset(a->hours, 0, units * sizeof(*a->hours));
+}
+
+/* The chain of units of places.id `pid`, or NULL for an unknown id. */
+static const long *chain_of(const struct tree *t, long long pid)
+{
+	if (pid < 0 || pid > t->max_place_id || t->place_of_id[pid] < 0)
+		return NULL;
+	return &t->chain[(size_t)t->place_of_id[pid] * t->depth];
+}
+
+/* Add a finished respondent's score to its units. */
+static void add_score(const struct tree *t, struct accs *a, const long *c,
+                      double sum, size_t n)
+{
+	size_t u;
+
+	if (!c || n == 0)
+		return;
+	for (u = 0; u < t->depth && c[u] >= 0; u++)
+		impact__acc_add(&a->score[c[u]], 100.0 * sum / (double)n);
+}
+
+/* Accumulate the answers, respondents and activities of `period`. */
+static int accumulate(impact *h, const struct tree *t,
+                      const struct questions *qs, struct accs *a, int period)
+{
+	sqlite3_stmt *st = NULL;
+	long long cur = -1;
+	const long *chain = NULL;
+	double sum = 0;
+	size_t n = 0, u;
+	int rc, step;
+
+	if ((rc = impact__prepare(h, &st, "SELECT r.id, r.place_id,"
+	                          " a.question_id, a.value FROM respondents r"
+	                          " JOIN answers a ON a.respondent_id = r.id"
+	                          " WHERE r.period = ?1 ORDER BY r.id;")) != 0)
+		return rc;
+	sqlite3_bind_int(st, 1, period);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		long long rid = sqlite3_column_int64(st, 0);
+		long long qid = sqlite3_column_int64(st, 2);
+		double v = sqlite3_column_double(st, 3);
+		long qi;
+
+		if (rid != cur) {
+			add_score(t, a, chain, sum, n);
+			cur = rid;
+			chain = chain_of(t, sqlite3_column_int64(st, 1));
+			sum = 0;
+			n = 0;
+		}
+		if (!chain || qid > qs->max_id || (qi = qs->index_of_id[qid]) < 0)
+			continue;
+		for (u = 0; u < t->depth && chain[u] >= 0; u++)
+			impact__acc_add(&a->question[(size_t)chain[u] * qs->n
+			                             + (size_t)qi], v);
+		if (qs->q[qi].in_score) {
+			sum += (v - qs->q[qi].min) / (qs->q[qi].max - qs->q[qi].min);
+			n++;
+		}
+	}
+	add_score(t, a, chain, sum, n);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_DONE)
+		return impact__db_error(h, "reading answers");
+	if ((rc = impact__prepare(h, &st, "SELECT place_id, count(*)"
+	                          " FROM respondents WHERE period = ?1"
+	                          " GROUP BY place_id;")) != 0)
+		return rc;
+	sqlite3_bind_int(st, 1, period);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const long *c = chain_of(t, sqlite3_column_int64(st, 0));
+
+		for (u = 0; c && u < t->depth && c[u] >= 0; u++)
+			a->respondents[c[u]] += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_DONE)
+		return impact__db_error(h, "counting respondents");
+	if ((rc = impact__prepare(h, &st, "SELECT place_id, count(*),"
+	                          " sum(participants), sum(participants * hours)"
+	                          " FROM activities WHERE period = ?1"
+	                          " GROUP BY place_id;")) != 0)
+		return rc;
+	sqlite3_bind_int(st, 1, period);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const long *c = chain_of(t, sqlite3_column_int64(st, 0));
+
+		for (u = 0; c && u < t->depth && c[u] >= 0; u++) {
+			a->activities[c[u]] += sqlite3_column_int64(st, 1);
+			a->participants[c[u]] += sqlite3_column_double(st, 2);
+			a->hours[c[u]] += sqlite3_column_double(st, 3);
+		}
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return impact__db_error(h, "reading activities");
+	return IMPACT_OK;
+}
+
+/* The statement that writes one result, and what is shared by all rows. */
+struct writer {
+	sqlite3_stmt *st;
+	const struct tree *t;
+	int period;
+	const char *now;
+	size_t rows;
+};
+
+/* Write one result row for `unit`. */
+static int put(impact *h, struct writer *w, size_t unit, const char *measure,
+               long long question_id, double value, long long n,
+               double lo, double hi)
+{
+	sqlite3_stmt *st = w->st;
+	int is_place = unit < w->t->nplaces;
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	sqlite3_bind_int(st, 1, w->period);
+	sqlite3_bind_int64(st, is_place ? 2 : 3, w->t->unit_id[unit]);
+	sqlite3_bind_text(st, 4, measure, -1, SQLITE_STATIC);
+	if (question_id)
+		sqlite3_bind_int64(st, 5, question_id);
+	sqlite3_bind_double(st, 6, value);
+	sqlite3_bind_int64(st, 7, n);
+	if (!isnan(lo)) {
+		sqlite3_bind_double(st, 8, lo);
+		sqlite3_bind_double(st, 9, hi);
+	}
+	sqlite3_bind_text(st, 10, w->now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return impact__db_error(h, "storing a result");
+	w->rows++;
+	return IMPACT_OK;
+}
+
+/* Write every result of one period; counts units with results. */
+static int write_period(impact *h, struct writer *w,
+                        const struct questions *qs, const struct accs *a,
+                        size_t *units)
+{
+	size_t nunits = w->t->nplaces + w->t->nterr, u, q;
+	double lo, hi;
+	int rc;
+
+	for (u = 0; u < nunits; u++) {
+		if (a->respondents[u] == 0 && a->activities[u] == 0)
+			continue;
+		(*units)++;
+		if (a->respondents[u] > 0) {
+			rc = put(h, w, u, IMPACT_MEASURE_RESPONDENTS, 0,
+			         (double)a->respondents[u], a->respondents[u],
+			         NAN, NAN);
+			if (rc != IMPACT_OK)
+				return rc;
+		}
+		if (a->score[u].n > 0) {
+			impact__acc_ci(&a->score[u], LEVEL, &lo, &hi);
+			rc = put(h, w, u, IMPACT_MEASURE_SCORE, 0, a->score[u].mean,
+			         (long long)a->score[u].n, lo, hi);
+			if (rc != IMPACT_OK)
+				return rc;
+		}
+		for (q = 0; q < qs->n; q++) {
+			const impact_acc *acc = &a->question[u * qs->n + q];
+
+			if (acc->n == 0)
+				continue;
+			impact__acc_ci(acc, LEVEL, &lo, &hi);
+			rc = put(h, w, u, IMPACT_MEASURE_QUESTION, qs->id[q],
+			         acc->mean, (long long)acc->n, lo, hi);
+			if (rc != IMPACT_OK)
+				return rc;
+		}
+		if (a->activities[u] > 0) {
+			if ((rc = put(h, w, u, IMPACT_MEASURE_ACTIVITIES, 0,
+			              (double)a->activities[u], a->activities[u],
+			              NAN, NAN)) != IMPACT_OK
+			    || (rc = put(h, w, u, IMPACT_MEASURE_PARTICIPANTS, 0,
+			                 a->participants[u], a->activities[u], NAN,
+			                 NAN)) != IMPACT_OK
+			    || (rc = put(h, w, u, IMPACT_MEASURE_HOURS, 0, a->hours[u],
+			                 a->activities[u], NAN, NAN)) != IMPACT_OK)
+				return rc;
+		}
+	}
+	return IMPACT_OK;
+}
+
+/* The periods to compute: opts->period, or every period in the data. */
+static int periods_load(impact *h, int only, int **out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, step;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = impact__prepare(h, &st, "SELECT period FROM respondents"
+	                          " UNION SELECT period FROM activities"
+	                          " ORDER BY 1;")) != 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int p = sqlite3_column_int(st, 0);
+
+		if (only && p != only)
+			continue;
+		if (*n == cap) {
+			int *q;
+
+			cap = cap ? 2 * cap : 8;
+			q = realloc(*out, cap * sizeof(*q));
+			if (!q) {
+				sqlite3_finalize(st);
+				free(*out);
+				*out = NULL;
+				return impact__error(h, IMPACT_ENOMEM, "out of memory");
+			}
+			*out = q;
+		}
+		(*out)[(*n)++] = p;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		return impact__db_error(h, "listing periods");
+	}
+	return IMPACT_OK;
+}
+
+int impact_compute(impact *h, const impact_compute_opts *opts,
+                   impact_compute_summary *out)
+{
+	impact_compute_opts defaults = IMPACT_COMPUTE_OPTS_INIT;
+	impact_compute_summary dummy;
+	struct tree t = { 0 };
+	struct questions qs = { 0 };
+	struct accs a = { 0 };
+	struct writer w = { 0 };
+	sqlite3_stmt *del = NULL;
+	int *periods = NULL, rc, in_tx = 0, have_tree = 0, have_q = 0;
+	size_t np = 0, i;
+	char now[32];
+
+	assert(h);
+	impact__clear_error(h);
+	if (!opts)
+		opts = &defaults;
+	if (!out)
+		out = &dummy;
+	memset(out, 0, sizeof(*out));
+	if ((rc = impact__need_db(h)) != IMPACT_OK)
+		return rc;
+	if (opts->period < 0 || opts->period > 9999)
+		return impact__error(h, IMPACT_EUSAGE, "invalid period %d: "
+		                     "expected a year such as 2024", opts->period);
+	if ((rc = impact__exec(h, "BEGIN IMMEDIATE;")) != IMPACT_OK)
+		return rc;
+	in_tx = 1;
+	if ((rc = periods_load(h, opts->period, &periods, &np)) != IMPACT_OK)
+		goto done;
+	if (opts->period && np == 0) {
+		rc = impact__error(h, IMPACT_ENOTFOUND, "no answers nor activities "
+		                   "for period %d: import them first",
+		                   opts->period);
+		goto done;
+	}
+	if ((rc = tree_load(h, &t)) != IMPACT_OK)
+		goto done;
+	have_tree = 1;
+	if ((rc = questions_load(h, &qs)) != IMPACT_OK)
+		goto done;
+	have_q = 1;
+	if ((rc = accs_alloc(h, &a, t.nplaces + t.nterr + 1, qs.n)) != 0)
+		goto done;
+	impact__utc_now(now, sizeof(now));
+	w.t = &t;
+	w.now = now;
+	if ((rc = impact__prepare(h, &w.st, "INSERT INTO results (period,"
+	                          " place_id, territory_id, measure, question_id,"
+	                          " value, n, ci_low, ci_high, computed_at)"
+	                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	                          " ?10);")) != 0
+	    || (rc = impact__prepare(h, &del, "DELETE FROM results"
+	                             " WHERE period = ?1;")) != 0)
+		goto done;
+	for (i = 0; i < np; i++) {
+		impact__progress(h, "compute", i, np);
+		sqlite3_reset(del);
+		sqlite3_bind_int(del, 1, periods[i]);
+		if (sqlite3_step(del) != SQLITE_DONE) {
+			rc = impact__db_error(h, "clearing old results");
+			goto done;
+		}
+		accs_zero(&a, t.nplaces + t.nterr + 1, qs.n);
+		if ((rc = accumulate(h, &t, &qs, &a, periods[i])) != IMPACT_OK)
+			goto done;
+		w.period = periods[i];
+		if ((rc = write_period(h, &w, &qs, &a, &out->units)) != 0)
+			goto done;
+	}
+	impact__progress(h, "compute", np, np);
+	out->periods = np;
+	out->results = w.rows;
+	rc = IMPACT_OK;
+done:
+	sqlite3_finalize(w.st);
+	sqlite3_finalize(del);
+	if (in_tx) {
+		if (rc == IMPACT_OK)
+			rc = impact__exec(h, "COMMIT;");
+		if (rc != IMPACT_OK)
+			sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
+	}
+	accs_release(&a);
+	if (have_q)
+		questions_release(&qs);
+	if (have_tree)
+		tree_release(&t);
+	free(periods);
+	return rc;
+}

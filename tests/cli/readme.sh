@@ -1,0 +1,27 @@
+# The README's examples, run as they are written (jq's man.test habit).
+. "$TOP/tests/cli/lib.sh"
+
+# The walkthrough: the block between the readme-test markers.
+sed -n '/<!-- readme-test: begin -->/,/<!-- readme-test: end -->/p' \
+	"$TOP/README.md" | sed '1,2d;$d' | sed '$d' >walkthrough.sh
+check "the README has a walkthrough block" test -s walkthrough.sh
+PATH="$(dirname "$IMPACT"):$PATH"
+export PATH
+run sh -e walkthrough.sh
+expect_status 0 "the README walkthrough runs"
+expect_out "2025   territory VDL            wellbeing_score    -                    64.4 [63.3, 65.5]        360" \
+	"impact show prints what the README says"
+check "the walkthrough writes fabrique.pdf" test -s fabrique.pdf
+check "the walkthrough writes network-en.pdf" test -s network-en.pdf
+check "fabrique.pdf is a PDF" grep -q '^%PDF' fabrique.pdf
+run pdftotext network-en.pdf -
+expect_out "Val de Lière" "the English dashboard names the network"
+
+# "When a file has mistakes": the same message, line 3, column 5.
+printf 'respondent,place,period,sat_vie,sante\nA-1,FAB-BOURG,2025,7,8\nA-2,FAB-BOURG,2025,6,12\nA-3,FAB-BOURG,2025,9,9\n' >answers.csv
+run impact import answers answers.csv --survey vdl-bien-etre
+expect_status 0 "a file with one bad row imports"
+expect_out "answers.csv: 3 rows read, 2 loaded, 1 rejected (import #" \
+	"the summary counts the rejected row"
+expect_err 'impact: warning: answers.csv:3:5: invalid answer "12" to question "sante": expected a number from 0 to 10, or nothing' \
+	"the warning is the README's"
