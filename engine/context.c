@@ -118,6 +118,15 @@ int impact__exec(impact *h, const char *sql)
 	return IMPACT_OK;
 }
 
+int impact__end_tx(impact *h, int rc)
+{
+	if (rc == IMPACT_OK)
+		rc = impact__exec(h, "COMMIT;");
+	if (rc != IMPACT_OK)
+		sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
+	return rc;
+}
+
 int impact__prepare(impact *h, sqlite3_stmt **out, const char *sql)
 {
 	if (sqlite3_prepare_v2(h->db, sql, -1, out, NULL) != SQLITE_OK)

@@ -49,6 +49,11 @@ void impact__progress(impact *h, const char *stage, size_t done,
 /* Run SQL with no result rows (several statements allowed). */
 int impact__exec(impact *h, const char *sql);
 
+/* End the transaction a function opened: COMMIT when rc is IMPACT_OK
+ * (a failing COMMIT becomes the result), else ROLLBACK keeping rc's
+ * message.  Returns the final code. */
+int impact__end_tx(impact *h, int rc);
+
 /* Prepare `sql` into *out; on failure record the error. */
 int impact__prepare(impact *h, sqlite3_stmt **out, const char *sql);
 

@@ -513,7 +513,7 @@ static int show_row(void *payload, const impact_result *r)
 		snprintf(ci, sizeof(ci), "[%s, %s]",
 		         impact_format_number(lo, sizeof(lo), r->ci_low, 1, NULL),
 		         impact_format_number(hi, sizeof(hi), r->ci_high, 1, NULL));
-	printf("%-6d %-9s %-14s %-18s %-14s %10s %-16s %6lld\n", r->period,
+	printf("%-6d %-9s %-16s %-18s %-14s %10s %-16s %6lld\n", r->period,
 	       r->unit_kind, r->unit_code, r->measure,
 	       r->question ? r->question : "-", value, ci, r->n);
 	return 0;
@@ -574,7 +574,7 @@ static int cmd_show(impact *h, int argc, char **argv)
 		puts("period,unit_kind,unit_code,measure,question,value,n,"
 		     "ci_low,ci_high,suppressed");
 	else if (s.format == FORMAT_TABLE)
-		printf("%-6s %-9s %-14s %-18s %-14s %10s %-16s %6s\n", "period",
+		printf("%-6s %-9s %-16s %-18s %-14s %10s %-16s %6s\n", "period",
 		       "unit", "code", "measure", "question", "value", "95% CI",
 		       "n");
 	else if (!(s.array = json_array()))

@@ -162,7 +162,7 @@ static const struct sample_question questions[NQUESTIONS] = {
 	{ "sat_vie",
 	  "Dans l'ensemble, êtes-vous satisfait(e) de votre vie ?",
 	  "Overall, how satisfied are you with your life?",
-	  "psychological", 6.8, 0.0, AXIS_GENERAL },
+	  "psychological", 6.7, 0.1, AXIS_GENERAL },
 	{ "sante",
 	  "Comment jugez-vous votre état de santé ?",
 	  "How would you rate your health?",
@@ -176,20 +176,20 @@ static const struct sample_question questions[NQUESTIONS] = {
 	{ "apprendre",
 	  "Avez-vous appris des choses nouvelles ces derniers mois ?",
 	  "Have you learned new things in recent months?",
-	  "education", 6.2, 0.0, AXIS_LEARN },
+	  "education", 6.0, 0.25, AXIS_LEARN },
 	{ "culture",
 	  "Participez-vous à la vie culturelle locale ?",
 	  "Do you take part in local cultural life?",
-	  "culture", 5.4, 0.0, AXIS_LEARN },
+	  "culture", 5.2, 0.2, AXIS_LEARN },
 	{ "decisions",
 	  "Avez-vous le sentiment de pouvoir peser sur les décisions "
 	  "locales ?",
 	  "Do you feel able to weigh on local decisions?",
-	  "governance", 4.3, 0.0, AXIS_LOCAL },
+	  "governance", 4.1, 0.25, AXIS_LOCAL },
 	{ "lien_social",
 	  "Vous sentez-vous entouré(e), en lien avec les autres ?",
 	  "Do you feel surrounded by and connected to others?",
-	  "community", 6.1, 0.3, AXIS_SOCIAL },
+	  "community", 6.0, 0.35, AXIS_SOCIAL },
 	{ "environnement",
 	  "Êtes-vous satisfait(e) de la qualité de l'environnement naturel "
 	  "autour de vous ?",
@@ -209,7 +209,7 @@ static const struct sample_question questions[NQUESTIONS] = {
 	  "isolé(e) ?",
 	  "Since you started coming to the third place, do you feel less "
 	  "isolated?",
-	  "local", 5.9, 0.3, AXIS_SOCIAL },
+	  "local", 5.8, 0.4, AXIS_SOCIAL },
 };
 
 static const char *const titles_atelier[] = {

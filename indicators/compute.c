@@ -582,12 +582,8 @@ int impact_compute(impact *h, const impact_compute_opts *opts,
 done:
 	sqlite3_finalize(w.st);
 	sqlite3_finalize(del);
-	if (in_tx) {
-		if (rc == IMPACT_OK)
-			rc = impact__exec(h, "COMMIT;");
-		if (rc != IMPACT_OK)
-			sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
-	}
+	if (in_tx)
+		rc = impact__end_tx(h, rc);
 	accs_release(&a);
 	if (have_q)
 		questions_release(&qs);

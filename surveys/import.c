@@ -383,10 +383,8 @@ static int import_end(struct import *im, int rc)
 	sqlite3_finalize(im->reject);
 	im->reject = NULL;
 	if (im->in_tx) {
-		if (rc == IMPACT_OK)
-			rc = impact__exec(im->h, "COMMIT;");
+		rc = impact__end_tx(im->h, rc);
 		if (rc != IMPACT_OK) {
-			sqlite3_exec(im->h->db, "ROLLBACK;", NULL, NULL, NULL);
 			im->sum->import_id = 0;
 			im->sum->rows_loaded = 0;
 		}

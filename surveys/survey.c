@@ -331,12 +331,8 @@ store_code:
 	rc = IMPACT_OK;
 done:
 	sqlite3_finalize(st);
-	if (in_tx) {
-		if (rc == IMPACT_OK)
-			rc = impact__exec(h, "COMMIT;");
-		if (rc != IMPACT_OK)
-			sqlite3_exec(h->db, "ROLLBACK;", NULL, NULL, NULL);
-	}
+	if (in_tx)
+		rc = impact__end_tx(h, rc);
 	if (rc != IMPACT_OK && out_code) {
 		free(*out_code);
 		*out_code = NULL;
