@@ -12,9 +12,12 @@
  * the place up to the root.  Read indicators/results.c next: it reads the
  * table back.
  *
- * The first well-being score (a simple precursor of the Alkire-Foster
- * index, docs/methods.md): for each respondent, the mean over their
- * answered scale questions that have a domain of (x - min) / (max - min),
+ * Question means cover every question whose answers are numbers (scale,
+ * rating, number, yes/no as 1/0, single choices whose choices carry a
+ * value).  The first well-being score (a simple precursor of the
+ * Alkire-Foster index, docs/methods.md): for each respondent, the mean
+ * over their answered questions that have a domain and bounds of
+ * (x - min) / (max - min),
  * times 100; a unit's score is the mean of its respondents' scores, with a
  * Student-t 95% interval.
  */
@@ -228,7 +231,8 @@ static int questions_load(impact *h, struct questions *qs)
 	for (i = 0; i <= (size_t)qs->max_id; i++)
 		qs->index_of_id[i] = -1;
 	if ((rc = impact__prepare(h, &st, "SELECT id, min, max,"
-	                          " domain IS NOT NULL FROM questions"
+	                          " domain IS NOT NULL AND min IS NOT NULL"
+	                          " AND max IS NOT NULL FROM questions"
 	                          " ORDER BY id;")) != 0) {
 		questions_release(qs);
 		return rc;
@@ -305,7 +309,8 @@ static int accumulate(impact *h, const struct tree *t,
 	if ((rc = impact__prepare(h, &st, "SELECT r.id, r.place_id,"
 	                          " a.question_id, a.value FROM respondents r"
 	                          " JOIN answers a ON a.respondent_id = r.id"
-	                          " WHERE r.period = ?1 ORDER BY r.id;")) != 0)
+	                          " WHERE r.period = ?1 AND a.value IS NOT NULL"
+	                          " ORDER BY r.id;")) != 0)
 		return rc;
 	sqlite3_bind_int(st, 1, period);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

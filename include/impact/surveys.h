@@ -18,6 +18,16 @@
 extern "C" {
 #endif
 
+/* Text encodings of imported files (see docs/formats.md). */
+enum {
+	IMPACT_ENCODING_AUTO = 0,     /* detect: BOM, else UTF-8, else 1252 */
+	IMPACT_ENCODING_UTF8 = 1,     /* UTF-8 without BOM */
+	IMPACT_ENCODING_UTF8_BOM = 2, /* UTF-8 with BOM */
+	IMPACT_ENCODING_UTF16LE = 3,  /* UTF-16 little-endian (with BOM) */
+	IMPACT_ENCODING_UTF16BE = 4,  /* UTF-16 big-endian (with BOM) */
+	IMPACT_ENCODING_CP1252 = 5    /* Windows-1252 (French Excel) */
+};
+
 /* What an import did. */
 typedef struct {
 	long long import_id;   /* row of the `imports` table (0 if none made) */

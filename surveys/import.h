@@ -1,0 +1,92 @@
+/*
+ * surveys/import.h: the machinery every importer shares (surveys/import.c):
+ * the state of one import, header mapping, parsing of numbers and codes,
+ * rejected rows.  Internal to the library.
+ */
+#ifndef IMPACT_SURVEYS_IMPORT_H
+#define IMPACT_SURVEYS_IMPORT_H
+
+#include <sqlite3.h>
+
+#include "csv.h"
+#include "impact/surveys.h"
+
+#define MAX_CODE 64
+#define MAX_REASON 512
+
+/* One column the importer knows. */
+typedef struct {
+	const char *name;  /* header name, compared ignoring case */
+	int required;      /* 1 if the column must be present */
+	long index;        /* field index in the file, -1 when absent */
+} column;
+
+/* The state of one import. */
+struct import {
+	impact *h;
+	const char *path;          /* file path as given */
+	const char *name;          /* file name for messages */
+	const char *kind;          /* value of imports.kind */
+	impact_csv *csv;           /* reader */
+	impact_csv_record rec;     /* current record */
+	char **header;             /* copy of the header fields */
+	size_t nheader;
+	long long import_id;
+	sqlite3_stmt *reject;      /* INSERT INTO rejects */
+	impact_import_summary *sum;
+	int in_tx;                 /* a transaction is open */
+};
+
+/* Field masks for record_text(). */
+#define MASK_NONE (-1L)     /* keep every field */
+#define MASK_WORDS (-2L)    /* keep only fields that are numbers */
+
+/* Is `s` a valid code: 1 to MAX_CODE of [A-Za-z0-9_.-]? */
+int impact__valid_code(const char *s);
+
+/* Strip leading and trailing spaces and tabs in place; returns s. */
+char *impact__trim(char *s);
+
+/* Parse a decimal number written with '.' or ',' and nothing around it.
+ * Returns 1 and sets *out, or 0. */
+int impact__parse_number(const char *s, double *out);
+
+/* Parse a whole number 0 <= v <= max.  Returns 1 and sets *out, or 0. */
+int impact__parse_count(const char *s, long long max, long long *out);
+
+/* Keep the current record aside in `rejects`: field number col (0-based)
+ * with `reason`; field `hide` (or MASK_NONE / MASK_WORDS) masked. */
+int impact__reject(struct import *im, long col, long hide, const char *mask,
+                   const char *reason);
+
+/* Start an import: hash the file, stop early (sum->already_imported) if it
+ * was imported before for the same survey, open a transaction, create the
+ * `imports` row, read the header. */
+int impact__import_begin(struct import *im, impact *h, const char *path,
+                         const char *kind, long long survey_id,
+                         impact_import_summary *sum);
+
+/* Match the header against `cols`; `extra` (may be NULL) accepts other
+ * columns: it returns 1 for a known one, 0 for an unknown one, -1 for a
+ * repeated one.  Unknown, repeated and missing columns are errors. */
+int impact__map_header(struct import *im, column *cols, size_t ncols,
+                       int (*extra)(void *payload, size_t index,
+                                    const char *name),
+                       void *payload);
+
+/* The trimmed field of column c in the current record ("" if absent). */
+char *impact__field(struct import *im, const column *c);
+
+/* 1 if the record has as many fields as the header, else 0 with reason. */
+int impact__check_width(struct import *im, char *reason, size_t size);
+
+/* Finish: store the counts and commit, or roll back when rc != 0.
+ * Frees the reader and the header.  Returns the final code. */
+int impact__import_end(struct import *im, int rc);
+
+/* The id of `code` through prepared statement st (one parameter); *out
+ * is 0 when there is none. */
+int impact__lookup_id(impact *h, sqlite3_stmt *st, const char *code,
+                      long long *out);
+
+#endif
