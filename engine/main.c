@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -259,51 +260,140 @@ static int print_reject(void *payload, const impact_reject_info *r)
 	return 0;
 }
 
+/* Exit status of an import that kept rows aside (docs: README). */
+#define EXIT_REJECTED 3
+
+/* Parse --encoding NAME into an IMPACT_ENCODING_* value; -1 if unknown. */
+static int parse_encoding(const char *s)
+{
+	static const struct {
+		const char *name;
+		int value;
+	} names[] = {
+		{ "auto", IMPACT_ENCODING_AUTO }, { "utf-8", IMPACT_ENCODING_UTF8 },
+		{ "utf8", IMPACT_ENCODING_UTF8 },
+		{ "utf-8-bom", IMPACT_ENCODING_UTF8_BOM },
+		{ "utf-16le", IMPACT_ENCODING_UTF16LE },
+		{ "utf-16be", IMPACT_ENCODING_UTF16BE },
+		{ "windows-1252", IMPACT_ENCODING_CP1252 },
+		{ "cp1252", IMPACT_ENCODING_CP1252 },
+		{ "latin1", IMPACT_ENCODING_CP1252 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(s, names[i].name) == 0)
+			return names[i].value;
+	return -1;
+}
+
 static int cmd_import(impact *h, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		{ "survey", required_argument, NULL, 's' },
+		{ "place", required_argument, NULL, 'P' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "encoding", required_argument, NULL, 'e' },
+		{ "delimiter", required_argument, NULL, 'd' },
+		{ "header-rows", required_argument, NULL, 'H' },
+		{ "tool", required_argument, NULL, 'T' },
+		{ "dates", required_argument, NULL, 'D' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
+	impact_import_opts opts = IMPACT_IMPORT_OPTS_INIT;
 	impact_import_summary sum;
 	const char *survey = NULL, *kind, *file;
+	long v;
 	int c, r, rc;
 
 	optind = 0;
-	while ((c = next_option(argc, argv, "s:", longopts)) != -1) {
-		if (c == 's') {
+	while ((c = next_option(argc, argv, "s:P:p:e:d:H:T:D:S", longopts))
+	       != -1) {
+		switch (c) {
+		case 's':
 			survey = optarg;
-			continue;
+			break;
+		case 'P':
+			opts.place = optarg;
+			break;
+		case 'p':
+			if (parse_int(optarg, 1900, 9999, &v))
+				return usage_error("import", "invalid --period \"%s\":"
+				                   " expected a year", optarg);
+			opts.period = (int)v;
+			break;
+		case 'e':
+			if ((opts.encoding = parse_encoding(optarg)) < 0)
+				return usage_error("import", "invalid --encoding "
+				                   "\"%s\": expected utf-8, utf-8-bom, "
+				                   "utf-16le, utf-16be or windows-1252",
+				                   optarg);
+			break;
+		case 'd':
+			if (strcmp(optarg, ",") == 0 || strcmp(optarg, ";") == 0)
+				opts.delimiter = optarg[0];
+			else if (strcmp(optarg, "tab") == 0
+			         || strcmp(optarg, "\t") == 0)
+				opts.delimiter = '\t';
+			else
+				return usage_error("import", "invalid --delimiter "
+				                   "\"%s\": expected , ; or tab",
+				                   optarg);
+			break;
+		case 'H':
+			if (parse_int(optarg, 1, 3, &v))
+				return usage_error("import", "invalid --header-rows "
+				                   "\"%s\": expected 1, 2 or 3", optarg);
+			opts.header_rows = (int)v;
+			break;
+		case 'T':
+			opts.tool = optarg;
+			break;
+		case 'D':
+			if (strcmp(optarg, "dmy") == 0)
+				opts.date_order = IMPACT_DATES_DMY;
+			else if (strcmp(optarg, "mdy") == 0)
+				opts.date_order = IMPACT_DATES_MDY;
+			else
+				return usage_error("import", "invalid --dates \"%s\":"
+				                   " expected dmy or mdy", optarg);
+			break;
+		case 'S':
+			opts.strict = 1;
+			break;
+		default:
+			if ((r = common_option("import", c)) != 0)
+				return r == -1 ? EXIT_USAGE : r & 255;
 		}
-		if ((r = common_option("import", c)) != 0)
-			return r == -1 ? EXIT_USAGE : r & 255;
 	}
 	if (argc - optind != 2)
 		return usage_error("import", "import needs a kind and a file: "
 		                   "impact import answers FILE --survey ID");
 	kind = argv[optind];
 	file = argv[optind + 1];
-	if (strcmp(kind, "answers") == 0 && !survey)
-		return usage_error("import", "import answers needs --survey ID");
 	if (strcmp(kind, "territories") && strcmp(kind, "places")
 	    && strcmp(kind, "answers") && strcmp(kind, "activities"))
 		return usage_error("import", "unknown kind \"%s\": expected "
 		                   "territories, places, answers or activities",
 		                   kind);
-	if (strcmp(kind, "answers") != 0 && survey)
-		return usage_error("import", "--survey applies to 'import "
-		                   "answers' only");
+	if (strcmp(kind, "answers") == 0 && !survey)
+		return usage_error("import", "import answers needs --survey ID");
+	if (strcmp(kind, "answers") != 0
+	    && (survey || opts.place || opts.period))
+		return usage_error("import", "--survey, --place and --period "
+		                   "apply to 'import answers' only");
 	if (open_db(h) != IMPACT_OK)
 		return fail(h);
 	if (strcmp(kind, "territories") == 0)
-		rc = impact_import_territories(h, file, &sum);
+		rc = impact_import_territories(h, file, &opts, &sum);
 	else if (strcmp(kind, "places") == 0)
-		rc = impact_import_places(h, file, &sum);
+		rc = impact_import_places(h, file, &opts, &sum);
 	else if (strcmp(kind, "answers") == 0)
-		rc = impact_import_answers(h, file, survey, &sum);
+		rc = impact_import_answers(h, file, survey, &opts, &sum);
 	else
-		rc = impact_import_activities(h, file, &sum);
+		rc = impact_import_activities(h, file, &opts, &sum);
 	end_progress();
 	if (rc != IMPACT_OK)
 		return fail(h);
@@ -312,9 +402,13 @@ static int cmd_import(impact *h, int argc, char **argv)
 		       file, sum.import_id);
 		return 0;
 	}
-	printf("%s: %zu rows read, %zu loaded, %zu rejected (import #%lld)\n",
-	       file, sum.rows_read, sum.rows_loaded, sum.rows_rejected,
-	       sum.import_id);
+	printf("%s: %zu rows read, %zu loaded, %zu rejected", file,
+	       sum.rows_read, sum.rows_loaded, sum.rows_rejected);
+	if (sum.rows_skipped)
+		printf(", %zu already stored", sum.rows_skipped);
+	printf(" (import #%lld)\n", sum.import_id);
+	if (sum.notes[0] && !G.quiet)
+		fprintf(stderr, "impact: note: %s: %s\n", file, sum.notes);
 	if (sum.rows_rejected) {
 		struct reject_print p = { 0, 0 };
 
@@ -326,6 +420,7 @@ static int cmd_import(impact *h, int argc, char **argv)
 		fprintf(stderr, "impact: warning: %zu rows were kept aside: see "
 		        "'impact rejects --import %lld', correct them and import "
 		        "the corrected rows\n", sum.rows_rejected, sum.import_id);
+		return EXIT_REJECTED;
 	}
 	return 0;
 }
@@ -828,7 +923,7 @@ static const struct command commands[] = {
 	{ "import", cmd_import,
 	  "impact import territories|places|answers|activities FILE "
 	  "[--survey ID]",
-	  "Usage: impact import KIND FILE [--survey ID]\n\n"
+	  "Usage: impact import KIND FILE [--survey ID] [OPTIONS]\n\n"
 	  "Import a CSV file (formats in docs/formats.md).  KIND is one of:\n"
 	  "  territories  the tree of territories (code,name,parent)\n"
 	  "  places       the places (code,name,territory,commune,latitude,"
@@ -838,9 +933,21 @@ static const struct command commands[] = {
 	  "               participants,hours,volunteers)\n"
 	  "Territories and places load whole or not at all.  Answers and\n"
 	  "activities load the good rows and keep the others aside with their\n"
-	  "line, column and reason (see 'impact rejects').  A file already\n"
-	  "imported is not imported twice.\n\n"
-	  "  --survey ID      the questionnaire the answers belong to\n"
+	  "line, column and reason (see 'impact rejects'), and the command\n"
+	  "exits with status 3.  A file already imported is not imported\n"
+	  "twice.  Encoding, delimiter, header rows, exporting tool and date\n"
+	  "order are detected; each can be forced.\n\n"
+	  "  --survey ID        the questionnaire the answers belong to\n"
+	  "  --place CODE       every answer is about this place\n"
+	  "  --period YYYY      every answer belongs to this year\n"
+	  "  --encoding NAME    utf-8, utf-8-bom, utf-16le, utf-16be or\n"
+	  "                     windows-1252\n"
+	  "  --delimiter C      , ; or tab\n"
+	  "  --header-rows N    1, 2 or 3 header lines\n"
+	  "  --tool NAME        kobotoolbox, odk, limesurvey, framaforms,\n"
+	  "                     google-forms, surveymonkey, template\n"
+	  "  --dates ORDER      dmy (03/04 is 3 April) or mdy (4 March)\n"
+	  "  --strict           refuse the whole file if any row is wrong\n"
 	  DB_HELP "\nExamples:\n"
 	  "  impact import territories territories.csv\n"
 	  "  impact import answers answers-2024.csv --survey vdl-bien-etre\n" },

@@ -40,6 +40,7 @@ static int parse_date(const char *s, long long *year)
 }
 
 int impact_import_activities(impact *h, const char *path,
+                             const impact_import_opts *opts,
                              impact_import_summary *out)
 {
 	struct import im = { 0 };
@@ -55,7 +56,7 @@ int impact_import_activities(impact *h, const char *path,
 	impact__clear_error(h);
 	if (!out)
 		out = &dummy;
-	rc = impact__import_begin(&im, h, path, "activities", 0, out);
+	rc = impact__import_begin(&im, h, path, "activities", 0, opts, out);
 	if (rc != IMPACT_OK || out->already_imported)
 		goto done;
 	if ((rc = impact__map_header(&im, cols, 7, NULL, NULL)) != IMPACT_OK)

@@ -124,6 +124,7 @@ static int respondent_secret(impact *h, char *out, size_t size)
 }
 
 int impact_import_answers(impact *h, const char *path, const char *survey_code,
+                          const impact_import_opts *opts,
                           impact_import_summary *out)
 {
 	struct import im = { 0 };
@@ -149,7 +150,7 @@ int impact_import_answers(impact *h, const char *path, const char *survey_code,
 		goto done;
 	if ((rc = respondent_secret(h, secret, sizeof(secret))) != IMPACT_OK)
 		goto done;
-	rc = impact__import_begin(&im, h, path, "answers", sid, out);
+	rc = impact__import_begin(&im, h, path, "answers", sid, opts, out);
 	if (rc != IMPACT_OK || out->already_imported)
 		goto done;
 	if ((rc = impact__map_header(&im, cols, 3, question_column, &qs)) != IMPACT_OK)

@@ -168,7 +168,10 @@ int impact__reject(struct import *im, long col, long hide, const char *mask,
 	if (sqlite3_step(im->reject) != SQLITE_DONE)
 		rc = impact__db_error(im->h, "storing a rejected row");
 	sqlite3_free(text);
-	im->sum->rows_rejected++;
+	if (im->sum->rows_rejected++ == 0)
+		snprintf(im->first_reject, sizeof(im->first_reject),
+		         "%s:%lld:%ld: %s", im->name, im->rec.line, col + 1,
+		         reason);
 	return rc;
 }
 
@@ -179,14 +182,19 @@ int impact__reject(struct import *im, long col, long hide, const char *mask,
  */
 int impact__import_begin(struct import *im, impact *h, const char *path,
                          const char *kind, long long survey_id,
+                         const impact_import_opts *opts,
                          impact_import_summary *sum)
 {
+	impact_import_opts defaults = IMPACT_IMPORT_OPTS_INIT;
+
 	sqlite3_stmt *st = NULL;
 	char now[32];
 	size_t i;
 	int rc;
 
 	memset(sum, 0, sizeof(*sum));
+	im->defaults = defaults;
+	im->opts = opts ? opts : &im->defaults;
 	im->h = h;
 	im->path = path;
 	im->name = path;
@@ -338,6 +346,11 @@ int impact__import_end(struct import *im, int rc)
 	sqlite3_stmt *st = NULL;
 	size_t i;
 
+	if (rc == IMPACT_OK && im->opts && im->opts->strict
+	    && im->sum->rows_rejected > 0)
+		rc = impact__error(im->h, IMPACT_EDATA, "%s (--strict: the "
+		                   "file is refused whole; %zu rows are wrong)",
+		                   im->first_reject, im->sum->rows_rejected);
 	if (rc == IMPACT_OK && im->in_tx && !im->sum->already_imported) {
 		rc = impact__prepare(im->h, &st, "UPDATE imports SET rows_read = ?1,"
 		                     " rows_loaded = ?2, rows_rejected = ?3"
@@ -398,6 +411,7 @@ int impact__lookup_id(impact *h, sqlite3_stmt *st, const char *code,
 /* Territories                                                       */
 
 int impact_import_territories(impact *h, const char *path,
+                              const impact_import_opts *opts,
                               impact_import_summary *out)
 {
 	struct import im = { 0 };
@@ -414,7 +428,7 @@ int impact_import_territories(impact *h, const char *path,
 	impact__clear_error(h);
 	if (!out)
 		out = &dummy;
-	rc = impact__import_begin(&im, h, path, "territories", 0, out);
+	rc = impact__import_begin(&im, h, path, "territories", 0, opts, out);
 	if (rc != IMPACT_OK || out->already_imported)
 		goto done;
 	if ((rc = impact__map_header(&im, cols, 3, NULL, NULL)) != IMPACT_OK)
@@ -554,6 +568,7 @@ done:
 /* Places                                                            */
 
 int impact_import_places(impact *h, const char *path,
+                         const impact_import_opts *opts,
                          impact_import_summary *out)
 {
 	struct import im = { 0 };
@@ -568,7 +583,7 @@ int impact_import_places(impact *h, const char *path,
 	impact__clear_error(h);
 	if (!out)
 		out = &dummy;
-	rc = impact__import_begin(&im, h, path, "places", 0, out);
+	rc = impact__import_begin(&im, h, path, "places", 0, opts, out);
 	if (rc != IMPACT_OK || out->already_imported)
 		goto done;
 	if ((rc = impact__map_header(&im, cols, 6, NULL, NULL)) != IMPACT_OK)

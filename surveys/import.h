@@ -34,6 +34,10 @@ struct import {
 	long long import_id;
 	sqlite3_stmt *reject;      /* INSERT INTO rejects */
 	impact_import_summary *sum;
+	const impact_import_opts *opts; /* how to read the file */
+	impact_import_opts defaults;    /* opts when the caller gave NULL */
+	char first_reject[MAX_REASON + 64]; /* "line:col: reason" of the first
+	                                       rejected row, for --strict */
 	int in_tx;                 /* a transaction is open */
 };
 
@@ -64,6 +68,7 @@ int impact__reject(struct import *im, long col, long hide, const char *mask,
  * `imports` row, read the header. */
 int impact__import_begin(struct import *im, impact *h, const char *path,
                          const char *kind, long long survey_id,
+                         const impact_import_opts *opts,
                          impact_import_summary *sum);
 
 /* Match the header against `cols`; `extra` (may be NULL) accepts other
@@ -80,8 +85,9 @@ char *impact__field(struct import *im, const column *c);
 /* 1 if the record has as many fields as the header, else 0 with reason. */
 int impact__check_width(struct import *im, char *reason, size_t size);
 
-/* Finish: store the counts and commit, or roll back when rc != 0.
- * Frees the reader and the header.  Returns the final code. */
+/* Finish: store the counts and commit, or roll back when rc != 0 or when
+ * opts->strict and a row was rejected (the first rejected row becomes the
+ * error).  Frees the reader and the header.  Returns the final code. */
 int impact__import_end(struct import *im, int rc);
 
 /* The id of `code` through prepared statement st (one parameter); *out

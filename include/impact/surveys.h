@@ -6,7 +6,8 @@
  * (territories, places, questionnaires) is all or nothing: one bad row and
  * the file is refused, the database unchanged.  Observations (answers,
  * activities) load the good rows and keep each bad row in the `rejects`
- * table with its line, column and reason.  A file already imported (same
+ * table with its line, column and reason (or, with opts->strict, refuse
+ * the whole file).  `opts` may be NULL: everything is detected.  A file already imported (same
  * kind, same SHA-256) is not imported twice.
  */
 #ifndef IMPACT_SURVEYS_H
@@ -28,24 +29,57 @@ enum {
 	IMPACT_ENCODING_CP1252 = 5    /* Windows-1252 (French Excel) */
 };
 
+/* Day and month order of dates like 03/04/2024. */
+enum {
+	IMPACT_DATES_AUTO = 0,  /* from the column (a value above 12), else the
+	                           file's locale (French files: day first) */
+	IMPACT_DATES_DMY = 1,   /* day first */
+	IMPACT_DATES_MDY = 2    /* month first */
+};
+
+/* How to read a file; every field left at its _INIT value is detected. */
+typedef struct {
+	int encoding;       /* IMPACT_ENCODING_*: AUTO detects */
+	char delimiter;     /* ',', ';' or '\t'; 0 detects */
+	int header_rows;    /* 1 to 3; 0 detects */
+	const char *tool;   /* exporting tool (docs/formats.md); NULL detects */
+	const char *place;  /* place code of every row (answers), or NULL */
+	int period;         /* year of every row (answers); 0: from the data */
+	int date_order;     /* IMPACT_DATES_* */
+	int strict;         /* 1: one bad row refuses the whole file */
+} impact_import_opts;
+
+#define IMPACT_IMPORT_OPTS_INIT { 0, 0, 0, NULL, NULL, 0, 0, 0 }
+
 /* What an import did. */
 typedef struct {
 	long long import_id;   /* row of the `imports` table (0 if none made) */
 	size_t rows_read;      /* data records read (header excluded) */
 	size_t rows_loaded;    /* records stored */
 	size_t rows_rejected;  /* records kept aside in `rejects` */
+	size_t rows_skipped;   /* records already stored, identical (a tool's
+	                          cumulative export imported again) */
 	int already_imported;  /* 1: this file was imported before, nothing done */
 	char sha256[65];       /* hex digest of the file's bytes */
+	char encoding[24];     /* encoding read, e.g. "Windows-1252" */
+	char delimiter;        /* delimiter read */
+	int header_rows;       /* header rows read */
+	char tool[24];         /* tool recognised, e.g. "kobotoolbox" */
+	int date_order;        /* IMPACT_DATES_* used for ambiguous dates */
+	char notes[1024];      /* one line for the user: columns ignored,
+	                          choices made ("" when none) */
 } impact_import_summary;
 
 /* Import a territories CSV (code,name,parent).  Existing codes are
  * updated.  All or nothing. */
 int impact_import_territories(impact *h, const char *path,
+                              const impact_import_opts *opts,
                               impact_import_summary *out);
 
 /* Import a places CSV (code,name,territory,commune,latitude,longitude).
  * Existing codes are updated.  All or nothing. */
 int impact_import_places(impact *h, const char *path,
+                         const impact_import_opts *opts,
                          impact_import_summary *out);
 
 /*
@@ -78,11 +112,13 @@ int impact_survey_each(impact *h,
  * columns respondent,place,period then one column per question id of
  * survey `survey_code`. */
 int impact_import_answers(impact *h, const char *path, const char *survey_code,
+                          const impact_import_opts *opts,
                           impact_import_summary *out);
 
 /* Import an activity log:
  * place,date,category,title,participants,hours,volunteers. */
 int impact_import_activities(impact *h, const char *path,
+                             const impact_import_opts *opts,
                              impact_import_summary *out);
 
 /* One rejected record; strings borrowed for the duration of the callback. */

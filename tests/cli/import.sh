@@ -239,7 +239,7 @@ r-07,P2,2024,,,
 r-08,P2,2024,abc,3,3
 EOF
 run impact import answers answers.csv --survey s1
-expect_status 0 "answers: import with bad rows exits 0"
+expect_status 3 "answers: import with bad rows exits 3 (rows kept aside)"
 expect_out "answers.csv: 9 rows read, 4 loaded, 5 rejected" "answers: summary 9 read, 4 loaded, 5 rejected"
 expect_err "answers.csv:4:5:" "answers: warning at answers.csv:4:5 (12 on q1)"
 expect_err "\"12\"" "answers: the warning quotes the bad value 12"
@@ -305,7 +305,7 @@ Marie-Curie-0007,P1,2024,11,1,1
 Dupont, Jeanne-Privee-0099,P1,2024,1,1,1
 EOF
 run impact import answers answers-priv.csv --survey s1
-expect_status 0 "privacy: import exits 0"
+expect_status 3 "privacy: import exits 3 (rows kept aside)"
 expect_out "2 rows read, 0 loaded, 2 rejected" "privacy: both rows rejected"
 expect_err "answers-priv.csv:3:1:" "privacy: the wide row is reported at line 3"
 check "privacy: 'Jeanne-Dupont-0042' is nowhere in the database file" test "$(db_bytes_count Jeanne-Dupont-0042)" -eq 0
@@ -350,21 +350,21 @@ check "formats: '\"8,25\"' read as 8.25" test "$(answers_of quoted-comma.csv q1)
 # TAB delimiter.
 printf 'respondent\tplace\tperiod\tq1\nt-01\tP1\t2025\t4\nt-02\tP2\t2025\t11\n' >tab.csv
 run impact import answers tab.csv --survey s1
-expect_status 0 "formats: TAB-delimited exits 0"
+expect_status 3 "formats: TAB-delimited exits 3 (rows kept aside)"
 expect_out "2 rows read, 1 loaded, 1 rejected" "formats: TAB file: 1 loaded, 1 rejected"
 expect_err "tab.csv:3:4:" "formats: TAB file error at line 3 column 4"
 
 # CRLF line ends: the error on the 3rd physical line says 3.
 printf 'respondent,place,period,q1\r\nc-01,P1,2025,1\r\nc-02,P1,2025,99\r\nc-03,P1,2025,2\r\n' >crlf.csv
 run impact import answers crlf.csv --survey s1
-expect_status 0 "formats: CRLF exits 0"
+expect_status 3 "formats: CRLF exits 3 (rows kept aside)"
 expect_out "3 rows read, 2 loaded, 1 rejected" "formats: CRLF: 3 read, 2 loaded"
 expect_err "crlf.csv:3:4:" "formats: CRLF: error at line 3 column 4"
 
 # CR-only line ends (old Mac spreadsheets), with a blank line.
 printf 'respondent,place,period,q1\rm-01,P1,2025,1\r\rm-02,P1,2025,99\rm-03,P1,2025,3\r' >cr.csv
 run impact import answers cr.csv --survey s1
-expect_status 0 "formats: CR-only exits 0"
+expect_status 3 "formats: CR-only exits 3 (rows kept aside)"
 expect_out "3 rows read, 2 loaded, 1 rejected" "formats: CR-only: 3 read, 2 loaded"
 expect_err "cr.csv:4:4:" "formats: CR-only: error at line 4 (after a blank line 3)"
 check "formats: CR-only: values 1 and 3 stored" test "$(answers_of cr.csv q1)" = "1.0 3.0 "
@@ -373,7 +373,7 @@ check "formats: CR-only: values 1 and 3 stored" test "$(answers_of cr.csv q1)" =
 # 5) must say line 5.
 printf 'respondent,place,period,q1,q2\nn-01,P1,2025,1,1\n"n-02\nsuite",P1,2025,2,2\nn-03,P1,2025,3,9\n' >multiline.csv
 run impact import answers multiline.csv --survey s1
-expect_status 0 "formats: a quoted newline exits 0"
+expect_status 3 "formats: a quoted newline exits 3 (rows kept aside)"
 expect_out "3 rows read, 2 loaded, 1 rejected" "formats: the two-line record is one row"
 expect_err "multiline.csv:5:5:" "formats: the error after a two-line record is at line 5 column 5"
 check "formats: the two-line record was loaded" test "$(answers_of multiline.csv q1)" = "1.0 2.0 "
@@ -387,7 +387,7 @@ expect_err "multiline2.csv:2:4:" "formats: an error in a two-line record names i
 # end, and with spaces only between delimiters there is still data).
 printf 'respondent,place,period,q1\n\nb-01,P1,2025,5\n\n\nb-02,P1,2025,6\n\nb-03,P1,2025,77' >blank.csv
 run impact import answers blank.csv --survey s1
-expect_status 0 "formats: blank lines and no final newline exit 0"
+expect_status 3 "formats: blank lines and no final newline exits 3 (rows kept aside)"
 expect_out "blank.csv: 3 rows read, 2 loaded, 1 rejected" "formats: blank lines are not rows"
 expect_err "blank.csv:8:4:" "formats: the last line without newline is line 8"
 check "formats: values 5 and 6 stored" test "$(answers_of blank.csv q1)" = "5.0 6.0 "
@@ -437,7 +437,7 @@ P1,2024-04-02,atelier,,3,abc,
 P1,2024-04-03,Atelier,"Café, soudure",3,"1,5",
 EOF
 run impact import activities activities.csv
-expect_status 0 "activities: import with bad rows exits 0"
+expect_status 3 "activities: import with bad rows exits 3 (rows kept aside)"
 expect_out "activities.csv: 8 rows read, 3 loaded, 5 rejected" "activities: summary 8 read, 3 loaded, 5 rejected"
 expect_err "activities.csv:3:2:" "activities: 2024-02-30 rejected at line 3 column 2"
 expect_err "2024-02-30" "activities: the bad date is quoted"
@@ -480,3 +480,17 @@ expect_out "2 rows read, 2 loaded, 0 rejected" "two surveys: loaded again for s1
 run impact import answers two.csv --survey s1bis
 expect_out "already imported" "two surveys: the third time, for s1bis again, is 'already imported'"
 check "two surveys: 4 respondents in 2030 (2 per survey)" test "$(sql impact.db "SELECT count(*) FROM respondents WHERE period = 2030;")" = 4
+
+# === --strict ============================================================
+# One bad row refuses the whole file: nothing loaded, no import recorded.
+printf 'respondent,place,period,q1\nk1,P1,2031,3\nk2,P1,2031,99\nk3,P1,2031,5\n' >strict.csv
+before=$(count imports)
+run impact import answers strict.csv --survey s1 --strict
+expect_status 1 "strict: a file with a bad row exits 1"
+expect_err "strict.csv:3:4: invalid answer \"99\"" "strict: the error names the first bad row, line 3 column 4"
+expect_err "refused whole" "strict: the message says the file is refused whole"
+check "strict: nothing stored for 2031" test "$(sql impact.db "SELECT count(*) FROM respondents WHERE period = 2031;")" = 0
+check "strict: no import recorded" test "$(count imports)" = "$before"
+run impact import answers strict.csv --survey s1
+expect_status 3 "strict: without --strict the same file loads its good rows (exit 3)"
+check "strict: 2 respondents stored for 2031" test "$(sql impact.db "SELECT count(*) FROM respondents WHERE period = 2031;")" = 2

@@ -26,7 +26,7 @@ expect_out "Val de Lière" "the English dashboard names the network"
 # "When a file has mistakes": the same message, line 3, column 5.
 printf 'respondent,place,period,sat_vie,sante\nA-1,FAB-BOURG,2025,7,8\nA-2,FAB-BOURG,2025,6,12\nA-3,FAB-BOURG,2025,9,9\n' >answers.csv
 run impact import answers answers.csv --survey vdl-bien-etre
-expect_status 0 "a file with one bad row imports"
+expect_status 3 "a file with one bad row imports, exit status 3"
 expect_out "answers.csv: 3 rows read, 2 loaded, 1 rejected (import #" \
 	"the summary counts the rejected row"
 expect_err 'impact: warning: answers.csv:3:5: invalid answer "12" to question "sante": expected a number from 0 to 10, or nothing' \

@@ -90,16 +90,16 @@ static void load_all(void)
 	impact_import_summary s;
 
 	cr_assert_eq(impact_import_territories(h, t_write(dir, "t.csv",
-	             territories), &s), 0, "%s", impact_errmsg(h));
-	cr_assert_eq(impact_import_places(h, t_write(dir, "p.csv", places), &s),
+	             territories), NULL, &s), 0, "%s", impact_errmsg(h));
+	cr_assert_eq(impact_import_places(h, t_write(dir, "p.csv", places), NULL, &s),
 	             0, "%s", impact_errmsg(h));
 	cr_assert_eq(impact_survey_add(h, t_write(dir, "s.json", survey), NULL,
 	             NULL), 0, "%s", impact_errmsg(h));
 	cr_assert_eq(impact_import_answers(h, t_write(dir, "a.csv", answers),
-	             "s", &s), 0, "%s", impact_errmsg(h));
+	             "s", NULL, &s), 0, "%s", impact_errmsg(h));
 	cr_assert_eq(s.rows_loaded, 7);
 	cr_assert_eq(impact_import_activities(h, t_write(dir, "act.csv",
-	             activities), &s), 0, "%s", impact_errmsg(h));
+	             activities), NULL, &s), 0, "%s", impact_errmsg(h));
 	cr_assert_eq(s.rows_loaded, 3, "%zu rejected", s.rows_rejected);
 }
 
@@ -231,7 +231,7 @@ Test(pipeline, recompute_replaces_and_same_file_is_not_reimported,
 	cr_assert_eq(impact_compute(h, NULL, NULL), 0);
 	cr_assert_eq(impact_db_counts_get(h, &c1), 0);
 	cr_assert_eq(impact_import_answers(h, t_write(dir, "a.csv", answers),
-	             "s", &s), 0);
+	             "s", NULL, &s), 0);
 	cr_expect_eq(s.already_imported, 1);
 	cr_assert_eq(impact_compute(h, NULL, NULL), 0);
 	cr_assert_eq(impact_db_counts_get(h, &c2), 0);
@@ -254,7 +254,7 @@ Test(pipeline, bad_rows_are_kept_aside_with_their_place, .init = setup,
 	             "x3,NOPE,2025,1,1\n"        /* line 4, column 2 */
 	             "x1,P2,2025,1,1\n"          /* duplicate respondent */
 	             "x4,P2,25,1,1\n"),          /* bad period, column 3 */
-	             "s", &s), 0, "%s", impact_errmsg(h));
+	             "s", NULL, &s), 0, "%s", impact_errmsg(h));
 	cr_expect_eq(s.rows_read, 5);
 	cr_expect_eq(s.rows_loaded, 1);
 	cr_expect_eq(s.rows_rejected, 4);
@@ -282,7 +282,7 @@ Test(pipeline, rejects_report_line_and_column, .init = setup,
 	             "respondent,place,period,q1,q2\n"
 	             "x2,P1,2025,11,3\n"
 	             "x3,NOPE,2025,1,1\n"
-	             "x4,P2,25,1,1\n"), "s", &s), 0);
+	             "x4,P2,25,1,1\n"), "s", NULL, &s), 0);
 	cr_assert_eq(impact_rejects_each(h, s.import_id, reject_cb, got), 0);
 	cr_expect_str_eq(got, "2:4:q1;3:2:place;4:3:period;");
 }
@@ -294,9 +294,9 @@ Test(pipeline, reference_data_is_all_or_nothing, .init = setup,
 	impact_db_counts c;
 
 	cr_assert_eq(impact_import_territories(h, t_write(dir, "t.csv",
-	             territories), &s), 0);
+	             territories), NULL, &s), 0);
 	cr_expect_eq(impact_import_places(h, t_write(dir, "p.csv",
-	             "code,name,territory\nP1,Un,A\nP2,Deux,ZZ\n"), &s),
+	             "code,name,territory\nP1,Un,A\nP2,Deux,ZZ\n"), NULL, &s),
 	             IMPACT_EDATA);
 	cr_expect(strstr(impact_errmsg(h), "p.csv:3:3: unknown territory "
 	                 "\"ZZ\"") != NULL, "%s", impact_errmsg(h));
@@ -311,7 +311,7 @@ Test(pipeline, territory_cycles_are_refused, .init = setup,
 	impact_db_counts c;
 
 	cr_expect_eq(impact_import_territories(h, t_write(dir, "t.csv",
-	             "code,name,parent\nX,X,Y\nY,Y,Z\nZ,Z,X\n"), NULL),
+	             "code,name,parent\nX,X,Y\nY,Y,Z\nZ,Z,X\n"), NULL, NULL),
 	             IMPACT_EDATA);
 	cr_expect(strstr(impact_errmsg(h), "cycle") != NULL, "%s",
 	          impact_errmsg(h));
@@ -327,7 +327,7 @@ Test(pipeline, unknown_column_refuses_the_file, .init = setup,
 	load_all();
 	cr_expect_eq(impact_import_answers(h, t_write(dir, "u.csv",
 	             "respondent,place,period,q1,qq9\nz,P1,2024,1,1\n"), "s",
-	             NULL), IMPACT_EDATA);
+	             NULL, NULL), IMPACT_EDATA);
 	cr_expect(strstr(impact_errmsg(h), "u.csv:1:5: unknown column "
 	                 "\"qq9\"") != NULL, "%s", impact_errmsg(h));
 	cr_assert_eq(impact_db_counts_get(h, &c), 0);
