@@ -433,15 +433,78 @@ static int print_survey(void *payload, const impact_survey_info *s)
 	return 0;
 }
 
+/* impact survey template ID [--excel] [--lang en] [-o FILE] */
+static int survey_template(impact *h, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "excel", no_argument, NULL, 'x' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	impact_template_opts opts = IMPACT_TEMPLATE_OPTS_INIT;
+	const char *output = NULL;
+	FILE *f = stdout;
+	int c, r, rc;
+
+	optind = 0;
+	while ((c = next_option(argc, argv, "xl:o:", longopts)) != -1) {
+		if (c == 'x')
+			opts.excel = 1;
+		else if (c == 'l') {
+			if (strcmp(optarg, "fr") && strcmp(optarg, "en"))
+				return usage_error("survey", "invalid --lang \"%s\": "
+				                   "expected fr or en", optarg);
+			opts.lang = optarg;
+		} else if (c == 'o')
+			output = optarg;
+		else if ((r = common_option("survey", c)) != 0)
+			return r == -1 ? EXIT_USAGE : r & 255;
+	}
+	/* argv[optind] is "template", then the survey id. */
+	if (argc - optind != 2)
+		return usage_error("survey", "usage: impact survey template ID "
+		                   "[--excel] [-o FILE]");
+	if (open_db(h) != IMPACT_OK)
+		return fail(h);
+	if (output && !(f = fopen(output, "wb"))) {
+		fprintf(stderr, "impact: error: cannot write '%s': %s\n", output,
+		        strerror(errno));
+		return 1;
+	}
+	rc = impact_survey_template(h, argv[optind + 1], &opts, f);
+	if (output && fclose(f) != 0 && rc == IMPACT_OK) {
+		fprintf(stderr, "impact: error: cannot write '%s': %s\n", output,
+		        strerror(errno));
+		return 1;
+	}
+	if (rc != IMPACT_OK) {
+		if (output)
+			remove(output);
+		return fail(h);
+	}
+	if (output && !G.quiet)
+		fprintf(stderr, "impact: wrote %s\n", output);
+	return 0;
+}
+
 static int cmd_survey(impact *h, int argc, char **argv)
 {
 	const char *verb;
-	int r;
+	int r, i;
 
+	/* The verb comes first; template has options of its own. */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++)
+		if (strcmp(argv[i], "--db") == 0)
+			i++;
+	if (i < argc && strcmp(argv[i], "template") == 0)
+		return survey_template(h, argc, argv);
 	if ((r = only_common_options("survey", argc, argv)) != 0)
 		return r & 255;
 	if (optind >= argc)
-		return usage_error("survey", "survey needs a verb: add or list");
+		return usage_error("survey", "survey needs a verb: add, list or "
+		                   "template");
 	verb = argv[optind];
 	if (strcmp(verb, "add") == 0) {
 		char *code = NULL;
@@ -470,8 +533,8 @@ static int cmd_survey(impact *h, int argc, char **argv)
 			return fail(h);
 		return 0;
 	}
-	return usage_error("survey", "unknown verb \"%s\": expected add or "
-	                   "list", verb);
+	return usage_error("survey", "unknown verb \"%s\": expected add, list "
+	                   "or template", verb);
 }
 
 static int cmd_compute(impact *h, int argc, char **argv)
@@ -926,11 +989,16 @@ static const struct command commands[] = {
 	  "Usage: impact import KIND FILE [--survey ID] [OPTIONS]\n\n"
 	  "Import a CSV file (formats in docs/formats.md).  KIND is one of:\n"
 	  "  territories  the tree of territories (code,name,parent)\n"
-	  "  places       the places (code,name,territory,commune,latitude,"
-	  "longitude)\n"
-	  "  answers      survey answers, one row per respondent; needs --survey\n"
-	  "  activities   the activity log (place,date,category,title,\n"
-	  "               participants,hours,volunteers)\n"
+	  "  places       the register of places (code, name, territory,\n"
+	  "               commune, latitude, longitude), which may also create\n"
+	  "               territories (territory_name, parent_territory)\n"
+	  "  answers      a survey tool's export (KoboToolbox, ODK, LimeSurvey,\n"
+	  "               Framaforms, Google Forms, SurveyMonkey), a French\n"
+	  "               Excel sheet or the template; needs --survey\n"
+	  "  activities   the activity log (place, date, category, title,\n"
+	  "               hours, participants, new participants, volunteers,\n"
+	  "               volunteer hours, publics, partners, free)\n"
+	  "Column names may be English or French, in any order.\n"
 	  "Territories and places load whole or not at all.  Answers and\n"
 	  "activities load the good rows and keep the others aside with their\n"
 	  "line, column and reason (see 'impact rejects'), and the command\n"
@@ -946,17 +1014,29 @@ static const struct command commands[] = {
 	  "  --header-rows N    1, 2 or 3 header lines\n"
 	  "  --tool NAME        kobotoolbox, odk, limesurvey, framaforms,\n"
 	  "                     google-forms, surveymonkey, template\n"
-	  "  --dates ORDER      dmy (03/04 is 3 April) or mdy (4 March)\n"
+	  "  --dates ORDER      dmy (03/04 is 3 April) or mdy (4 March), for\n"
+	  "                     answers and activities\n"
 	  "  --strict           refuse the whole file if any row is wrong\n"
 	  DB_HELP "\nExamples:\n"
 	  "  impact import territories territories.csv\n"
 	  "  impact import answers answers-2024.csv --survey vdl-bien-etre\n" },
-	{ "survey", cmd_survey, "impact survey add FILE.json | impact survey list",
+	{ "survey", cmd_survey,
+	  "impact survey add FILE.json | list | template ID [--excel]",
 	  "Usage: impact survey add FILE.json\n"
-	  "       impact survey list\n\n"
-	  "Add a questionnaire definition (JSON, docs/formats.md), or list\n"
-	  "those known with their numbers of questions and respondents.\n\n"
-	  DB_HELP "\nExample:\n  impact survey add survey.json\n" },
+	  "       impact survey list\n"
+	  "       impact survey template ID [--excel] [--lang fr|en] [-o FILE]\n\n"
+	  "Add a questionnaire definition (JSON, docs/formats.md; the default\n"
+	  "questionnaire is surveys/questionnaires/default.json), list those\n"
+	  "known with their numbers of questions and respondents, or write a\n"
+	  "spreadsheet-ready CSV to type paper questionnaires into: a row of\n"
+	  "column names and a row of hints (starting with #), which 'impact\n"
+	  "import answers' reads back as it is.\n\n"
+	  "  --excel          French-Excel variant: Windows-1252 and ';'\n"
+	  "                   (default: UTF-8 with BOM and ',')\n"
+	  "  --lang fr|en     language of the hints\n"
+	  "  -o, --output FILE  write there instead of stdout\n"
+	  DB_HELP "\nExamples:\n  impact survey add survey.json\n"
+	  "  impact survey template impact-defaut --excel -o saisie.csv\n" },
 	{ "compute", cmd_compute, "impact compute [--period YYYY]",
 	  "Usage: impact compute [--period YYYY]\n\n"
 	  "Compute the results of every place and every territory (pooled\n"

@@ -120,6 +120,7 @@ static const char *const migration_1[] = {
 	"  place_id INTEGER NOT NULL REFERENCES places(id) ON DELETE RESTRICT,\n"
 	"  period INTEGER NOT NULL,\n"
 	"  submitted_on TEXT,\n"
+	"  fingerprint TEXT,\n"
 	"  UNIQUE (survey_id, period, key)\n"
 	");\n",
 	"CREATE INDEX respondents_place ON respondents(place_id, period);\n",

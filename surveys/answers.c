@@ -1,9 +1,21 @@
 /*
- * surveys/answers.c: the importer of survey answers (docs/formats.md).
- * One row per respondent; the respondent's identifier is replaced by a
- * keyed hash (HMAC-SHA-256 under the database's secret) before anything
- * is stored; each bad row is kept in `rejects`.  Built on the shared
- * machinery of surveys/import.h.
+ * surveys/answers.c: the importer of survey answers, as real tools export
+ * them (shared/reference/survey-exports.md, docs/formats.md).
+ *
+ * An import reads the questionnaire (`struct survey`: its questions,
+ * choices and the folded names each question answers to), then the file's
+ * header rows (one, two or three, as each tool writes them) and recognises
+ * the exporting tool by its signature columns (`struct tool`).  Each
+ * column is then bound to a question (by id, alias or label, a Kobo group
+ * path or a select-multiple option column), to a role (respondent, place,
+ * period, date) or to nothing (the tool's metadata, direct identifiers
+ * such as names and e-mails, unknown columns: never stored, and listed in
+ * the import's notes).  Each row then becomes a respondent, keyed by a
+ * keyed hash of its identifier, with one answer per question; a row with
+ * a value that cannot be read is kept whole in `rejects`.  A row already
+ * stored with the same answers (a tool's cumulative export imported again)
+ * is skipped, not doubled.  Read surveys/import.c for the shared machinery
+ * and surveys/text.c, surveys/dates.c for folding and dates.
  */
 #include <assert.h>
 #include <ctype.h>
@@ -15,94 +27,1395 @@
 
 #include "../engine/context.h"
 #include "../engine/sha256.h"
+#include "dates.h"
 #include "import.h"
+#include "text.h"
 
+#define FOLD_MAX 512
 
-/* A question of the survey being imported, and its column. */
-typedef struct {
-	long long id;      /* questions.id */
-	char *code;        /* question id in the survey */
-	double min, max;   /* bounds */
-	long index;        /* field index, -1 when the file lacks it */
-} qcol;
+/* Question types, as in questions.kind. */
+enum kind { K_SCALE, K_RATING, K_YESNO, K_SINGLE, K_MULTIPLE, K_NUMBER,
+            K_DATE, K_TEXT };
 
-typedef struct {
-	qcol *q;
+/* Roles, as in questions.role. */
+enum role { R_NONE, R_PLACE, R_RESPONDENT, R_DATE, R_OTHER };
+
+/* One choice of a single or multiple question. */
+struct choice {
+	long long id;        /* choices.id */
+	char *code;          /* as defined */
+	char *fcode;         /* folded code */
+	char *ffr, *fen;     /* folded labels ("" when absent) */
+	double value;        /* its numeric value, when has_value */
+	int has_value;
+	long col;            /* its own column (Kobo, LimeSurvey...), or -1 */
+};
+
+/* One question and where its answers are in the file. */
+struct question {
+	long long id;        /* questions.id */
+	char *code;          /* question id */
+	enum kind kind;
+	enum role role;
+	double min, max;     /* bounds, when has_min / has_max */
+	int has_min, has_max;
+	int required;
+	char **keys;         /* folded names it answers to: id, aliases,
+	                        labels */
+	size_t nkeys;
+	struct choice *choices;
+	size_t nchoices;
+	long col;            /* its column, or -1 */
+	int has_option_cols; /* some choice has its own column */
+	int date_order;      /* for K_DATE: IMPACT__DATE_ORDER_* */
+};
+
+/* The questionnaire. */
+struct survey {
+	long long id;
+	struct question *q;
 	size_t n;
-} qset;
+};
 
-/* map_header callback: accept a question id as a column (-1 if twice). */
-static int question_column(void *payload, size_t index, const char *name)
+/* A place by folded code or folded name. */
+struct place_key {
+	char *key;
+	long long id;
+};
+
+/* A tool's signature and the metadata columns it adds. */
+struct tool {
+	const char *name;        /* as in imports.tool and --tool */
+	const char *signature;   /* '|'-separated raw names, all required,
+	                            compared ignoring case; "" for none */
+	const char *id_cols;     /* the response id column(s), '|' */
+	const char *date_cols;   /* the submission time column(s), '|' */
+	const char *meta;        /* other metadata columns, ignored */
+	int month_first;         /* slash dates are month first by default */
+};
+
+/* Known tools, most specific first (docs/formats.md, "Answers exports"). */
+static const struct tool tools[] = {
+	{ "kobotoolbox", "_uuid|_submission_time", "_uuid",
+	  "_submission_time",
+	  "_id|_index|_status|_submitted_by|_validation_status|_notes|_tags|"
+	  "__version__|_version_|start|end|today|deviceid|formhub/uuid|"
+	  "meta/instanceid|meta/rootuuid|_attachments|_geolocation|"
+	  "_xform_id_string|_parent_index|_parent_table_name", 0 },
+	{ "odk", "submissiondate|key", "key|meta-instanceid", "submissiondate",
+	  "meta-instanceid|submitterid|submittername|attachmentspresent|"
+	  "attachmentsexpected|status|reviewstate|deviceid|edits|formversion|"
+	  "start|end|today", 0 },
+	{ "limesurvey", "id|submitdate|lastpage|startlanguage", "id",
+	  "submitdate", "lastpage|startlanguage|seed|startdate|datestamp|"
+	  "ipaddr|refurl|token", 0 },
+	{ "limesurvey", "response id|date submitted|last page", "response id",
+	  "date submitted", "start language|seed|date started|"
+	  "date last action|ip address|referrer url|token", 0 },
+	{ "limesurvey", "id de la réponse|date de soumission|dernière page",
+	  "id de la réponse", "date de soumission",
+	  "langue de départ|tête de série|date de lancement|"
+	  "date de la dernière action|adresse ip|url referer|token|jeton", 0 },
+	{ "framaforms", "serial|sid|submitted time", "sid", "submitted time",
+	  "completed time|modified time|draft|ip address|uid|username", 0 },
+	{ "framaforms", "séquentiel|sid|heure de soumission", "sid",
+	  "heure de soumission", "heure de fin|heure de modification|"
+	  "brouillon|adresse ip|uid|nom d'utilisateur", 0 },
+	{ "surveymonkey", "respondent id|collector id", "respondent id",
+	  "end date", "start date|ip address|email address|first name|"
+	  "last name|custom data 1", 1 },
+	{ "surveymonkey", "respondentid|collectorid", "respondentid",
+	  "enddate", "startdate|ipaddress|emailaddress|firstname|lastname|"
+	  "customdata|customdata1", 1 },
+	{ "google-forms", "timestamp", "", "timestamp",
+	  "email address|score", 1 },
+	{ "google-forms", "horodateur", "", "horodateur",
+	  "adresse e-mail|adresse email|score", 0 },
+	{ "google-forms", "horodatage", "", "horodatage",
+	  "adresse e-mail|adresse email|score", 0 },
+};
+
+#define N_TOOLS (sizeof(tools) / sizeof(tools[0]))
+
+/* Values that mean "no answer" (folded), whatever the question. */
+static const char *const missing_tokens[] = {
+	"", "n a", "na", "nr", "nc", "null", "none", "sans reponse",
+	"non renseigne", NULL
+};
+
+/* Yes and no, folded. */
+static const char *const yes_tokens[] = {
+	"oui", "yes", "y", "o", "1", "true", "vrai", "x", "checked", "coche",
+	"selected", NULL
+};
+static const char *const no_tokens[] = {
+	"non", "no", "n", "0", "false", "faux", "unchecked", "not selected",
+	NULL
+};
+
+/* Is folded `s` one of the NULL-terminated folded `list`? */
+static int in_list(const char *s, const char *const *list)
 {
-	qset *qs = payload;
-	size_t i;
-
-	for (i = 0; i < qs->n; i++) {
-		if (strcasecmp(qs->q[i].code, name) == 0) {
-			if (qs->q[i].index >= 0)
-				return -1;
-			qs->q[i].index = (long)index;
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
 			return 1;
+	return 0;
+}
+
+/* Does raw name `name` equal one of the '|'-separated `list`, ignoring
+ * case and surrounding spaces? */
+static int in_bar_list(const char *name, const char *list)
+{
+	const char *a, *bar;
+	size_t n = strlen(name);
+
+	for (a = list; a && *a; a = bar ? bar + 1 : NULL) {
+		size_t k;
+
+		bar = strchr(a, '|');
+		k = bar ? (size_t)(bar - a) : strlen(a);
+		if (k == n && strncasecmp(a, name, k) == 0)
+			return 1;
+		/* Non-ASCII letters (é) differ in case only by fold. */
+		if (k < FOLD_MAX) {
+			char one[FOLD_MAX], f1[FOLD_MAX], f2[FOLD_MAX];
+
+			memcpy(one, a, k);
+			one[k] = '\0';
+			if (strcmp(impact__fold(f1, sizeof(f1), one),
+			           impact__fold(f2, sizeof(f2), name)) == 0
+			    && *f1)
+				return 1;
 		}
 	}
 	return 0;
 }
 
-/* Load the survey's id and questions. */
-static int load_questions(impact *h, const char *survey, long long *sid,
-                          qset *qs)
+static char *fold_dup(const char *s)
 {
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc, step;
+	char buf[FOLD_MAX];
 
-	*sid = 0;
-	if ((rc = impact__prepare(h, &st, "SELECT s.id, q.id, q.code, q.min,"
-	                          " q.max FROM surveys s JOIN questions q"
-	                          " ON q.survey_id = s.id WHERE s.code = ?1"
-	                          " ORDER BY q.position;")) != IMPACT_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+	return strdup(impact__fold(buf, sizeof(buf), s ? s : ""));
+}
+
+static void survey_release(struct survey *sv)
+{
+	size_t i, j;
+
+	for (i = 0; i < sv->n; i++) {
+		struct question *q = &sv->q[i];
+
+		free(q->code);
+		for (j = 0; j < q->nkeys; j++)
+			free(q->keys[j]);
+		free(q->keys);
+		for (j = 0; j < q->nchoices; j++) {
+			free(q->choices[j].code);
+			free(q->choices[j].fcode);
+			free(q->choices[j].ffr);
+			free(q->choices[j].fen);
+		}
+		free(q->choices);
+	}
+	free(sv->q);
+	memset(sv, 0, sizeof(*sv));
+}
+
+/* Append folded key `s` to q->keys (no duplicates, no empty keys). */
+static int add_key(struct question *q, const char *s)
+{
+	char buf[FOLD_MAX], **k;
+	size_t i;
+
+	impact__fold(buf, sizeof(buf), s);
+	if (!*buf)
+		return 0;
+	for (i = 0; i < q->nkeys; i++)
+		if (strcmp(q->keys[i], buf) == 0)
+			return 0;
+	k = realloc(q->keys, (q->nkeys + 1) * sizeof(*k));
+	if (!k)
+		return -1;
+	q->keys = k;
+	if (!(q->keys[q->nkeys] = strdup(buf)))
+		return -1;
+	q->nkeys++;
+	return 0;
+}
+
+static enum kind kind_of(const char *s)
+{
+	static const char *const names[] = { "scale", "rating", "yesno",
+	                                     "single", "multiple", "number",
+	                                     "date", "text" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (enum kind)i;
+	return K_TEXT;
+}
+
+static enum role role_of(const char *s)
+{
+	if (!s)
+		return R_NONE;
+	if (strcmp(s, "place") == 0)
+		return R_PLACE;
+	if (strcmp(s, "respondent") == 0)
+		return R_RESPONDENT;
+	if (strcmp(s, "date") == 0)
+		return R_DATE;
+	return R_OTHER;
+}
+
+/* Load the questionnaire `code` with its choices and names. */
+static int survey_load(impact *h, const char *code, struct survey *sv)
+{
+	sqlite3_stmt *st = NULL, *ch = NULL, *al = NULL;
+	int rc = IMPACT_OK, step;
+	size_t cap = 0, i;
+
+	memset(sv, 0, sizeof(*sv));
+	if ((rc = impact__prepare(h, &st, "SELECT s.id, q.id, q.code, q.kind,"
+	                          " q.role, q.min, q.max, q.required,"
+	                          " q.label_fr, q.label_en FROM surveys s"
+	                          " JOIN questions q ON q.survey_id = s.id"
+	                          " WHERE s.code = ?1 ORDER BY q.position;"))
+	    != 0 || (rc = impact__prepare(h, &ch, "SELECT id, code, label_fr,"
+	                                  " label_en, value FROM choices"
+	                                  " WHERE question_id = ?1"
+	                                  " ORDER BY position;")) != 0
+	    || (rc = impact__prepare(h, &al, "SELECT alias FROM"
+	                             " question_aliases WHERE question_id = ?1"
+	                             ";")) != 0)
+		goto done;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		qcol *q;
+		struct question *q;
 
-		if (qs->n == cap) {
+		if (sv->n == cap) {
 			size_t c2 = cap ? 2 * cap : 32;
-			qcol *p = realloc(qs->q, c2 * sizeof(*p));
+			struct question *p = realloc(sv->q, c2 * sizeof(*p));
 
-			if (!p) {
-				rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-				goto done;
-			}
-			qs->q = p;
+			if (!p)
+				goto nomem;
+			sv->q = p;
 			cap = c2;
 		}
-		q = &qs->q[qs->n];
-		*sid = sqlite3_column_int64(st, 0);
+		q = &sv->q[sv->n++];
+		memset(q, 0, sizeof(*q));
+		q->col = -1;
+		sv->id = sqlite3_column_int64(st, 0);
 		q->id = sqlite3_column_int64(st, 1);
 		q->code = strdup((const char *)sqlite3_column_text(st, 2));
-		q->min = sqlite3_column_double(st, 3);
-		q->max = sqlite3_column_double(st, 4);
-		q->index = -1;
-		if (!q->code) {
-			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-			goto done;
+		q->kind = kind_of((const char *)sqlite3_column_text(st, 3));
+		q->role = role_of((const char *)sqlite3_column_text(st, 4));
+		q->has_min = sqlite3_column_type(st, 5) != SQLITE_NULL;
+		q->min = sqlite3_column_double(st, 5);
+		q->has_max = sqlite3_column_type(st, 6) != SQLITE_NULL;
+		q->max = sqlite3_column_double(st, 6);
+		q->required = sqlite3_column_int(st, 7);
+		if (!q->code || add_key(q, q->code)
+		    || add_key(q, (const char *)sqlite3_column_text(st, 8))
+		    || (sqlite3_column_type(st, 9) != SQLITE_NULL
+		        && add_key(q, (const char *)sqlite3_column_text(st, 9))))
+			goto nomem;
+		sqlite3_reset(al);
+		sqlite3_bind_int64(al, 1, q->id);
+		while (sqlite3_step(al) == SQLITE_ROW)
+			if (add_key(q, (const char *)sqlite3_column_text(al, 0)))
+				goto nomem;
+		sqlite3_reset(ch);
+		sqlite3_bind_int64(ch, 1, q->id);
+		while (sqlite3_step(ch) == SQLITE_ROW) {
+			struct choice *c, *p;
+
+			p = realloc(q->choices, (q->nchoices + 1) * sizeof(*p));
+			if (!p)
+				goto nomem;
+			q->choices = p;
+			c = &q->choices[q->nchoices++];
+			memset(c, 0, sizeof(*c));
+			c->col = -1;
+			c->id = sqlite3_column_int64(ch, 0);
+			c->code = strdup((const char *)sqlite3_column_text(ch, 1));
+			c->fcode = fold_dup((const char *)sqlite3_column_text(ch, 1));
+			c->ffr = fold_dup((const char *)sqlite3_column_text(ch, 2));
+			c->fen = fold_dup((const char *)sqlite3_column_text(ch, 3));
+			c->has_value = sqlite3_column_type(ch, 4) != SQLITE_NULL;
+			c->value = sqlite3_column_double(ch, 4);
+			if (!c->code || !c->fcode || !c->ffr || !c->fen)
+				goto nomem;
 		}
-		qs->n++;
 	}
 	if (step != SQLITE_DONE) {
 		rc = impact__db_error(h, "reading the questionnaire");
 		goto done;
 	}
-	if (!*sid)
+	if (sv->n == 0)
 		rc = impact__error(h, IMPACT_ENOTFOUND,
 		                   "unknown survey \"%s\": add it first with "
 		                   "'impact survey add FILE.json' ('impact survey "
-		                   "list' shows those known)", survey);
+		                   "list' shows those known)", code);
+	for (i = 0; i < sv->n; i++)
+		sv->q[i].date_order = IMPACT__DATE_ORDER_UNKNOWN;
+	goto done;
+nomem:
+	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 done:
 	sqlite3_finalize(st);
+	sqlite3_finalize(ch);
+	sqlite3_finalize(al);
+	if (rc != IMPACT_OK)
+		survey_release(sv);
 	return rc;
 }
+
+/* ---------------------------------------------------------------- */
+/* Places, by code or by name                                         */
+
+static int place_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct place_key *)a)->key,
+	              ((const struct place_key *)b)->key);
+}
+
+/* Load every place under its folded code and its folded name, sorted. */
+static int places_load(impact *h, struct place_key **out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	struct place_key *k = NULL;
+	size_t cap = 0;
+	int rc = IMPACT_OK, step, j;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = impact__prepare(h, &st, "SELECT id, code, name FROM places;"))
+	    != IMPACT_OK)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (j = 1; j <= 2; j++) {
+			if (*n == cap) {
+				struct place_key *p;
+
+				cap = cap ? 2 * cap : 64;
+				p = realloc(k, cap * sizeof(*p));
+				if (!p)
+					goto nomem;
+				k = p;
+			}
+			k[*n].id = sqlite3_column_int64(st, 0);
+			k[*n].key = fold_dup((const char *)sqlite3_column_text(st,
+			                                                      j));
+			if (!k[*n].key)
+				goto nomem;
+			(*n)++;
+		}
+	}
+	if (step != SQLITE_DONE)
+		rc = impact__db_error(h, "reading places");
+	else if (*n)
+		qsort(k, *n, sizeof(*k), place_key_cmp);
+	sqlite3_finalize(st);
+	*out = k;
+	return rc;
+nomem:
+	sqlite3_finalize(st);
+	*out = k;
+	return impact__error(h, IMPACT_ENOMEM, "out of memory");
+}
+
+static void places_release(struct place_key *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(k[i].key);
+	free(k);
+}
+
+/* The id of the place written `s` (code or name), or 0. */
+static long long place_find(const struct place_key *k, size_t n,
+                            const char *s)
+{
+	struct place_key want, *got;
+	char buf[FOLD_MAX];
+
+	if (n == 0)
+		return 0;
+	want.key = impact__fold(buf, sizeof(buf), s);
+	got = bsearch(&want, k, n, sizeof(*k), place_key_cmp);
+	return got ? got->id : 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* The state of one answers import                                    */
+
+struct answers {
+	struct import im;
+	struct survey sv;
+	const struct tool *tool;       /* recognised tool, or NULL */
+	struct place_key *places;
+	size_t nplaces;
+	long col_respondent;           /* identifier column, or -1 */
+	long col_place;
+	long col_period;
+	long col_date;                 /* date role or tool submission time */
+	long col_toolid;               /* the tool's response id */
+	int date_order;                /* for the submission date column */
+	int skip_second;               /* the row after the header is not data
+	                                  (HXL tags, template hints) */
+	char **names;                  /* effective column names */
+	size_t nnames;
+	int names_owned;               /* names not yet handed to im.header */
+	char secret[80];               /* respondent_secret */
+	sqlite3_stmt *dup, *resp, *ans, *ansc;
+	/* per row */
+	double *value;                 /* per question: NaN when missing */
+	long long *choice;             /* per question: choice id or 0 */
+	char **text;                   /* per question: text (borrowed) */
+	char *date_text;               /* per question * 11 bytes */
+	unsigned char *picked;         /* per question * max choices */
+	size_t max_choices;
+};
+
+/* Is `name` a metadata column of the recognised tool? */
+static int is_tool_meta(const struct tool *t, const char *name)
+{
+	return t && (in_bar_list(name, t->meta) || in_bar_list(name, t->id_cols)
+	             || in_bar_list(name, t->date_cols)
+	             || in_bar_list(name, t->signature));
+}
+
+/* Is folded `s` the question's id, an alias or a label? */
+static int question_named(const struct question *q, const char *folded)
+{
+	size_t i;
+
+	for (i = 0; i < q->nkeys; i++)
+		if (strcmp(q->keys[i], folded) == 0)
+			return 1;
+	return 0;
+}
+
+/* Bind column i to *slot: 1, or -1 when the slot already has a column. */
+static int claim(long *slot, size_t i)
+{
+	if (*slot >= 0)
+		return -1;
+	*slot = (long)i;
+	return 1;
+}
+
+/* The choice of q written `s` (code, label or value), or NULL. */
+static struct choice *choice_named(struct question *q, const char *s)
+{
+	char f[FOLD_MAX];
+	double v;
+	size_t i;
+
+	for (i = 0; i < q->nchoices; i++)
+		if (strcmp(q->choices[i].code, s) == 0)
+			return &q->choices[i];
+	impact__fold(f, sizeof(f), s);
+	if (!*f)
+		return NULL;
+	for (i = 0; i < q->nchoices; i++) {
+		struct choice *c = &q->choices[i];
+
+		if (strcmp(c->fcode, f) == 0 || strcmp(c->ffr, f) == 0
+		    || (*c->fen && strcmp(c->fen, f) == 0))
+			return c;
+	}
+	if (impact__parse_number(s, &v))
+		for (i = 0; i < q->nchoices; i++)
+			if (q->choices[i].has_value && q->choices[i].value == v)
+				return &q->choices[i];
+	return NULL;
+}
+
+/*
+ * Bind column `i` named `name` to a question or an option of one.
+ * Forms: "question", "group/sub/question" (Kobo), "group-question" (ODK),
+ * "question/option" (Kobo select multiple), "Q2[SQ001]" (LimeSurvey),
+ * "question text [option label]" (LimeSurvey full text), and the
+ * "question/option" names built from SurveyMonkey's two header rows.
+ * Returns 1 when bound, 0 when not, -1 when the column is a second one
+ * for the same question or option.
+ */
+static int bind_column(struct answers *a, size_t i, const char *name)
+{
+	char f[FOLD_MAX], base[FOLD_MAX], opt[FOLD_MAX], tmp[FOLD_MAX];
+	const char *slash = strrchr(name, '/'), *br = strchr(name, '[');
+	const char *last = NULL;
+	size_t k, len = strlen(name);
+	int r;
+
+	impact__fold(f, sizeof(f), name);
+	for (k = 0; k < a->sv.n; k++)
+		if (question_named(&a->sv.q[k], f))
+			return claim(&a->sv.q[k].col, i);
+	/* "base[option]" (LimeSurvey) or "base/option" (Kobo, SurveyMonkey):
+	 * an option column of a multiple question comes first, since a
+	 * choice code may also be a question id. */
+	base[0] = opt[0] = '\0';
+	if (br && len > 2 && name[len - 1] == ']' && br > name
+	    && (size_t)(br - name) < sizeof(tmp) && len < sizeof(opt)) {
+		memcpy(tmp, name, (size_t)(br - name));
+		tmp[br - name] = '\0';
+		impact__fold(base, sizeof(base), tmp);
+		snprintf(opt, sizeof(opt), "%.*s", (int)(len - (size_t)(br - name)
+		                                          - 2), br + 1);
+	} else if (slash && (size_t)(slash - name) < sizeof(tmp)) {
+		const char *s2;
+
+		memcpy(tmp, name, (size_t)(slash - name));
+		tmp[slash - name] = '\0';
+		s2 = strrchr(tmp, '/');
+		impact__fold(base, sizeof(base), s2 ? s2 + 1 : tmp);
+		snprintf(opt, sizeof(opt), "%s", slash + 1);
+		last = slash + 1;
+	}
+	if (*base) {
+		for (k = 0; k < a->sv.n; k++) {
+			struct question *q = &a->sv.q[k];
+			struct choice *c;
+
+			if (q->kind != K_MULTIPLE || !question_named(q, base)
+			    || !(c = choice_named(q, opt)))
+				continue;
+			if ((r = claim(&c->col, i)) == 1)
+				q->has_option_cols = 1;
+			return r;
+		}
+	}
+	/* A group path "group/question" (Kobo) or "group-question" (ODK):
+	 * the last part names the question. */
+	if (!last) {
+		const char *dash = strrchr(name, '-');
+
+		last = dash ? dash + 1 : NULL;
+	}
+	if (!last)
+		return 0;
+	impact__fold(f, sizeof(f), last);
+	for (k = 0; k < a->sv.n; k++)
+		if (question_named(&a->sv.q[k], f))
+			return claim(&a->sv.q[k].col, i);
+	return 0;
+}
+
+/* The built-in columns of the simple format and the template, used when
+ * the questionnaire has no question with that role. */
+static const column builtin[] = {
+	{ "respondent", 0, -1, "questionnaire|numero|n questionnaire|"
+	                       "numero du questionnaire|repondant" },
+	{ "place", 0, -1, "lieu|tiers lieu|code lieu" },
+	{ "period", 0, -1, "periode|annee|year" },
+};
+
+/* map_header callback: bind every column, or note it. */
+static int answers_column(void *payload, size_t index, const char *name)
+{
+	struct answers *a = payload;
+	size_t k;
+	int r;
+
+	(void)index;
+	name = a->names[index];
+	r = bind_column(a, index, name);
+	if (r != 0)
+		return r;
+	for (k = 0; k < 3; k++) {
+		long *slot = k == 0 ? &a->col_respondent
+		             : k == 1 ? &a->col_place : &a->col_period;
+
+		if (impact__column_matches(&builtin[k], name)) {
+			if (*slot >= 0)
+				return -1;
+			*slot = (long)index;
+			return 1;
+		}
+	}
+	if (a->tool && in_bar_list(name, a->tool->id_cols)) {
+		a->col_toolid = (long)index;
+		return 1;
+	}
+	if (a->tool && in_bar_list(name, a->tool->date_cols)) {
+		if (a->col_date < 0)
+			a->col_date = (long)index;
+		return 1;
+	}
+	return is_tool_meta(a->tool, name);
+}
+
+/* ---------------------------------------------------------------- */
+/* Header rows and tool                                               */
+
+/* Recognise the tool from the column names, or by opts->tool. */
+static int detect_tool(struct answers *a)
+{
+	const char *forced = a->im.opts->tool;
+	size_t t, i;
+
+	if (forced && (strcmp(forced, "template") == 0
+	               || strcmp(forced, "plain") == 0)) {
+		snprintf(a->im.sum->tool, sizeof(a->im.sum->tool), "%s", forced);
+		return IMPACT_OK;
+	}
+	for (t = 0; t < N_TOOLS; t++) {
+		const char *sig = tools[t].signature, *bar;
+		int all = 1;
+
+		if (forced && strcmp(forced, tools[t].name) != 0)
+			continue;
+		for (; sig && *sig && all; sig = bar ? bar + 1 : NULL) {
+			char one[64];
+			size_t n;
+			int found = 0;
+
+			bar = strchr(sig, '|');
+			n = bar ? (size_t)(bar - sig) : strlen(sig);
+			if (n >= sizeof(one))
+				n = sizeof(one) - 1;
+			memcpy(one, sig, n);
+			one[n] = '\0';
+			for (i = 0; i < a->nnames && !found; i++)
+				found = in_bar_list(a->names[i], one);
+			all = found;
+		}
+		if (all || forced) {
+			a->tool = &tools[t];
+			snprintf(a->im.sum->tool, sizeof(a->im.sum->tool), "%s",
+			         tools[t].name);
+			return IMPACT_OK;
+		}
+	}
+	if (forced)
+		return impact__error(a->im.h, IMPACT_EUSAGE, "unknown tool "
+		                     "\"%s\": expected kobotoolbox, odk, "
+		                     "limesurvey, framaforms, google-forms, "
+		                     "surveymonkey, template or plain", forced);
+	snprintf(a->im.sum->tool, sizeof(a->im.sum->tool), "%s",
+	         a->skip_second ? "template" : "plain");
+	return IMPACT_OK;
+}
+
+/* Set a->names to a copy of the current record's fields (trimmed). */
+static int take_names(struct answers *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nnames; i++)
+		free(a->names[i]);
+	free(a->names);
+	a->names_owned = 1;
+	a->im.header_line = a->im.rec.line;
+	a->nnames = a->im.rec.nfields;
+	a->names = calloc(a->nnames ? a->nnames : 1, sizeof(char *));
+	if (!a->names)
+		return impact__error(a->im.h, IMPACT_ENOMEM, "out of memory");
+	for (i = 0; i < a->nnames; i++)
+		if (!(a->names[i] = strdup(impact__trim(a->im.rec.fields[i]))))
+			return impact__error(a->im.h, IMPACT_ENOMEM,
+			                     "out of memory");
+	return IMPACT_OK;
+}
+
+/* SurveyMonkey's second row: "Response", "Open-Ended Response", or an
+ * option's text under its question's text. */
+static int monkey_combine(struct answers *a)
+{
+	char last[FOLD_MAX] = "";
+	size_t i;
+
+	for (i = 0; i < a->nnames && i < a->im.rec.nfields; i++) {
+		const char *sub = impact__trim(a->im.rec.fields[i]);
+		char f[FOLD_MAX], *joined;
+
+		if (*a->names[i])
+			snprintf(last, sizeof(last), "%s", a->names[i]);
+		impact__fold(f, sizeof(f), sub);
+		if (!*f || strcmp(f, "response") == 0
+		    || strcmp(f, "open ended response") == 0
+		    || strcmp(f, "reponse") == 0
+		    || strcmp(f, "reponse ouverte") == 0) {
+			if (!*a->names[i] && *last) {
+				free(a->names[i]);
+				if (!(a->names[i] = strdup(last)))
+					return -1;
+			}
+			continue;
+		}
+		joined = malloc(strlen(last) + strlen(sub) + 2);
+		if (!joined)
+			return -1;
+		sprintf(joined, "%s/%s", last, sub);
+		free(a->names[i]);
+		a->names[i] = joined;
+	}
+	return 0;
+}
+
+/*
+ * Read the header rows.  The first row is already read by
+ * impact__import_begin.  A Framaforms export starts with the form's title
+ * and a "Submission Details" row; a SurveyMonkey export has a second row
+ * of "Response" / option texts; a KoboToolbox export with HXL tags and the
+ * project's template have a second row starting with '#'.  Sets
+ * a->pending when the row read after the header is a data row.
+ */
+static int read_headers(struct answers *a, int *pending)
+{
+	impact *h = a->im.h;
+	int forced = a->im.opts->header_rows, rows = 1, rc, monkey = 0;
+	size_t i;
+
+	*pending = 0;
+	if ((rc = take_names(a)) != IMPACT_OK)
+		return rc;
+	for (i = 0; i < a->nnames; i++)
+		if (in_bar_list(a->names[i], "respondent id|respondentid"))
+			monkey = 1;
+	if (a->im.opts->tool)
+		monkey = strcmp(a->im.opts->tool, "surveymonkey") == 0;
+	for (;;) {
+		char f[FOLD_MAX];
+		const char *first;
+
+		rc = impact__csv_next(h, a->im.csv, &a->im.rec);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			break;
+		first = impact__trim(a->im.rec.fields[0]);
+		impact__fold(f, sizeof(f), first);
+		if (forced ? rows < forced
+		           : (strcmp(f, "submission details") == 0
+		              || strcmp(f, "details de la soumission") == 0)) {
+			/* Framaforms: the title, this row, then the names. */
+			rows++;
+			if (forced && !monkey) {
+				if ((rc = take_names(a)) != IMPACT_OK)
+					return rc;
+				continue;
+			}
+			if (!forced) {
+				rc = impact__csv_next(h, a->im.csv, &a->im.rec);
+				if (rc <= 0)
+					return rc < 0 ? rc
+					       : impact__error(h, IMPACT_EDATA,
+					                       "%s: the file ends "
+					                       "before its column "
+					                       "names", a->im.name);
+				rows++;
+				if ((rc = take_names(a)) != IMPACT_OK)
+					return rc;
+				continue;
+			}
+		}
+		if (monkey && rows == 1) {
+			if (monkey_combine(a))
+				return impact__error(h, IMPACT_ENOMEM,
+				                     "out of memory");
+			rows++;
+			continue;
+		}
+		if (first[0] == '#' && rows == 1) {
+			/* HXL tags or the template's hints. */
+			a->skip_second = 1;
+			rows++;
+			continue;
+		}
+		*pending = 1;
+		break;
+	}
+	a->im.sum->header_rows = rows;
+	return IMPACT_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Dates                                                              */
+
+/*
+ * Decide the day/month order of every date column from the whole column
+ * (a value above 12 decides), reading the file once more.  Columns with
+ * no deciding value take the tool's or the file's habit: month first for
+ * Google Sheets in English and SurveyMonkey, day first otherwise.
+ */
+static int decide_date_orders(struct answers *a, size_t header_rows)
+{
+	impact *h = a->im.h;
+	impact_csv *r = NULL;
+	impact_csv_record rec;
+	int *dmy = NULL, *mdy = NULL, rc, fallback;
+	size_t i, k, seen = 0;
+	int want = 0;
+
+	fallback = a->im.opts->date_order == IMPACT_DATES_MDY
+	           ? IMPACT__DATE_ORDER_MDY
+	           : a->im.opts->date_order == IMPACT_DATES_DMY
+	             ? IMPACT__DATE_ORDER_DMY
+	             : a->tool && a->tool->month_first
+	               ? IMPACT__DATE_ORDER_MDY : IMPACT__DATE_ORDER_DMY;
+	a->date_order = fallback;
+	for (k = 0; k < a->sv.n; k++)
+		a->sv.q[k].date_order = fallback;
+	a->im.sum->date_order = fallback == IMPACT__DATE_ORDER_MDY
+	                        ? IMPACT_DATES_MDY : IMPACT_DATES_DMY;
+	if (a->im.opts->date_order != IMPACT_DATES_AUTO)
+		return IMPACT_OK;
+	for (k = 0; k < a->sv.n; k++)
+		if (a->sv.q[k].kind == K_DATE && a->sv.q[k].col >= 0)
+			want = 1;
+	if (!want && a->col_date < 0)
+		return IMPACT_OK;
+	dmy = calloc(a->nnames + 1, sizeof(int));
+	mdy = calloc(a->nnames + 1, sizeof(int));
+	if (!dmy || !mdy) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = impact__csv_open(h, &r, a->im.path, a->im.name,
+	                           a->im.opts->encoding,
+	                           impact__csv_delimiter(a->im.csv), NULL)) != 0)
+		goto done;
+	while ((rc = impact__csv_next(h, r, &rec)) == 1) {
+		if (++seen <= header_rows)
+			continue;
+		for (i = 0; i < rec.nfields && i < a->nnames; i++) {
+			int hint = impact__date_order_hint(rec.fields[i]);
+
+			if (hint == IMPACT__DATE_ORDER_DMY)
+				dmy[i] = 1;
+			else if (hint == IMPACT__DATE_ORDER_MDY)
+				mdy[i] = 1;
+		}
+	}
+	if (rc < 0)
+		goto done;
+	rc = IMPACT_OK;
+	for (k = 0; k < a->sv.n; k++) {
+		long c = a->sv.q[k].col;
+
+		if (c >= 0 && dmy[c] != mdy[c])
+			a->sv.q[k].date_order = dmy[c] ? IMPACT__DATE_ORDER_DMY
+			                               : IMPACT__DATE_ORDER_MDY;
+	}
+	if (a->col_date >= 0 && dmy[a->col_date] != mdy[a->col_date])
+		a->date_order = dmy[a->col_date] ? IMPACT__DATE_ORDER_DMY
+		                                 : IMPACT__DATE_ORDER_MDY;
+done:
+	impact__csv_close(r);
+	free(dmy);
+	free(mdy);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* One row                                                            */
+
+/* Does slash date `s` contradict an order forced with --dates? */
+static int contradicts_forced_order(const struct answers *a, const char *s)
+{
+	int hint = impact__date_order_hint(s);
+
+	return (a->im.opts->date_order == IMPACT_DATES_MDY
+	        && hint == IMPACT__DATE_ORDER_DMY)
+	       || (a->im.opts->date_order == IMPACT_DATES_DMY
+	           && hint == IMPACT__DATE_ORDER_MDY);
+}
+
+/* Is `s` a no-answer token? */
+static int is_missing(const char *s)
+{
+	char f[64];
+
+	if (strlen(s) >= sizeof(f))
+		return 0;
+	impact__fold(f, sizeof(f), s);
+	if (!*f && *s)
+		return 1;  /* only punctuation: "-", "?", "." */
+	return in_list(f, missing_tokens);
+}
+
+/* Read a number, or a leading number followed by a label ("7 - Bien"). */
+static int read_number(const char *s, double *out)
+{
+	char buf[64];
+	size_t n = 0;
+
+	if (impact__parse_number(s, out))
+		return 1;
+	while (s[n] && n < sizeof(buf) - 1
+	       && (isdigit((unsigned char)s[n]) || s[n] == ',' || s[n] == '.'
+	           || (n == 0 && s[n] == '-')))
+		n++;
+	if (n == 0 || (s[n] != ' ' && s[n] != '-' && s[n] != '='))
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return impact__parse_number(buf, out);
+}
+
+/* Mark the choices of multiple question q picked in `s`, a summary
+ * value: codes or labels joined by ';', ',' or spaces. */
+static int split_multiple(struct question *q, const char *s,
+                          unsigned char *picked, char *reason, size_t size)
+{
+	const char *seps[] = { ";", ",", " " };
+	struct choice *c;
+	size_t i;
+
+	memset(picked, 0, q->nchoices);
+	if ((c = choice_named(q, s))) {
+		picked[c - q->choices] = 1;
+		return 1;
+	}
+	for (i = 0; i < 3; i++) {
+		char buf[2048], *tok, *save = NULL;
+		int ok = 1, any = 0;
+
+		if (!strstr(s, seps[i]) || strlen(s) >= sizeof(buf))
+			continue;
+		snprintf(buf, sizeof(buf), "%s", s);
+		memset(picked, 0, q->nchoices);
+		for (tok = strtok_r(buf, seps[i], &save); tok && ok;
+		     tok = strtok_r(NULL, seps[i], &save)) {
+			tok = impact__trim(tok);
+			if (!*tok)
+				continue;
+			if ((c = choice_named(q, tok))) {
+				picked[c - q->choices] = 1;
+				any = 1;
+			} else {
+				ok = 0;
+				snprintf(reason, size, "unknown choice \"%.64s\" in "
+				         "answer to question \"%s\": expected codes "
+				         "or labels of its choices", tok, q->code);
+			}
+		}
+		if (ok && any)
+			return 1;
+	}
+	memset(picked, 0, q->nchoices);
+	if (!*reason)
+		snprintf(reason, size, "unknown choice \"%.64s\" for question "
+		         "\"%s\": expected one of its codes or labels", s,
+		         q->code);
+	return 0;
+}
+
+/* Is the option cell `s` of choice c ticked?  1 yes, 0 no, -1 unreadable. */
+static int option_ticked(const struct choice *c, const char *s)
+{
+	char f[FOLD_MAX];
+
+	impact__fold(f, sizeof(f), s);
+	if (!*f || in_list(f, no_tokens))
+		return 0;
+	if (in_list(f, yes_tokens) || strcmp(f, c->fcode) == 0
+	    || strcmp(f, c->ffr) == 0 || (*c->fen && strcmp(f, c->fen) == 0))
+		return 1;
+	return -1;
+}
+
+/*
+ * Read the answer of question k in the current record into the row
+ * arrays.  Returns the 0-based column of a bad value (reason set), or -1
+ * when the answer is read (or missing).
+ */
+static long read_answer(struct answers *a, size_t k, char *reason,
+                        size_t size)
+{
+	struct question *q = &a->sv.q[k];
+	unsigned char *picked = a->picked + k * a->max_choices;
+	const char *s;
+	double v;
+	size_t i;
+
+	a->value[k] = NAN;
+	a->choice[k] = 0;
+	a->text[k] = NULL;
+	if (q->kind == K_MULTIPLE && q->has_option_cols) {
+		int answered = 0, n = 0;
+
+		memset(picked, 0, a->max_choices);
+		for (i = 0; i < q->nchoices; i++) {
+			struct choice *c = &q->choices[i];
+			int t;
+
+			if (c->col < 0 || (size_t)c->col >= a->im.rec.nfields)
+				continue;
+			s = impact__trim(a->im.rec.fields[c->col]);
+			if (*s)
+				answered = 1;
+			t = option_ticked(c, s);
+			if (t < 0) {
+				snprintf(reason, size, "unreadable value \"%.32s\" "
+				         "for option \"%s\" of question \"%s\": "
+				         "expected 1/0, oui/non or the option",
+				         s, c->code, q->code);
+				return c->col;
+			}
+			picked[i] = (unsigned char)t;
+			n += t;
+		}
+		if (answered)
+			a->value[k] = n;
+		return -1;
+	}
+	if (q->col < 0 || (size_t)q->col >= a->im.rec.nfields)
+		return -1;
+	s = impact__trim(a->im.rec.fields[q->col]);
+	if (is_missing(s))
+		return -1;
+	switch (q->kind) {
+	case K_SCALE:
+	case K_RATING:
+	case K_NUMBER:
+		if (!read_number(s, &v)) {
+			snprintf(reason, size, "invalid answer \"%.32s\" to "
+			         "question \"%s\": expected a number", s, q->code);
+			return q->col;
+		}
+		if ((q->has_min && v < q->min) || (q->has_max && v > q->max)) {
+			if (q->has_min && q->has_max)
+				snprintf(reason, size, "invalid answer \"%.32s\" to "
+				         "question \"%s\": expected a number from %g "
+				         "to %g, or nothing", s, q->code, q->min,
+				         q->max);
+			else
+				snprintf(reason, size, "answer %g to question \"%s\" "
+				         "is out of its bounds", v, q->code);
+			return q->col;
+		}
+		a->value[k] = v;
+		return -1;
+	case K_YESNO: {
+		char f[64];
+
+		impact__fold(f, sizeof(f), s);
+		if (in_list(f, yes_tokens))
+			a->value[k] = 1;
+		else if (in_list(f, no_tokens))
+			a->value[k] = 0;
+		else {
+			snprintf(reason, size, "invalid answer \"%.32s\" to "
+			         "question \"%s\": expected oui or non", s,
+			         q->code);
+			return q->col;
+		}
+		return -1;
+	}
+	case K_SINGLE: {
+		struct choice *c = choice_named(q, s);
+
+		if (!c) {
+			snprintf(reason, size, "unknown choice \"%.64s\" for "
+			         "question \"%s\": expected one of its codes or "
+			         "labels", s, q->code);
+			return q->col;
+		}
+		a->choice[k] = c->id;
+		if (c->has_value)
+			a->value[k] = c->value;
+		return -1;
+	}
+	case K_MULTIPLE:
+		reason[0] = '\0';
+		if (!split_multiple(q, s, picked, reason, size))
+			return q->col;
+		for (i = 0, v = 0; i < q->nchoices; i++)
+			v += picked[i];
+		a->value[k] = v;
+		return -1;
+	case K_DATE: {
+		impact__datetime d;
+		int amb = 0;
+
+		if (contradicts_forced_order(a, s)) {
+			snprintf(reason, size, "date \"%.32s\" for question \"%s\" "
+			         "cannot be read %s, as --dates asks", s, q->code,
+			         a->im.opts->date_order == IMPACT_DATES_MDY
+			         ? "month first" : "day first");
+			return q->col;
+		}
+		if (impact__date_parse(&d, s, q->date_order, &amb) != 0) {
+			snprintf(reason, size, "invalid date \"%.32s\" for "
+			         "question \"%s\": expected a date such as "
+			         "14/03/2024 or 2024-03-14", s, q->code);
+			return q->col;
+		}
+		impact__date_iso(a->date_text + k * 11, &d);
+		a->text[k] = a->date_text + k * 11;
+		return -1;
+	}
+	case K_TEXT:
+		a->text[k] = (char *)s;
+		return -1;
+	}
+	return -1;
+}
+
+/* Is question k answered in the row arrays? */
+static int answered(const struct answers *a, size_t k)
+{
+	return !isnan(a->value[k]) || a->choice[k] || a->text[k];
+}
+
+/* Fingerprint of the row's answers, to recognise an identical row. */
+static void fingerprint(const struct answers *a, char hex[65])
+{
+	impact_sha256 c;
+	unsigned char d[32];
+	size_t k;
+
+	impact__sha256_init(&c);
+	for (k = 0; k < a->sv.n; k++) {
+		char buf[96];
+		int n;
+
+		if (!answered(a, k) || a->sv.q[k].role == R_RESPONDENT)
+			continue;
+		n = snprintf(buf, sizeof(buf), "%zu:%.17g:%lld:", k, a->value[k],
+		             a->choice[k]);
+		impact__sha256_update(&c, buf, (size_t)n);
+		if (a->text[k])
+			impact__sha256_update(&c, a->text[k], strlen(a->text[k]));
+		if (a->sv.q[k].kind == K_MULTIPLE)
+			impact__sha256_update(&c, a->picked + k * a->max_choices,
+			                      a->max_choices);
+		impact__sha256_update(&c, "\n", 1);
+	}
+	impact__sha256_final(&c, d);
+	impact__hex(hex, d, 32);
+}
+
+/* Keyed hash of the respondent: their identifier, else the tool's
+ * response id, else the submission time and answers, else the line. */
+static void respondent_key(struct answers *a, const char *fp, char hex[65])
+{
+	char material[1024];
+	unsigned char mac[32];
+	const char *id = NULL;
+	long col = a->col_respondent >= 0 ? a->col_respondent : a->col_toolid;
+	size_t k;
+
+	for (k = 0; k < a->sv.n && col < 0; k++)
+		if (a->sv.q[k].role == R_RESPONDENT)
+			col = a->sv.q[k].col;
+	if (col >= 0 && (size_t)col < a->im.rec.nfields)
+		id = impact__trim(a->im.rec.fields[col]);
+	if (id && *id)
+		snprintf(material, sizeof(material), "id:%s", id);
+	else if (a->col_date >= 0 && (size_t)a->col_date < a->im.rec.nfields
+	         && *a->im.rec.fields[a->col_date])
+		snprintf(material, sizeof(material), "at:%s:%s",
+		         a->im.rec.fields[a->col_date], fp);
+	else
+		snprintf(material, sizeof(material), "line:%s:%lld",
+		         a->im.sum->sha256, a->im.rec.line);
+	impact__hmac_sha256(a->secret, strlen(a->secret), material,
+	                    strlen(material), mac);
+	impact__hex(hex, mac, 32);
+}
+
+/* The column holding the respondent's identifier, to mask in rejects. */
+static long identifier_column(const struct answers *a)
+{
+	size_t k;
+
+	if (a->col_respondent >= 0)
+		return a->col_respondent;
+	for (k = 0; k < a->sv.n; k++)
+		if (a->sv.q[k].role == R_RESPONDENT && a->sv.q[k].col >= 0)
+			return a->sv.q[k].col;
+	return a->col_toolid;
+}
+
+/* Store the current row: respondent, answers, choices. */
+static int store_row(struct answers *a, const char *key, long long place,
+                     long long period, const char *on, const char *fp)
+{
+	impact *h = a->im.h;
+	long long rid;
+	size_t k, i;
+
+	sqlite3_reset(a->resp);
+	sqlite3_bind_int64(a->resp, 1, a->sv.id);
+	sqlite3_bind_int64(a->resp, 2, a->im.import_id);
+	sqlite3_bind_text(a->resp, 3, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(a->resp, 4, place);
+	sqlite3_bind_int64(a->resp, 5, period);
+	if (on)
+		sqlite3_bind_text(a->resp, 6, on, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(a->resp, 6);
+	sqlite3_bind_text(a->resp, 7, fp, -1, SQLITE_STATIC);
+	if (sqlite3_step(a->resp) != SQLITE_DONE)
+		return impact__db_error(h, "storing a respondent");
+	rid = sqlite3_last_insert_rowid(h->db);
+	for (k = 0; k < a->sv.n; k++) {
+		struct question *q = &a->sv.q[k];
+
+		if (!answered(a, k) || q->role == R_RESPONDENT
+		    || q->role == R_PLACE)
+			continue;
+		sqlite3_reset(a->ans);
+		sqlite3_clear_bindings(a->ans);
+		sqlite3_bind_int64(a->ans, 1, rid);
+		sqlite3_bind_int64(a->ans, 2, q->id);
+		if (!isnan(a->value[k]))
+			sqlite3_bind_double(a->ans, 3, a->value[k]);
+		if (a->choice[k])
+			sqlite3_bind_int64(a->ans, 4, a->choice[k]);
+		if (a->text[k])
+			sqlite3_bind_text(a->ans, 5, a->text[k], -1,
+			                  SQLITE_STATIC);
+		if (sqlite3_step(a->ans) != SQLITE_DONE)
+			return impact__db_error(h, "storing an answer");
+		if (q->kind != K_MULTIPLE)
+			continue;
+		for (i = 0; i < q->nchoices; i++) {
+			if (!a->picked[k * a->max_choices + i])
+				continue;
+			sqlite3_reset(a->ansc);
+			sqlite3_bind_int64(a->ansc, 1, rid);
+			sqlite3_bind_int64(a->ansc, 2, q->id);
+			sqlite3_bind_int64(a->ansc, 3, q->choices[i].id);
+			if (sqlite3_step(a->ansc) != SQLITE_DONE)
+				return impact__db_error(h, "storing a choice");
+		}
+	}
+	return IMPACT_OK;
+}
+
+/* Import the current record.  Returns IMPACT_OK (row stored, skipped or
+ * rejected) or an error. */
+static int import_row(struct answers *a)
+{
+	struct import *im = &a->im;
+	char reason[MAX_REASON] = "", key[65], fp[65], on[11];
+	const char *onp = NULL;
+	long long place = 0, period = im->opts->period;
+	long bad = -1;
+	size_t k;
+
+	im->sum->rows_read++;
+	if (!impact__check_width(im, reason, sizeof(reason)))
+		return impact__reject(im, 0, MASK_WORDS, "(masked)", reason);
+	/* Answers first, so the fingerprint and key can use them. */
+	for (k = 0; k < a->sv.n && bad < 0; k++)
+		bad = read_answer(a, k, reason, sizeof(reason));
+	for (k = 0; k < a->sv.n && bad < 0; k++) {
+		struct question *q = &a->sv.q[k];
+
+		if (q->required && !answered(a, k)) {
+			bad = q->col >= 0 ? q->col : 0;
+			snprintf(reason, sizeof(reason), "question \"%s\" is "
+			         "required and has no answer", q->code);
+		}
+	}
+	/* Place. */
+	if (bad < 0) {
+		long col = a->col_place;
+		const char *s = im->opts->place;
+
+		for (k = 0; k < a->sv.n && col < 0; k++)
+			if (a->sv.q[k].role == R_PLACE)
+				col = a->sv.q[k].col;
+		if (!s && col >= 0)
+			s = impact__trim(im->rec.fields[col]);
+		if (!s || !*s) {
+			bad = col >= 0 ? col : 0;
+			snprintf(reason, sizeof(reason), "no place: give the place "
+			         "in a column or with --place CODE");
+		} else if (!(place = place_find(a->places, a->nplaces, s))) {
+			bad = im->opts->place ? 0 : col;
+			snprintf(reason, sizeof(reason), "unknown place \"%.64s\": "
+			         "check the code or import it with 'impact import "
+			         "places'", s);
+		}
+	}
+	/* Submission date and period. */
+	if (bad < 0) {
+		long col = a->col_date;
+		size_t dk = a->sv.n;
+
+		for (k = 0; k < a->sv.n; k++)
+			if (a->sv.q[k].role == R_DATE && a->sv.q[k].col >= 0) {
+				dk = k;
+				col = -1;
+			}
+		if (dk < a->sv.n && a->text[dk]) {
+			onp = a->text[dk];
+		} else if (col >= 0 && *impact__trim(im->rec.fields[col])) {
+			impact__datetime d;
+
+			if (!contradicts_forced_order(a, im->rec.fields[col])
+			    && impact__date_parse(&d, im->rec.fields[col],
+			                          a->date_order, NULL) == 0) {
+				impact__date_iso(on, &d);
+				onp = on;
+			} else if (!period && a->col_period < 0) {
+				bad = col;
+				snprintf(reason, sizeof(reason), "invalid date "
+				         "\"%.32s\": the period cannot be read from "
+				         "it (give --period YYYY)",
+				         im->rec.fields[col]);
+			}
+		}
+	}
+	if (bad < 0 && !period) {
+		if (a->col_period >= 0) {
+			const char *s = impact__trim(im->rec.fields[a->col_period]);
+
+			if (!impact__parse_count(s, 9999, &period)
+			    || strlen(s) != 4 || period < 1900) {
+				bad = a->col_period;
+				snprintf(reason, sizeof(reason), "invalid period "
+				         "\"%.32s\": expected a year such as 2024", s);
+			}
+		} else if (onp) {
+			period = atoi(onp);
+		} else {
+			bad = 0;
+			snprintf(reason, sizeof(reason), "no period: give "
+			         "--period YYYY, or a period or date column");
+		}
+	}
+	fingerprint(a, fp);
+	respondent_key(a, fp, key);
+	if (bad >= 0)
+		return impact__reject(im, bad, identifier_column(a), key, reason);
+	/* Already stored? The same answers are skipped, others refused. */
+	sqlite3_reset(a->dup);
+	sqlite3_bind_int64(a->dup, 1, a->sv.id);
+	sqlite3_bind_int64(a->dup, 2, period);
+	sqlite3_bind_text(a->dup, 3, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(a->dup) == SQLITE_ROW) {
+		const char *old = (const char *)sqlite3_column_text(a->dup, 0);
+
+		if (old && strcmp(old, fp) == 0) {
+			im->sum->rows_skipped++;
+			return IMPACT_OK;
+		}
+		snprintf(reason, sizeof(reason), "this respondent already "
+		         "answered this survey for %lld, with other answers: the "
+		         "row is a duplicate", period);
+		return impact__reject(im, identifier_column(a) >= 0
+		                      ? identifier_column(a) : 0,
+		                      identifier_column(a), key, reason);
+	}
+	if (store_row(a, key, place, period, onp, fp) != IMPACT_OK)
+		return impact_errcode(im->h);
+	im->sum->rows_loaded++;
+	return IMPACT_OK;
+}
+
+/* ---------------------------------------------------------------- */
 
 /* Read the database's secret for respondent keys. */
 static int respondent_secret(impact *h, char *out, size_t size)
@@ -123,167 +1436,145 @@ static int respondent_secret(impact *h, char *out, size_t size)
 	return IMPACT_OK;
 }
 
+/* Allocate the per-row arrays. */
+static int row_arrays(struct answers *a)
+{
+	size_t k, n = a->sv.n;
+
+	for (k = 0; k < n; k++)
+		if (a->sv.q[k].nchoices > a->max_choices)
+			a->max_choices = a->sv.q[k].nchoices;
+	if (a->max_choices == 0)
+		a->max_choices = 1;
+	a->value = calloc(n, sizeof(*a->value));
+	a->choice = calloc(n, sizeof(*a->choice));
+	a->text = calloc(n, sizeof(*a->text));
+	a->date_text = calloc(n, 11);
+	a->picked = calloc(n, a->max_choices);
+	if (!a->value || !a->choice || !a->text || !a->date_text || !a->picked)
+		return impact__error(a->im.h, IMPACT_ENOMEM, "out of memory");
+	return IMPACT_OK;
+}
+
+/* Note what the user should know about the columns. */
+static void note_columns(struct answers *a)
+{
+	char *notes = a->im.sum->notes, unbound[512] = "";
+	size_t k, n = 0;
+
+	for (k = 0; k < a->sv.n; k++) {
+		const struct question *q = &a->sv.q[k];
+
+		if (q->col >= 0 || q->has_option_cols || q->role == R_PLACE
+		    || q->role == R_RESPONDENT || q->role == R_DATE)
+			continue;
+		if (n++ < 8)
+			snprintf(unbound + strlen(unbound),
+			         sizeof(unbound) - strlen(unbound), "%s%s",
+			         n > 1 ? ", " : "", q->code);
+	}
+	if (n)
+		snprintf(notes + strlen(notes), a->im.sum->notes
+		         + sizeof(a->im.sum->notes) - notes - strlen(notes),
+		         "%squestions without a column: %s%s",
+		         *notes ? "; " : "", unbound, n > 8 ? ", ..." : "");
+}
+
 int impact_import_answers(impact *h, const char *path, const char *survey_code,
                           const impact_import_opts *opts,
                           impact_import_summary *out)
 {
-	struct import im = { 0 };
+	struct answers a;
 	impact_import_summary dummy;
-	column cols[] = { { "respondent", 1, -1 }, { "place", 1, -1 },
-	                  { "period", 1, -1 } };
-	sqlite3_stmt *find = NULL, *resp = NULL, *ans = NULL, *dup = NULL;
-	qset qs = { NULL, 0 };
-	double *values = NULL;
-	char secret[80];
-	long long sid = 0;
-	size_t i;
-	int rc;
+	int rc, pending = 0;
+	size_t k;
 
 	assert(h && path && survey_code);
 	impact__clear_error(h);
+	memset(&a, 0, sizeof(a));
+	a.col_respondent = a.col_place = a.col_period = -1;
+	a.col_date = a.col_toolid = -1;
 	if (!out)
 		out = &dummy;
 	memset(out, 0, sizeof(*out));
 	if ((rc = impact__need_db(h)) != IMPACT_OK)
 		return rc;
-	if ((rc = load_questions(h, survey_code, &sid, &qs)) != IMPACT_OK)
+	if (opts && opts->place && !*opts->place)
+		return impact__error(h, IMPACT_EUSAGE, "empty --place");
+	if ((rc = survey_load(h, survey_code, &a.sv)) != IMPACT_OK)
+		return rc;
+	if ((rc = respondent_secret(h, a.secret, sizeof(a.secret))) != 0
+	    || (rc = places_load(h, &a.places, &a.nplaces)) != IMPACT_OK)
 		goto done;
-	if ((rc = respondent_secret(h, secret, sizeof(secret))) != IMPACT_OK)
-		goto done;
-	rc = impact__import_begin(&im, h, path, "answers", sid, opts, out);
+	rc = impact__import_begin(&a.im, h, path, "answers", a.sv.id, opts,
+	                          out);
 	if (rc != IMPACT_OK || out->already_imported)
 		goto done;
-	if ((rc = impact__map_header(&im, cols, 3, question_column, &qs)) != IMPACT_OK)
+	a.im.unknown_ok = 1;
+	if ((rc = read_headers(&a, &pending)) != IMPACT_OK
+	    || (rc = detect_tool(&a)) != IMPACT_OK)
 		goto done;
-	values = calloc(qs.n ? qs.n : 1, sizeof(*values));
-	if (!values) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+	/* The effective names become the header the framework maps and
+	 * frees; a.names keeps pointing at them (not owned) from here. */
+	for (k = 0; k < a.im.nheader; k++)
+		free(a.im.header[k]);
+	free(a.im.header);
+	a.im.header = a.names;
+	a.im.nheader = a.nnames;
+	a.names_owned = 0;
+	if ((rc = impact__map_header(&a.im, NULL, 0, answers_column, &a)) != 0)
 		goto done;
-	}
-	if ((rc = impact__prepare(h, &find, "SELECT id FROM places"
-	                          " WHERE code = ?1;")) != 0
-	    || (rc = impact__prepare(h, &dup, "SELECT 1 FROM respondents WHERE"
-	                             " survey_id = ?1 AND period = ?2 AND"
-	                             " key = ?3;")) != 0
-	    || (rc = impact__prepare(h, &resp, "INSERT INTO respondents"
+	if ((rc = decide_date_orders(&a, (size_t)out->header_rows)) != 0
+	    || (rc = row_arrays(&a)) != IMPACT_OK)
+		goto done;
+	note_columns(&a);
+	if ((rc = impact__prepare(h, &a.dup, "SELECT fingerprint FROM"
+	                          " respondents WHERE survey_id = ?1 AND"
+	                          " period = ?2 AND key = ?3;")) != 0
+	    || (rc = impact__prepare(h, &a.resp, "INSERT INTO respondents"
 	                             " (survey_id, import_id, key, place_id,"
-	                             " period) VALUES (?1, ?2, ?3, ?4, ?5);"))
+	                             " period, submitted_on, fingerprint)"
+	                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);"))
 	       != 0
-	    || (rc = impact__prepare(h, &ans, "INSERT INTO answers"
-	                             " (respondent_id, question_id, value)"
+	    || (rc = impact__prepare(h, &a.ans, "INSERT INTO answers"
+	                             " (respondent_id, question_id, value,"
+	                             " choice_id, text) VALUES (?1, ?2, ?3,"
+	                             " ?4, ?5);")) != 0
+	    || (rc = impact__prepare(h, &a.ansc, "INSERT INTO answer_choices"
+	                             " (respondent_id, question_id, choice_id)"
 	                             " VALUES (?1, ?2, ?3);")) != 0)
 		goto done;
-	while ((rc = impact__csv_next(h, im.csv, &im.rec)) == 1) {
-		char reason[MAX_REASON], key[65], *who, *place, *period_s;
-		unsigned char mac[32];
-		long long pid = 0, period = 0, rid;
-		long bad = -1;
-
-		out->rows_read++;
-		reason[0] = '\0';
-		who = impact__field(&im, &cols[0]);
-		place = impact__field(&im, &cols[1]);
-		period_s = impact__field(&im, &cols[2]);
-		impact__hmac_sha256(secret, strlen(secret), who, strlen(who), mac);
-		impact__hex(key, mac, 32);
-		if (!impact__check_width(&im, reason, sizeof(reason))) {
-			bad = 0;
-		} else if (!*who) {
-			bad = cols[0].index;
-			snprintf(reason, sizeof(reason), "empty respondent "
-			         "identifier: give each questionnaire a number");
-		} else if ((rc = impact__lookup_id(h, find, place, &pid)) != 0) {
+	for (;;) {
+		if (!pending) {
+			rc = impact__csv_next(h, a.im.csv, &a.im.rec);
+			if (rc <= 0)
+				break;
+		}
+		pending = 0;
+		if ((rc = import_row(&a)) != IMPACT_OK)
 			goto done;
-		} else if (!pid) {
-			bad = cols[1].index;
-			snprintf(reason, sizeof(reason), "unknown place \"%.64s\": "
-			         "check the code or import it with 'impact import "
-			         "places'", place);
-		} else if (!impact__parse_count(period_s, 9999, &period)
-		           || strlen(period_s) != 4 || period < 1900) {
-			bad = cols[2].index;
-			snprintf(reason, sizeof(reason), "invalid period \"%.32s\": "
-			         "expected a year such as 2024", period_s);
-		}
-		for (i = 0; bad < 0 && i < qs.n; i++) {
-			const char *s;
-
-			values[i] = NAN;
-			if (qs.q[i].index < 0)
-				continue;
-			s = impact__trim(im.rec.fields[qs.q[i].index]);
-			if (!*s)
-				continue;
-			if (!impact__parse_number(s, &values[i]) || values[i] < qs.q[i].min
-			    || values[i] > qs.q[i].max) {
-				bad = qs.q[i].index;
-				snprintf(reason, sizeof(reason), "invalid answer "
-				         "\"%.32s\" to question \"%s\": expected a "
-				         "number from %g to %g, or nothing", s,
-				         qs.q[i].code, qs.q[i].min, qs.q[i].max);
-				values[i] = NAN;
-			}
-		}
-		if (bad < 0) {
-			sqlite3_reset(dup);
-			sqlite3_bind_int64(dup, 1, sid);
-			sqlite3_bind_int64(dup, 2, period);
-			sqlite3_bind_text(dup, 3, key, -1, SQLITE_STATIC);
-			if (sqlite3_step(dup) == SQLITE_ROW) {
-				bad = cols[0].index;
-				snprintf(reason, sizeof(reason), "this respondent "
-				         "already answered survey \"%s\" for %lld: "
-				         "the row is a duplicate", survey_code,
-				         period);
-			}
-		}
-		if (bad >= 0) {
-			rc = impact__reject(&im, bad, im.rec.nfields == im.nheader
-			            ? cols[0].index : MASK_WORDS,
-			            im.rec.nfields == im.nheader ? key : "(masked)",
-			            reason);
-			if (rc != IMPACT_OK)
-				goto done;
-			continue;
-		}
-		sqlite3_reset(resp);
-		sqlite3_bind_int64(resp, 1, sid);
-		sqlite3_bind_int64(resp, 2, im.import_id);
-		sqlite3_bind_text(resp, 3, key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(resp, 4, pid);
-		sqlite3_bind_int64(resp, 5, period);
-		if (sqlite3_step(resp) != SQLITE_DONE) {
-			rc = impact__db_error(h, "storing a respondent");
-			goto done;
-		}
-		rid = sqlite3_last_insert_rowid(h->db);
-		for (i = 0; i < qs.n; i++) {
-			if (isnan(values[i]))
-				continue;
-			sqlite3_reset(ans);
-			sqlite3_bind_int64(ans, 1, rid);
-			sqlite3_bind_int64(ans, 2, qs.q[i].id);
-			sqlite3_bind_double(ans, 3, values[i]);
-			if (sqlite3_step(ans) != SQLITE_DONE) {
-				rc = impact__db_error(h, "storing an answer");
-				goto done;
-			}
-		}
-		out->rows_loaded++;
 		if (out->rows_read % 1000 == 0)
 			impact__progress(h, "answers", out->rows_read, 0);
 	}
 	if (rc > 0)
 		rc = IMPACT_OK;
 done:
-	sqlite3_finalize(find);
-	sqlite3_finalize(dup);
-	sqlite3_finalize(resp);
-	sqlite3_finalize(ans);
-	for (i = 0; i < qs.n; i++)
-		free(qs.q[i].code);
-	free(qs.q);
-	free(values);
-	return impact__import_end(&im, rc);
+	if (a.names_owned) {
+		for (k = 0; k < a.nnames; k++)
+			free(a.names[k]);
+		free(a.names);
+	}
+	sqlite3_finalize(a.dup);
+	sqlite3_finalize(a.resp);
+	sqlite3_finalize(a.ans);
+	sqlite3_finalize(a.ansc);
+	free(a.value);
+	free(a.choice);
+	free(a.text);
+	free(a.date_text);
+	free(a.picked);
+	places_release(a.places, a.nplaces);
+	rc = a.im.h ? impact__import_end(&a.im, rc) : rc;
+	survey_release(&a.sv);
+	return rc;
 }
-

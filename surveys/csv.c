@@ -1,7 +1,8 @@
 /*
  * surveys/csv.c: the streaming CSV reader every importer uses.
  *
- * libcsv does the RFC 4180 parsing; this module feeds it the file one
+ * surveys/decode.c turns the file's bytes, whatever their encoding, into
+ * UTF-8; libcsv does the RFC 4180 parsing; this module feeds it the text one
  * physical line at a time (a line ends at LF, CRLF or a lone CR), so that
  * it always knows the line a record started on: a record can only start
  * at the beginning of a line, right after the previous record ended.  The
@@ -18,13 +19,13 @@
 #include <csv.h>
 
 #include "../engine/context.h"
-#include "../engine/sha256.h"
 #include "csv.h"
+#include "decode.h"
 
 #define BUF_SIZE 65536
 
 struct impact_csv {
-	FILE *fp;                 /* the open file */
+	impact_decoder *dec;      /* the file, as UTF-8 */
 	const char *name;         /* file name for messages (borrowed) */
 	unsigned char buf[BUF_SIZE]; /* read buffer */
 	size_t pos, len;          /* unread bytes are buf[pos..len) */
@@ -117,28 +118,33 @@ static void on_record(int c, void *payload)
 	r->record_done = 1;
 }
 
-/* Pick the delimiter that occurs most often outside quotes on the first
- * line of buf[0..n); ',' wins ties, then ';'. */
+/*
+ * Pick the delimiter from buf[0..n): on the first line that holds any of
+ * ',', ';' or TAB outside quotes (a Framaforms export starts with a title
+ * line holding none), the one that occurs most; ',' wins ties, then ';'.
+ */
 static unsigned char sniff_delimiter(const unsigned char *p, size_t n)
 {
-	size_t comma = 0, semi = 0, tab = 0, i;
+	size_t cur[3] = { 0, 0, 0 }, i;
 	int quoted = 0;
 
-	for (i = 0; i < n; i++) {
-		if (p[i] == '"')
+	for (i = 0; i <= n; i++) {
+		if (i < n && p[i] == '"') {
 			quoted = !quoted;
-		else if (!quoted && (p[i] == '\n' || p[i] == '\r'))
-			break;
-		else if (!quoted && p[i] == ',')
-			comma++;
-		else if (!quoted && p[i] == ';')
-			semi++;
-		else if (!quoted && p[i] == '\t')
-			tab++;
+		} else if (i == n || (!quoted && (p[i] == '\n' || p[i] == '\r'))) {
+			if (cur[0] + cur[1] + cur[2] > 0)
+				break;
+		} else if (!quoted && p[i] == ',') {
+			cur[0]++;
+		} else if (!quoted && p[i] == ';') {
+			cur[1]++;
+		} else if (!quoted && p[i] == '\t') {
+			cur[2]++;
+		}
 	}
-	if (semi > comma && semi >= tab)
+	if (cur[1] > cur[0] && cur[1] >= cur[2])
 		return ';';
-	if (tab > comma && tab > semi)
+	if (cur[2] > cur[0] && cur[2] > cur[1])
 		return '\t';
 	return ',';
 }
@@ -149,23 +155,26 @@ static int is_space(unsigned char c)
 	return c == ' ';
 }
 
+/* Refill the buffer when it is used up. */
 static int fill(impact *h, impact_csv *r)
 {
+	long n;
+
 	if (r->pos < r->len || r->eof)
 		return IMPACT_OK;
-	r->len = fread(r->buf, 1, sizeof(r->buf), r->fp);
+	n = impact__decoder_read(h, r->dec, r->buf, sizeof(r->buf));
+	if (n < 0)
+		return (int)n;
+	r->len = (size_t)n;
 	r->pos = 0;
-	if (r->len < sizeof(r->buf)) {
-		if (ferror(r->fp))
-			return impact__error(h, IMPACT_EIO, "%s: read error: %s",
-			                     r->name, strerror(errno));
+	if (n == 0)
 		r->eof = 1;
-	}
 	return IMPACT_OK;
 }
 
 int impact__csv_open(impact *h, impact_csv **out, const char *path,
-                     const char *name)
+                     const char *name, int encoding, char delimiter,
+                     char *sha256)
 {
 	impact_csv *r = NULL;
 	int rc;
@@ -177,19 +186,13 @@ int impact__csv_open(impact *h, impact_csv **out, const char *path,
 		return impact__error(h, IMPACT_ENOMEM, "out of memory");
 	r->name = name;
 	r->line = 1;
-	r->fp = fopen(path, "rb");
-	if (!r->fp) {
-		rc = impact__error(h, errno == ENOENT ? IMPACT_ENOTFOUND
-		                                      : IMPACT_EIO,
-		                   "cannot open '%s': %s", path, strerror(errno));
+	if ((rc = impact__decoder_open(h, &r->dec, path, name, encoding,
+	                               sha256)) != IMPACT_OK)
 		goto fail;
-	}
 	if ((rc = fill(h, r)) != IMPACT_OK)
 		goto fail;
-	if (r->len >= 3 && r->buf[0] == 0xEF && r->buf[1] == 0xBB
-	    && r->buf[2] == 0xBF)
-		r->pos = 3;
-	r->delim = sniff_delimiter(r->buf + r->pos, r->len - r->pos);
+	r->delim = delimiter ? (unsigned char)delimiter
+	                     : sniff_delimiter(r->buf + r->pos, r->len - r->pos);
 	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI
 	                         | CSV_APPEND_NULL) != 0) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
@@ -337,42 +340,21 @@ char impact__csv_delimiter(const impact_csv *r)
 	return (char)r->delim;
 }
 
+int impact__csv_encoding(const impact_csv *r)
+{
+	return impact__decoder_encoding(r->dec);
+}
+
 void impact__csv_close(impact_csv *r)
 {
 	if (!r)
 		return;
 	if (r->parser_ready)
 		csv_free(&r->parser);
-	if (r->fp)
-		fclose(r->fp);
+	impact__decoder_close(r->dec);
 	free(r->offsets);
 	free(r->lens);
 	free(r->fields);
 	free(r->pool);
 	free(r);
-}
-
-int impact__file_sha256(impact *h, const char *path, char hex[65])
-{
-	unsigned char buf[65536], digest[32];
-	impact_sha256 c;
-	FILE *fp;
-	size_t n;
-	int rc = IMPACT_OK;
-
-	fp = fopen(path, "rb");
-	if (!fp)
-		return impact__error(h, errno == ENOENT ? IMPACT_ENOTFOUND
-		                                        : IMPACT_EIO,
-		                     "cannot open '%s': %s", path, strerror(errno));
-	impact__sha256_init(&c);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		impact__sha256_update(&c, buf, n);
-	if (ferror(fp))
-		rc = impact__error(h, IMPACT_EIO, "cannot read '%s': %s", path,
-		                   strerror(errno));
-	fclose(fp);
-	impact__sha256_final(&c, digest);
-	impact__hex(hex, digest, 32);
-	return rc;
 }

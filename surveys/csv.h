@@ -25,11 +25,20 @@ typedef struct {
 	long long line;     /* physical line where the record starts (1-based) */
 } impact_csv_record;
 
-/* Open `path` for reading: skips a UTF-8 BOM and detects the delimiter
- * (',', ';' or TAB) on the first line.  `name` (borrowed, must outlive the
- * reader) is the file name used in messages. */
+/*
+ * Open `path` for reading as UTF-8 whatever its encoding (surveys/decode.h:
+ * `encoding` is IMPACT_ENCODING_AUTO or forced) and with the delimiter
+ * `delimiter` (',', ';' or '\t'), or, when it is 0, the one that occurs
+ * most often outside quotes on the first line.  `name` (borrowed, must
+ * outlive the reader) is the file name used in messages.  When `sha256`
+ * is not NULL it receives the hex SHA-256 of the file's raw bytes.
+ */
 int impact__csv_open(impact *h, impact_csv **out, const char *path,
-                     const char *name);
+                     const char *name, int encoding, char delimiter,
+                     char *sha256);
+
+/* The encoding the file is read in (IMPACT_ENCODING_*). */
+int impact__csv_encoding(const impact_csv *r);
 
 /* Read the next non-blank record into *rec.  Returns 1 when a record was
  * read, 0 at the end of the file, or a negative IMPACT_E* code. */
@@ -41,7 +50,5 @@ char impact__csv_delimiter(const impact_csv *r);
 /* Close and free; accepts NULL. */
 void impact__csv_close(impact_csv *r);
 
-/* Hex SHA-256 of the file at `path` into hex (65 bytes). */
-int impact__file_sha256(impact *h, const char *path, char hex[65]);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * surveys/import.c: what every importer shares (surveys/import.h), and the
- * importers of territories and places (formats in docs/formats.md).
- * Answers are in surveys/answers.c, activities in surveys/activities.c.
+ * surveys/import.c: what every importer shares (surveys/import.h): the
+ * state of one import, its transaction and `imports` row, header mapping,
+ * and the rejected rows.  The importers themselves: surveys/places.c
+ * (territories and places), surveys/answers.c, surveys/activities.c.
  *
  * Every import runs in one transaction and records itself in `imports`
  * with the file's SHA-256, so the same file is never loaded twice and a
@@ -25,8 +26,10 @@
 #include "../engine/context.h"
 #include "../engine/sha256.h"
 #include "csv.h"
+#include "decode.h"
 #include "impact/surveys.h"
 #include "import.h"
+#include "text.h"
 
 /* Is `s` a valid code: 1 to MAX_CODE of [A-Za-z0-9_.-]? */
 int impact__valid_code(const char *s)
@@ -202,8 +205,13 @@ int impact__import_begin(struct import *im, impact *h, const char *path,
 	im->sum = sum;
 	if ((rc = impact__need_db(h)) != IMPACT_OK)
 		return rc;
-	if ((rc = impact__file_sha256(h, path, sum->sha256)) != IMPACT_OK)
+	if ((rc = impact__csv_open(h, &im->csv, path, im->name,
+	                           im->opts->encoding, im->opts->delimiter,
+	                           sum->sha256)) != IMPACT_OK)
 		return rc;
+	snprintf(sum->encoding, sizeof(sum->encoding), "%s",
+	         impact__encoding_name(impact__csv_encoding(im->csv)));
+	sum->delimiter = impact__csv_delimiter(im->csv);
 	if ((rc = impact__exec(h, "BEGIN IMMEDIATE;")) != IMPACT_OK)
 		return rc;
 	im->in_tx = 1;
@@ -225,9 +233,14 @@ int impact__import_begin(struct import *im, impact *h, const char *path,
 	impact__utc_now(now, sizeof(now));
 	if ((rc = impact__prepare(h, &st, "INSERT INTO imports (kind, file_name,"
 	                          " sha256, survey_id, rows_read, rows_loaded,"
-	                          " rows_rejected, imported_at)"
-	                          " VALUES (?1, ?2, ?3, ?4, 0, 0, 0, ?5);")) != 0)
+	                          " rows_rejected, imported_at, encoding,"
+	                          " delimiter) VALUES (?1, ?2, ?3, ?4, 0, 0, 0,"
+	                          " ?5, ?6, ?7);")) != 0)
 		return rc;
+	sqlite3_bind_text(st, 6, sum->encoding, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, sum->delimiter == '\t' ? "tab"
+	                  : sum->delimiter == ';' ? ";" : ",", -1,
+	                  SQLITE_STATIC);
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, base_name(path), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, sum->sha256, -1, SQLITE_STATIC);
@@ -245,8 +258,6 @@ int impact__import_begin(struct import *im, impact *h, const char *path,
 	                          " line, column_no, field, reason, record)"
 	                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6);")) != 0)
 		return rc;
-	if ((rc = impact__csv_open(h, &im->csv, path, im->name)) != IMPACT_OK)
-		return rc;
 	rc = impact__csv_next(h, im->csv, &im->rec);
 	if (rc < 0)
 		return rc;
@@ -258,6 +269,7 @@ int impact__import_begin(struct import *im, impact *h, const char *path,
 	if (!im->header)
 		return impact__error(h, IMPACT_ENOMEM, "out of memory");
 	im->nheader = im->rec.nfields;
+	im->header_line = im->rec.line;
 	for (i = 0; i < im->nheader; i++) {
 		im->header[i] = strdup(impact__trim(im->rec.fields[i]));
 		if (!im->header[i])
@@ -266,17 +278,50 @@ int impact__import_begin(struct import *im, impact *h, const char *path,
 	return IMPACT_OK;
 }
 
-/*
- * Match the header against `cols` (ncols entries).  Columns the caller
- * handles itself are accepted by `extra` (may be NULL), which returns 1 for
- * a known extra column, 0 for an unknown one and -1 for one seen before.  Unknown, duplicate and missing columns are errors.
- */
+int impact__column_matches(const column *c, const char *name)
+{
+	char want[256], got[256];
+	const char *a, *bar;
+
+	impact__fold(got, sizeof(got), name);
+	if (strcmp(impact__fold(want, sizeof(want), c->name), got) == 0)
+		return 1;
+	for (a = c->aliases; a && *a; a = bar ? bar + 1 : NULL) {
+		char one[256];
+		size_t n;
+
+		bar = strchr(a, '|');
+		n = bar ? (size_t)(bar - a) : strlen(a);
+		if (n >= sizeof(one))
+			n = sizeof(one) - 1;
+		memcpy(one, a, n);
+		one[n] = '\0';
+		if (strcmp(impact__fold(want, sizeof(want), one), got) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Add `name` to the list of ignored columns. */
+static int note_ignored(struct import *im, const char *name)
+{
+	size_t old = im->ignored ? strlen(im->ignored) : 0;
+	char *p = realloc(im->ignored, old + strlen(name) + 5);
+
+	if (!p)
+		return impact__error(im->h, IMPACT_ENOMEM, "out of memory");
+	im->ignored = p;
+	snprintf(p + old, strlen(name) + 5, "%s\"%s\"", old ? ", " : "", name);
+	return IMPACT_OK;
+}
+
 int impact__map_header(struct import *im, column *cols, size_t ncols,
                        int (*extra)(void *payload, size_t index,
                                     const char *name),
                        void *payload)
 {
 	size_t i, j;
+	int rc;
 
 	for (j = 0; j < ncols; j++)
 		cols[j].index = -1;
@@ -285,13 +330,14 @@ int impact__map_header(struct import *im, column *cols, size_t ncols,
 		int found = 0;
 
 		for (j = 0; j < ncols && !found; j++) {
-			if (strcasecmp(name, cols[j].name) != 0)
+			if (!impact__column_matches(&cols[j], name))
 				continue;
 			if (cols[j].index >= 0)
 				return impact__error(im->h, IMPACT_EDATA,
 				                     "%s:%lld:%zu: column \"%s\" appears "
-				                     "twice", im->name, im->rec.line,
-				                     i + 1, name);
+				                     "twice (also column %ld)", im->name,
+				                     im->header_line, i + 1, name,
+				                     cols[j].index + 1);
 			cols[j].index = (long)i;
 			found = 1;
 		}
@@ -301,23 +347,30 @@ int impact__map_header(struct import *im, column *cols, size_t ncols,
 			if (known < 0)
 				return impact__error(im->h, IMPACT_EDATA,
 				                     "%s:%lld:%zu: column \"%s\" appears "
-				                     "twice", im->name, im->rec.line,
+				                     "twice", im->name, im->header_line,
 				                     i + 1, name);
 			found = known;
 		}
-		if (!found)
+		if (found)
+			continue;
+		if (!im->unknown_ok)
 			return impact__error(im->h, IMPACT_EDATA,
 			                     "%s:%lld:%zu: unknown column \"%s\": "
 			                     "check its spelling (the expected "
 			                     "columns are in docs/formats.md)",
-			                     im->name, im->rec.line, i + 1, name);
+			                     im->name, im->header_line, i + 1, name);
+		if (*name && (rc = note_ignored(im, name)) != IMPACT_OK)
+			return rc;
 	}
 	for (j = 0; j < ncols; j++)
 		if (cols[j].required && cols[j].index < 0)
 			return impact__error(im->h, IMPACT_EDATA,
-			                     "%s:1:1: missing column \"%s\": add it "
+			                     "%s:%lld:1: missing column \"%s\": add it "
 			                     "to the header line", im->name,
-			                     cols[j].name);
+			                     im->header_line, cols[j].name);
+	if (im->ignored)
+		snprintf(im->sum->notes, sizeof(im->sum->notes),
+		         "columns ignored: %s", im->ignored);
 	return IMPACT_OK;
 }
 
@@ -353,13 +406,17 @@ int impact__import_end(struct import *im, int rc)
 		                   im->first_reject, im->sum->rows_rejected);
 	if (rc == IMPACT_OK && im->in_tx && !im->sum->already_imported) {
 		rc = impact__prepare(im->h, &st, "UPDATE imports SET rows_read = ?1,"
-		                     " rows_loaded = ?2, rows_rejected = ?3"
-		                     " WHERE id = ?4;");
+		                     " rows_loaded = ?2, rows_rejected = ?3,"
+		                     " rows_skipped = ?5, notes = nullif(?6, ''),"
+		                     " tool = nullif(?7, '') WHERE id = ?4;");
 		if (rc == IMPACT_OK) {
 			sqlite3_bind_int64(st, 1, (long long)im->sum->rows_read);
 			sqlite3_bind_int64(st, 2, (long long)im->sum->rows_loaded);
 			sqlite3_bind_int64(st, 3, (long long)im->sum->rows_rejected);
 			sqlite3_bind_int64(st, 4, im->import_id);
+			sqlite3_bind_int64(st, 5, (long long)im->sum->rows_skipped);
+			sqlite3_bind_text(st, 6, im->sum->notes, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 7, im->sum->tool, -1, SQLITE_STATIC);
 			if (sqlite3_step(st) != SQLITE_DONE)
 				rc = impact__db_error(im->h, "recording the import");
 		}
@@ -381,6 +438,8 @@ int impact__import_end(struct import *im, int rc)
 		free(im->header[i]);
 	free(im->header);
 	im->header = NULL;
+	free(im->ignored);
+	im->ignored = NULL;
 	return rc;
 }
 
@@ -401,284 +460,6 @@ int impact__lookup_id(impact *h, sqlite3_stmt *st, const char *code,
 		return impact__db_error(h, "looking up a code");
 	*out = 0;
 	return IMPACT_OK;
-}
-
-/* Reference-data error: refuse the whole file at line:column. */
-#define REFUSE(im, ...) \
-	impact__error((im)->h, IMPACT_EDATA, __VA_ARGS__)
-
-/* ---------------------------------------------------------------- */
-/* Territories                                                       */
-
-int impact_import_territories(impact *h, const char *path,
-                              const impact_import_opts *opts,
-                              impact_import_summary *out)
-{
-	struct import im = { 0 };
-	impact_import_summary dummy;
-	column cols[] = { { "code", 1, -1 }, { "name", 1, -1 },
-	                  { "parent", 0, -1 } };
-	sqlite3_stmt *upsert = NULL, *find = NULL, *setp = NULL, *cyc = NULL;
-	char **parents = NULL;
-	long long *lines = NULL, *ids = NULL;
-	size_t n = 0, cap = 0, i;
-	int rc;
-
-	assert(h && path);
-	impact__clear_error(h);
-	if (!out)
-		out = &dummy;
-	rc = impact__import_begin(&im, h, path, "territories", 0, opts, out);
-	if (rc != IMPACT_OK || out->already_imported)
-		goto done;
-	if ((rc = impact__map_header(&im, cols, 3, NULL, NULL)) != IMPACT_OK)
-		goto done;
-	if ((rc = impact__prepare(h, &upsert, "INSERT INTO territories (code,"
-	                          " name) VALUES (?1, ?2) ON CONFLICT(code) DO"
-	                          " UPDATE SET name = excluded.name"
-	                          " RETURNING id;")) != 0
-	    || (rc = impact__prepare(h, &find, "SELECT id FROM territories"
-	                             " WHERE code = ?1;")) != 0
-	    || (rc = impact__prepare(h, &setp, "UPDATE territories SET"
-	                             " parent_id = ?1 WHERE id = ?2;")) != 0)
-		goto done;
-	/* First pass: every code exists, so parents may come later. */
-	while ((rc = impact__csv_next(h, im.csv, &im.rec)) == 1) {
-		char reason[MAX_REASON], *code, *name;
-
-		out->rows_read++;
-		if (!impact__check_width(&im, reason, sizeof(reason))) {
-			rc = REFUSE(&im, "%s:%lld:1: %s", im.name, im.rec.line,
-			            reason);
-			goto done;
-		}
-		code = impact__field(&im, &cols[0]);
-		name = impact__field(&im, &cols[1]);
-		if (!impact__valid_code(code)) {
-			rc = REFUSE(&im, "%s:%lld:%ld: invalid territory code "
-			            "\"%s\": use 1 to 64 letters, digits, '-', '_' "
-			            "or '.'", im.name, im.rec.line,
-			            cols[0].index + 1, code);
-			goto done;
-		}
-		if (!*name) {
-			rc = REFUSE(&im, "%s:%lld:%ld: territory \"%s\" has no "
-			            "name", im.name, im.rec.line,
-			            cols[1].index + 1, code);
-			goto done;
-		}
-		if (n == cap) {
-			size_t c2 = cap ? 2 * cap : 16;
-			char **p2 = realloc(parents, c2 * sizeof(*p2));
-			long long *l2, *i2;
-
-			if (!p2)
-				goto nomem;
-			parents = p2;
-			if (!(l2 = realloc(lines, c2 * sizeof(*l2))))
-				goto nomem;
-			lines = l2;
-			if (!(i2 = realloc(ids, c2 * sizeof(*i2))))
-				goto nomem;
-			ids = i2;
-			cap = c2;
-		}
-		parents[n] = strdup(impact__field(&im, &cols[2]));
-		if (!parents[n])
-			goto nomem;
-		lines[n] = im.rec.line;
-		sqlite3_reset(upsert);
-		sqlite3_bind_text(upsert, 1, code, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(upsert, 2, name, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(upsert) != SQLITE_ROW) {
-			n++;
-			rc = impact__db_error(h, "storing a territory");
-			goto done;
-		}
-		ids[n++] = sqlite3_column_int64(upsert, 0);
-		out->rows_loaded++;
-	}
-	if (rc < 0)
-		goto done;
-	/* Second pass: link parents. */
-	for (i = 0; i < n; i++) {
-		long long pid = 0;
-
-		if (*parents[i]) {
-			if ((rc = impact__lookup_id(h, find, parents[i], &pid)) != 0)
-				goto done;
-			if (!pid || pid == ids[i]) {
-				rc = REFUSE(&im, "%s:%lld:%ld: %s \"%s\": it must "
-				            "be another territory of this file or of "
-				            "the database", im.name, lines[i],
-				            cols[2].index + 1,
-				            pid ? "a territory cannot be its own parent"
-				                : "unknown parent territory",
-				            parents[i]);
-				goto done;
-			}
-		}
-		sqlite3_reset(setp);
-		if (pid)
-			sqlite3_bind_int64(setp, 1, pid);
-		else
-			sqlite3_bind_null(setp, 1);
-		sqlite3_bind_int64(setp, 2, ids[i]);
-		if (sqlite3_step(setp) != SQLITE_DONE) {
-			rc = impact__db_error(h, "linking territories");
-			goto done;
-		}
-	}
-	/* No cycles: walking up from any territory must reach a root. */
-	if ((rc = impact__prepare(h, &cyc, "WITH RECURSIVE up(start, id, depth)"
-	                          " AS (SELECT id, parent_id, 1 FROM territories"
-	                          " UNION ALL SELECT up.start, t.parent_id,"
-	                          " depth + 1 FROM up JOIN territories t"
-	                          " ON t.id = up.id WHERE depth < 1000)"
-	                          " SELECT t.code FROM up JOIN territories t"
-	                          " ON t.id = up.start WHERE up.id = up.start"
-	                          " LIMIT 1;")) != 0)
-		goto done;
-	if (sqlite3_step(cyc) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(cyc, 0);
-
-		rc = REFUSE(&im, "%s: territory \"%s\" would be its own "
-		            "ancestor: the parents form a cycle", im.name,
-		            code ? code : "?");
-		goto done;
-	}
-	rc = IMPACT_OK;
-	goto done;
-nomem:
-	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-done:
-	sqlite3_finalize(upsert);
-	sqlite3_finalize(find);
-	sqlite3_finalize(setp);
-	sqlite3_finalize(cyc);
-	for (i = 0; i < n; i++)
-		free(parents[i]);
-	free(parents);
-	free(lines);
-	free(ids);
-	return impact__import_end(&im, rc);
-}
-
-/* ---------------------------------------------------------------- */
-/* Places                                                            */
-
-int impact_import_places(impact *h, const char *path,
-                         const impact_import_opts *opts,
-                         impact_import_summary *out)
-{
-	struct import im = { 0 };
-	impact_import_summary dummy;
-	column cols[] = { { "code", 1, -1 }, { "name", 1, -1 },
-	                  { "territory", 1, -1 }, { "commune", 0, -1 },
-	                  { "latitude", 0, -1 }, { "longitude", 0, -1 } };
-	sqlite3_stmt *upsert = NULL, *find = NULL;
-	int rc;
-
-	assert(h && path);
-	impact__clear_error(h);
-	if (!out)
-		out = &dummy;
-	rc = impact__import_begin(&im, h, path, "places", 0, opts, out);
-	if (rc != IMPACT_OK || out->already_imported)
-		goto done;
-	if ((rc = impact__map_header(&im, cols, 6, NULL, NULL)) != IMPACT_OK)
-		goto done;
-	if ((rc = impact__prepare(h, &upsert, "INSERT INTO places (code, name,"
-	                          " territory_id, commune, latitude, longitude)"
-	                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-	                          " ON CONFLICT(code) DO UPDATE SET"
-	                          " name = excluded.name,"
-	                          " territory_id = excluded.territory_id,"
-	                          " commune = excluded.commune,"
-	                          " latitude = excluded.latitude,"
-	                          " longitude = excluded.longitude;")) != 0
-	    || (rc = impact__prepare(h, &find, "SELECT id FROM territories"
-	                             " WHERE code = ?1;")) != 0)
-		goto done;
-	while ((rc = impact__csv_next(h, im.csv, &im.rec)) == 1) {
-		char reason[MAX_REASON], *code, *name, *terr, *commune;
-		double coord[2];
-		long long tid;
-		int k;
-
-		out->rows_read++;
-		if (!impact__check_width(&im, reason, sizeof(reason))) {
-			rc = REFUSE(&im, "%s:%lld:1: %s", im.name, im.rec.line,
-			            reason);
-			goto done;
-		}
-		code = impact__field(&im, &cols[0]);
-		name = impact__field(&im, &cols[1]);
-		terr = impact__field(&im, &cols[2]);
-		commune = impact__field(&im, &cols[3]);
-		if (!impact__valid_code(code)) {
-			rc = REFUSE(&im, "%s:%lld:%ld: invalid place code \"%s\":"
-			            " use 1 to 64 letters, digits, '-', '_' or '.'",
-			            im.name, im.rec.line, cols[0].index + 1, code);
-			goto done;
-		}
-		if (!*name) {
-			rc = REFUSE(&im, "%s:%lld:%ld: place \"%s\" has no name",
-			            im.name, im.rec.line, cols[1].index + 1, code);
-			goto done;
-		}
-		if ((rc = impact__lookup_id(h, find, terr, &tid)) != IMPACT_OK)
-			goto done;
-		if (!tid) {
-			rc = REFUSE(&im, "%s:%lld:%ld: unknown territory \"%s\":"
-			            " import it first with 'impact import "
-			            "territories'", im.name, im.rec.line,
-			            cols[2].index + 1, terr);
-			goto done;
-		}
-		for (k = 0; k < 2; k++) {
-			const column *c = &cols[4 + k];
-			const char *s = impact__field(&im, c);
-			double lim = k == 0 ? 90 : 180;
-
-			coord[k] = NAN;
-			if (!*s)
-				continue;
-			if (!impact__parse_number(s, &coord[k]) || coord[k] < -lim
-			    || coord[k] > lim) {
-				rc = REFUSE(&im, "%s:%lld:%ld: invalid %s \"%s\":"
-				            " expected decimal degrees between %g "
-				            "and %g", im.name, im.rec.line,
-				            c->index + 1, c->name, s, -lim, lim);
-				goto done;
-			}
-		}
-		sqlite3_reset(upsert);
-		sqlite3_bind_text(upsert, 1, code, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(upsert, 2, name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(upsert, 3, tid);
-		if (*commune)
-			sqlite3_bind_text(upsert, 4, commune, -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(upsert, 4);
-		for (k = 0; k < 2; k++) {
-			if (isnan(coord[k]))
-				sqlite3_bind_null(upsert, 5 + k);
-			else
-				sqlite3_bind_double(upsert, 5 + k, coord[k]);
-		}
-		if (sqlite3_step(upsert) != SQLITE_DONE) {
-			rc = impact__db_error(h, "storing a place");
-			goto done;
-		}
-		out->rows_loaded++;
-	}
-	if (rc > 0)
-		rc = IMPACT_OK;
-done:
-	sqlite3_finalize(upsert);
-	sqlite3_finalize(find);
-	return impact__import_end(&im, rc);
 }
 
 int impact_rejects_each(impact *h, long long import_id,

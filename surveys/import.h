@@ -14,11 +14,14 @@
 #define MAX_CODE 64
 #define MAX_REASON 512
 
-/* One column the importer knows. */
+/* One column the importer knows.  Header names match `name` or one of
+ * `aliases` ignoring case, accents, spacing and punctuation (impact__fold):
+ * "Catégorie", "categorie" and "CATEGORIE " all match "category|categorie". */
 typedef struct {
-	const char *name;  /* header name, compared ignoring case */
-	int required;      /* 1 if the column must be present */
-	long index;        /* field index in the file, -1 when absent */
+	const char *name;     /* canonical name, as in docs/formats.md */
+	int required;         /* 1 if the column must be present */
+	long index;           /* field index in the file, -1 when absent */
+	const char *aliases;  /* other names separated by '|', or NULL */
 } column;
 
 /* The state of one import. */
@@ -31,6 +34,7 @@ struct import {
 	impact_csv_record rec;     /* current record */
 	char **header;             /* copy of the header fields */
 	size_t nheader;
+	long long header_line;     /* line of the column names */
 	long long import_id;
 	sqlite3_stmt *reject;      /* INSERT INTO rejects */
 	impact_import_summary *sum;
@@ -39,11 +43,16 @@ struct import {
 	char first_reject[MAX_REASON + 64]; /* "line:col: reason" of the first
 	                                       rejected row, for --strict */
 	int in_tx;                 /* a transaction is open */
+	int unknown_ok;            /* unknown columns are noted, not errors */
+	char *ignored;             /* ", "-joined unknown columns (owned) */
 };
 
 /* Field masks for record_text(). */
 #define MASK_NONE (-1L)     /* keep every field */
 #define MASK_WORDS (-2L)    /* keep only fields that are numbers */
+
+/* Does header `name` match column c (its name or an alias, folded)? */
+int impact__column_matches(const column *c, const char *name);
 
 /* Is `s` a valid code: 1 to MAX_CODE of [A-Za-z0-9_.-]? */
 int impact__valid_code(const char *s);
@@ -73,7 +82,9 @@ int impact__import_begin(struct import *im, impact *h, const char *path,
 
 /* Match the header against `cols`; `extra` (may be NULL) accepts other
  * columns: it returns 1 for a known one, 0 for an unknown one, -1 for a
- * repeated one.  Unknown, repeated and missing columns are errors. */
+ * repeated one.  Repeated and missing columns are errors; unknown ones
+ * too, unless im->unknown_ok, when they are listed in the summary's notes
+ * ("columns ignored: ...") and in imports.notes. */
 int impact__map_header(struct import *im, column *cols, size_t ncols,
                        int (*extra)(void *payload, size_t index,
                                     const char *name),

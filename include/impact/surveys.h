@@ -13,6 +13,8 @@
 #ifndef IMPACT_SURVEYS_H
 #define IMPACT_SURVEYS_H
 
+#include <stdio.h>
+
 #include "common.h"
 
 #ifdef __cplusplus
@@ -76,8 +78,11 @@ int impact_import_territories(impact *h, const char *path,
                               const impact_import_opts *opts,
                               impact_import_summary *out);
 
-/* Import a places CSV (code,name,territory,commune,latitude,longitude).
- * Existing codes are updated.  All or nothing. */
+/* Import a register of places (code, name, territory, commune, latitude,
+ * longitude, with French names accepted), which may also create the
+ * territories it names (territory_name, parent_territory,
+ * parent_territory_name).  Existing place codes are updated.  All or
+ * nothing; unknown columns are an error. */
 int impact_import_places(impact *h, const char *path,
                          const impact_import_opts *opts,
                          impact_import_summary *out);
@@ -108,15 +113,43 @@ int impact_survey_each(impact *h,
                        int (*cb)(void *payload, const impact_survey_info *s),
                        void *payload);
 
-/* Import survey answers in the simple wide format: one row per respondent,
- * columns respondent,place,period then one column per question id of
- * survey `survey_code`. */
+/* Options of impact_survey_template(). */
+typedef struct {
+	int excel;          /* 1: French Excel (Windows-1252, ';'); 0: UTF-8 */
+	const char *lang;   /* hints in "fr" (default, NULL) or "en" */
+} impact_template_opts;
+
+#define IMPACT_TEMPLATE_OPTS_INIT { 0, NULL }
+
+/*
+ * Write to `out` a spreadsheet-ready CSV template for typing in the paper
+ * questionnaires of survey `survey_code`: line 1 the column names
+ * (`respondent`, `place`, `period` first when no question has role
+ * respondent, place, date respectively, then every question id in order),
+ * line 2 one hint per column, its first field starting with "# " (the
+ * answers importer skips such a line).  UTF-8 with BOM, ',' and CRLF; with
+ * opts->excel, Windows-1252 (a character outside it becomes '?'), ';' and
+ * CRLF.  `opts` may be NULL (the defaults).  Errors: IMPACT_ENOTFOUND for
+ * an unknown survey, IMPACT_EUSAGE for another lang, IMPACT_EIO when
+ * writing fails (`out` is flushed before returning).
+ */
+int impact_survey_template(impact *h, const char *survey_code,
+                           const impact_template_opts *opts, FILE *out);
+
+/* Import survey answers of questionnaire `survey_code` as a survey tool
+ * or a spreadsheet exported them (docs/formats.md, "Answers files"): the
+ * encoding, delimiter, header rows, tool, columns and date order are
+ * detected unless forced in `opts`; unknown columns are noted in
+ * out->notes and never stored. */
 int impact_import_answers(impact *h, const char *path, const char *survey_code,
                           const impact_import_opts *opts,
                           impact_import_summary *out);
 
-/* Import an activity log:
- * place,date,category,title,participants,hours,volunteers. */
+/* Import an activity log (docs/formats.md, "activities CSV"): place,
+ * date, category, title, hours, participants, new participants,
+ * volunteers, volunteer hours, publics, co-organising places, free or
+ * paid, by English or French names in any order.  Unknown columns are
+ * noted in out->notes; out->date_order says how slash dates were read. */
 int impact_import_activities(impact *h, const char *path,
                              const impact_import_opts *opts,
                              impact_import_summary *out);

@@ -315,13 +315,14 @@ check "privacy: no table holds 'Dupont'" test "$(sql impact.db "SELECT count(*) 
 run impact rejects
 check "privacy: 'impact rejects' does not show identifiers" sh -c "! grep -q -e Marie-Curie -e Jeanne '$WORK/.out'"
 
-# Unknown column in an answers file: whole file refused.
-printf 'respondent,place,period,q1,q9\nu1,P1,2024,1,1\n' >answers-q9.csv
+# Unknown column in an answers file: noted, ignored (never stored), and
+# the rows load.
+printf 'respondent,place,period,q1,q9\nu1,P1,2024,1,Jeanne\n' >answers-q9.csv
 run impact import answers answers-q9.csv --survey s1
-expect_status 1 "answers: an unknown column exits 1"
-first_err_line_starts "impact: error: answers-q9.csv:1:5:" "answers: unknown column at line 1 column 5"
-expect_err "q9" "answers: the unknown column is named"
-check "answers: nothing loaded from the file with q9" test "$(count respondents)" = 4
+expect_status 0 "answers: an unknown column is not fatal"
+expect_err 'impact: note: answers-q9.csv: columns ignored: "q9"' "answers: the unknown column is named in a note"
+check "answers: the row with q9 loaded" test "$(count respondents)" = 5
+check "answers: the unknown column's value is stored nowhere" sh -c "! grep -q Jeanne impact.db"
 
 # The same question twice in the header.
 printf 'respondent,place,period,q1,Q1\nu2,P1,2024,1,1\n' >answers-dup.csv

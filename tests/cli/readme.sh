@@ -31,3 +31,16 @@ expect_out "answers.csv: 3 rows read, 2 loaded, 1 rejected (import #" \
 	"the summary counts the rejected row"
 expect_err 'impact: warning: answers.csv:3:5: invalid answer "12" to question "sante": expected a number from 0 to 10, or nothing' \
 	"the warning is the README's"
+
+# "For paper questionnaires": the block runs as written (in a folder where
+# surveys/ is the source tree's).
+awk '/^questionnaires:$/ { found = 1 }
+     found && /^```/ { if (inside) exit; inside = 1; next }
+     inside { print }' "$TOP/README.md" >paper.sh
+check "the README has the paper-questionnaire block" test -s paper.sh
+ln -s "$TOP/surveys" surveys
+run sh -e paper.sh
+expect_status 0 "the README's paper-questionnaire block runs"
+check "it writes saisie.csv" test -s saisie.csv
+check "saisie.csv is the French-Excel template (';', a hints row)" sh -c "head -1 saisie.csv | grep -q '^numero;lieu;date_saisie;' && sed -n 2p saisie.csv | grep -q '^# '"
+expect_out "saisie.csv: 0 rows read, 0 loaded, 0 rejected" "the empty template imports as it is"

@@ -33,7 +33,8 @@ static int slurp(const char *path, char *out, size_t size)
 	int rc;
 
 	out[0] = '\0';
-	if ((rc = impact__csv_open(h, &r, path, "t.csv")) != IMPACT_OK)
+	if ((rc = impact__csv_open(h, &r, path, "t.csv", IMPACT_ENCODING_AUTO,
+	                           0, NULL)) != IMPACT_OK)
 		return rc;
 	while ((rc = impact__csv_next(h, r, &rec)) == 1) {
 		size_t i, n = strlen(out);
@@ -146,12 +147,34 @@ Test(csv, missing_file_is_not_found)
 	             IMPACT_ENOTFOUND);
 }
 
-Test(csv, file_sha256)
+Test(csv, sha256_of_the_raw_bytes)
 {
+	impact_csv *r = NULL;
 	char hex[65];
 
-	cr_assert_eq(impact__file_sha256(h, t_write(dir, "i.csv", "abc"), hex),
-	             0);
+	cr_assert_eq(impact__csv_open(h, &r, t_write(dir, "i.csv", "abc"),
+	                              "i.csv", IMPACT_ENCODING_AUTO, 0, hex), 0);
+	impact__csv_close(r);
 	cr_expect_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177"
 	                      "a9cb410ff61f20015ad");
+}
+
+Test(csv, windows_1252_with_forced_semicolon)
+{
+	char got[512];
+	impact_csv *r = NULL;
+	impact_csv_record rec;
+
+	/* "Café,x;Noël" in Windows-1252: the ',' is data once ';' is
+	 * forced, and 0xE9 / 0xEB come out as UTF-8. */
+	cr_assert_eq(impact__csv_open(h, &r, t_write(dir, "j.csv",
+	                              "Caf\xE9,x;No\xEBl\r\n"), "j.csv",
+	                              IMPACT_ENCODING_AUTO, ';', NULL), 0,
+	             "%s", impact_errmsg(h));
+	cr_expect_eq(impact__csv_encoding(r), IMPACT_ENCODING_CP1252);
+	cr_assert_eq(impact__csv_next(h, r, &rec), 1);
+	cr_assert_eq(rec.nfields, 2);
+	snprintf(got, sizeof(got), "%s|%s", rec.fields[0], rec.fields[1]);
+	cr_expect_str_eq(got, "Café,x|Noël");
+	impact__csv_close(r);
 }

@@ -319,19 +319,23 @@ Test(pipeline, territory_cycles_are_refused, .init = setup,
 	cr_expect_eq(c.territories, 0);
 }
 
-Test(pipeline, unknown_column_refuses_the_file, .init = setup,
+Test(pipeline, unknown_column_is_noted_and_ignored, .init = setup,
      .fini = teardown)
 {
+	impact_import_summary s;
 	impact_db_counts c;
 
+	/* A name or an e-mail column is never stored: it is noted. */
 	load_all();
-	cr_expect_eq(impact_import_answers(h, t_write(dir, "u.csv",
-	             "respondent,place,period,q1,qq9\nz,P1,2024,1,1\n"), "s",
-	             NULL, NULL), IMPACT_EDATA);
-	cr_expect(strstr(impact_errmsg(h), "u.csv:1:5: unknown column "
-	                 "\"qq9\"") != NULL, "%s", impact_errmsg(h));
+	cr_assert_eq(impact_import_answers(h, t_write(dir, "u.csv",
+	             "respondent,place,period,q1,E-mail\n"
+	             "z,P1,2024,1,z@example.org\n"), "s", NULL, &s), 0,
+	             "%s", impact_errmsg(h));
+	cr_expect_eq(s.rows_loaded, 1);
+	cr_expect(strstr(s.notes, "columns ignored: \"E-mail\"") != NULL,
+	          "%s", s.notes);
 	cr_assert_eq(impact_db_counts_get(h, &c), 0);
-	cr_expect_eq(c.respondents, 7);
+	cr_expect_eq(c.respondents, 8);
 }
 
 Test(pipeline, survey_definition_errors, .init = setup, .fini = teardown)
