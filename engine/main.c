@@ -86,15 +86,40 @@ static int fail(impact *h)
 	return impact_errcode(h) == IMPACT_EUSAGE ? EXIT_USAGE : 1;
 }
 
-/* Progress on a terminal: one line rewritten in place. */
+/* Files smaller than this are read too fast for a progress bar. */
+#define PROGRESS_BAR_MIN (1L << 20)
+
+/*
+ * Progress on a terminal: one line rewritten in place.  With a total, a
+ * bar (only worth it for large files); without, a running count.
+ */
 static void on_progress(void *payload, const char *stage, size_t done,
                         size_t total)
 {
 	(void)payload;
-	if (total)
+	if (total && strcmp(stage, "answers") && strcmp(stage, "activities")) {
 		fprintf(stderr, "\r%s: %zu/%zu", stage, done, total);
-	else
+	} else if (total) {
+		char bar[41];
+		size_t filled, pct;
+
+		if (total < PROGRESS_BAR_MIN)
+			return;
+		if (done > total)
+			done = total;
+		pct = (size_t)(100.0 * (double)done / (double)total);
+		filled = (size_t)(40.0 * (double)done / (double)total);
+		memset(bar, '#', filled);
+		memset(bar + filled, '.', 40 - filled);
+		bar[40] = '\0';
+		fprintf(stderr, "\r%-10s [%s] %3zu%% of %.1f MB", stage, bar, pct,
+		        (double)total / 1e6);
+		G.progress_shown = 1;
+		fflush(stderr);
+		return;
+	} else {
 		fprintf(stderr, "\r%s: %zu", stage, done);
+	}
 	G.progress_shown = 1;
 	if (total && done == total) {
 		fputc('\n', stderr);

@@ -1,14 +1,26 @@
 /*
- * indicators/stats.c: the statistics results rest on.  For now the mean
- * with its Student-t confidence interval, from an array (GSL's data /
- * stride / n convention) or from a running accumulator (impact_acc, Welford
- * 1962) when values stream from the database.  The t quantile comes from
- * GSL (gsl_cdf_tdist_Pinv).
+ * indicators/stats.c: the statistics results rest on.  The mean with its
+ * Student-t confidence interval, from an array (GSL's data / stride / n
+ * convention) or from a running accumulator (impact_acc, Welford 1962)
+ * when values stream from the database; the Wilson interval of a share;
+ * two tests of a difference (pooled two-proportion z, Welch's t); Shannon
+ * evenness; and a seeded, stratified percentile bootstrap for means,
+ * ratios and indices, with ready-made statistics to feed it.
+ *
+ * Everything here is a pure function of its arguments: no handle, no
+ * message, no allocation inside loops.  Quantiles and distributions come
+ * from GSL (gsl_cdf_*), the bootstrap's draws from one gsl_rng_mt19937.
+ * Read include/impact/indicators.h for the contracts, then
+ * tests/unit/test_stats.c for worked values.
  */
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort_double.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include "impact/indicators.h"
@@ -62,4 +74,347 @@ void impact_stats_mean_ci(double *out_mean, double *out_lo, double *out_hi,
 	                  level);
 	*out_lo = mean - hw;
 	*out_hi = mean + hw;
+}
+
+void impact_stats_wilson(double *out_lo, double *out_hi, double x, double n,
+                         double level)
+{
+	double z, z2, c, h, d;
+
+	assert(out_lo && out_hi);
+	assert(n > 0 && x >= 0 && x <= n && level > 0 && level < 1);
+	z = gsl_cdf_ugaussian_Pinv(0.5 + level / 2);
+	z2 = z * z;
+	/*
+	 * Wilson (1927): the p solving (x/n - p)^2 = z^2 p (1 - p) / n, i.e.
+	 * (2x + z^2 -+ z sqrt(z^2 + 4 x (n - x) / n)) / (2 (n + z^2)).  This
+	 * form never computes 1 - x/n, so nothing cancels near 0 or 1; the
+	 * ends are set exactly because sqrt(z^2) may differ from z by an ulp.
+	 */
+	c = 2 * x + z2;
+	h = z * sqrt(z2 + 4 * x * (n - x) / n);
+	d = 2 * (n + z2);
+	*out_lo = x == 0 ? 0.0 : fmax(0.0, (c - h) / d);
+	*out_hi = x == n ? 1.0 : fmin(1.0, (c + h) / d);
+}
+
+double impact_stats_two_proportions(double *out_z, double x1, double n1,
+                                    double x2, double n2)
+{
+	double p, se, z;
+
+	assert(n1 > 0 && x1 >= 0 && x1 <= n1);
+	assert(n2 > 0 && x2 >= 0 && x2 <= n2);
+	/* Under H0 both shares equal the pooled one, whose binomial variance
+	 * gives the standard error (the 2x2 chi-squared test, z^2 = X^2). */
+	p = (x1 + x2) / (n1 + n2);
+	if (p <= 0 || p >= 1) {
+		if (out_z)
+			*out_z = 0;
+		return 1;
+	}
+	se = sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
+	z = (x1 / n1 - x2 / n2) / se;
+	if (out_z)
+		*out_z = z;
+	return 2 * gsl_cdf_ugaussian_Q(fabs(z));
+}
+
+double impact_stats_welch(double *out_t, double *out_df, double mean1,
+                          double var1, double n1, double mean2, double var2,
+                          double n2)
+{
+	double diff = mean1 - mean2, a, b, fa, fb, t, df, p;
+
+	assert(!(var1 < 0) && !(var2 < 0));
+	if (!(n1 >= 2 && n2 >= 2) || isnan(diff) || isnan(var1 + var2)) {
+		t = df = p = NAN;
+	} else if (var1 == 0 && var2 == 0) {
+		/* No spread at all: the means differ for certain or not at
+		 * all, and the Satterthwaite df is 0/0. */
+		df = NAN;
+		t = diff == 0 ? 0.0 : diff > 0 ? INFINITY : -INFINITY;
+		p = diff == 0 ? 1.0 : 0.0;
+	} else {
+		/* Welch (1947) with the Welch-Satterthwaite df written with
+		 * the shares fa, fb of the variance of the difference, so
+		 * tiny variances cannot underflow it to 0/0. */
+		a = var1 / n1;
+		b = var2 / n2;
+		t = diff / sqrt(a + b);
+		fa = a / (a + b);
+		fb = b / (a + b);
+		df = 1 / (fa * fa / (n1 - 1) + fb * fb / (n2 - 1));
+		p = 2 * gsl_cdf_tdist_Q(fabs(t), df);
+	}
+	if (out_t)
+		*out_t = t;
+	if (out_df)
+		*out_df = df;
+	return p;
+}
+
+double impact_stats_shannon_evenness(const double *counts, size_t stride,
+                                     size_t n)
+{
+	double total = 0, h = 0, c, p, j;
+	size_t i;
+
+	assert(stride >= 1 && (counts || n == 0));
+	if (n < 2)
+		return NAN;
+	for (i = 0; i < n; i++) {
+		c = counts[i * stride];
+		assert(!(c < 0));
+		total += c;
+	}
+	if (!(total > 0))
+		return NAN;
+	/* Shannon's H, then Pielou's (1966) J = H / ln S with S the number
+	 * of possible categories (see the header). */
+	for (i = 0; i < n; i++) {
+		c = counts[i * stride];
+		if (c > 0) {
+			p = c / total;
+			h -= p * log(p);
+		}
+	}
+	j = h / log((double)n);
+	return j > 1 ? 1.0 : j;   /* a uniform spread may round above 1 */
+}
+
+/* mt19937 yields 32 bits: gsl_rng_uniform_int() cannot draw among more. */
+#define MAX_DRAW 4294967295.0
+
+size_t impact_stats_bootstrap_work_size(size_t n, size_t replicates)
+{
+	assert(n <= SIZE_MAX - replicates);
+	return n + replicates;
+}
+
+size_t impact_stats_bootstrap_iwork_size(size_t n)
+{
+	assert(n <= SIZE_MAX / 2);
+	return 2 * n;
+}
+
+/*
+ * Observations 0..n-1 into order[], grouped by stratum, ascending within
+ * each.  The keys stratum * n + i are distinct and exact in a double, so
+ * GSL's unstable index sort gives the order a stable sort would.  key[]
+ * is scratch of n doubles.
+ */
+static void order_by_stratum(size_t *order, double *key,
+                             const size_t *stratum, size_t n, size_t nstrata)
+{
+	size_t i;
+
+	if (!stratum || nstrata == 1) {
+		for (i = 0; i < n; i++) {
+			assert(!stratum || stratum[i] == 0);
+			order[i] = i;
+		}
+		return;
+	}
+	assert((double)nstrata * (double)n <= 9007199254740992.0);
+	for (i = 0; i < n; i++) {
+		assert(stratum[i] < nstrata);
+		key[i] = (double)stratum[i] * (double)n + (double)i;
+	}
+	gsl_sort_index(order, key, 1, n);
+}
+
+/*
+ * One bootstrap sample into idx[0..n): each run of one stratum in order[]
+ * is replaced by as many draws from that run, uniform with replacement.
+ */
+static void resample(size_t *idx, const size_t *order,
+                     const size_t *stratum, size_t n, gsl_rng *r)
+{
+	size_t pos = 0, end, j;
+	unsigned long m;
+
+	while (pos < n) {
+		end = pos + 1;
+		if (!stratum)
+			end = n;
+		while (end < n && stratum[order[end]] == stratum[order[pos]])
+			end++;
+		m = (unsigned long)(end - pos);
+		for (j = pos; j < end; j++)
+			idx[j] = order[pos + gsl_rng_uniform_int(r, m)];
+		pos = end;
+	}
+}
+
+/* x moved into [lo, hi]. */
+static double clamp(double x, double lo, double hi)
+{
+	return x < lo ? lo : x > hi ? hi : x;
+}
+
+int impact_stats_bootstrap(double *out_lo, double *out_hi, impact_stat_fn stat,
+                           void *ctx, const size_t *stratum, size_t n,
+                           size_t nstrata, const impact_bootstrap_opts *opts,
+                           double *work, size_t *iwork)
+{
+	static const impact_bootstrap_opts defaults =
+		IMPACT_BOOTSTRAP_OPTS_INIT;
+	double *own_work = NULL, *vals, v;
+	size_t *own_iwork = NULL, *order, *idx, size, b, m = 0;
+	gsl_rng *r = NULL;
+	int rc;
+
+	assert(out_lo && out_hi && stat && nstrata >= 1);
+	if (!opts)
+		opts = &defaults;
+	assert(opts->replicates >= 1 && opts->level > 0 && opts->level < 1);
+	assert((double)n <= MAX_DRAW);
+	*out_lo = *out_hi = NAN;
+	if (n == 0)
+		return -1;
+
+	if (!work) {
+		size = impact_stats_bootstrap_work_size(n, opts->replicates);
+		if (size > SIZE_MAX / sizeof *work)
+			return -2;
+		if (!(work = own_work = malloc(size * sizeof *work)))
+			return -2;
+	}
+	if (!iwork) {
+		size = impact_stats_bootstrap_iwork_size(n);
+		if (size > SIZE_MAX / sizeof *iwork ||
+		    !(iwork = own_iwork = malloc(size * sizeof *iwork))) {
+			rc = -2;
+			goto done;
+		}
+	}
+	if (!(r = gsl_rng_alloc(gsl_rng_mt19937))) {
+		rc = -2;
+		goto done;
+	}
+	gsl_rng_set(r, opts->seed);
+
+	/* work = [n sort keys | replicate values], iwork = [order | idx]. */
+	order = iwork;
+	idx = iwork + n;
+	vals = work + n;
+	order_by_stratum(order, work, stratum, n, nstrata);
+	for (b = 0; b < opts->replicates; b++) {
+		resample(idx, order, stratum, n, r);
+		v = stat(ctx, idx, n);
+		if (!isnan(v))
+			vals[m++] = v;
+	}
+	/* Dropping a few undefined replicates (a ratio whose sample drew
+	 * only zero denominators) barely moves the quantiles; past half of
+	 * them, the interval would describe another statistic. */
+	if (m == 0 || opts->replicates - m > m) {
+		rc = -1;
+		goto done;
+	}
+
+	/*
+	 * Percentile interval (Efron & Tibshirani 1993, 13.3): the type 7
+	 * quantiles of the replicates.  GSL's interpolation (1 - d) a + d b
+	 * may leave [a, b] by an ulp when a == b; clamping to the replicates'
+	 * range keeps a constant statistic's interval exactly [c, c].
+	 */
+	gsl_sort(vals, 1, m);
+	*out_lo = clamp(gsl_stats_quantile_from_sorted_data(vals, 1, m,
+	                (1 - opts->level) / 2), vals[0], vals[m - 1]);
+	*out_hi = clamp(gsl_stats_quantile_from_sorted_data(vals, 1, m,
+	                (1 + opts->level) / 2), vals[0], vals[m - 1]);
+	rc = 0;
+done:
+	if (r)
+		gsl_rng_free(r);
+	free(own_iwork);
+	free(own_work);
+	return rc;
+}
+
+double impact_stats_fn_mean(void *ctx, const size_t *idx, size_t n)
+{
+	const impact_stat_mean_ctx *c = ctx;
+	double shift, w = 1, sw = 0, swd = 0;
+	size_t k, i;
+
+	assert(c && c->data && c->stride >= 1 && (!c->w || c->wstride >= 1));
+	if (n == 0)
+		return NAN;
+	/* Sums of deviations from the first value: the mean of constant
+	 * data is that value bit for bit, and data far from 0 lose nothing
+	 * to cancellation. */
+	shift = c->data[idx[0] * c->stride];
+	for (k = 0; k < n; k++) {
+		i = idx[k];
+		if (c->w)
+			w = c->w[i * c->wstride];
+		sw += w;
+		swd += w * (c->data[i * c->stride] - shift);
+	}
+	if (sw == 0)
+		return NAN;
+	return shift + swd / sw;
+}
+
+double impact_stats_fn_share(void *ctx, const size_t *idx, size_t n)
+{
+	const impact_stat_mean_ctx *c = ctx;
+	double x, w = 1, sw = 0, sx = 0;
+	size_t k, i;
+
+	assert(c && c->data && c->stride >= 1 && (!c->w || c->wstride >= 1));
+	for (k = 0; k < n; k++) {
+		i = idx[k];
+		x = c->data[i * c->stride];
+		if (isnan(x))
+			return NAN;
+		if (c->w)
+			w = c->w[i * c->wstride];
+		sw += w;
+		if (x != 0)
+			sx += w;
+	}
+	if (sw == 0)
+		return NAN;
+	return sx / sw;
+}
+
+double impact_stats_fn_ratio(void *ctx, const size_t *idx, size_t n)
+{
+	const impact_stat_ratio_ctx *c = ctx;
+	double sn = 0, sd = 0;
+	size_t k;
+
+	assert(c && c->num && c->den && c->nstride >= 1 && c->dstride >= 1);
+	for (k = 0; k < n; k++) {
+		sn += c->num[idx[k] * c->nstride];
+		sd += c->den[idx[k] * c->dstride];
+	}
+	if (sd == 0)
+		return NAN;
+	return sn / sd;
+}
+
+double impact_stats_fn_evenness(void *ctx, const size_t *idx, size_t n)
+{
+	impact_stat_evenness_ctx *c = ctx;
+	size_t k, i;
+	int code;
+
+	assert(c && c->data && c->counts && c->stride >= 1);
+	assert(c->ncategories >= 1 && (!c->w || c->wstride >= 1));
+	for (k = 0; k < c->ncategories; k++)
+		c->counts[k] = 0;
+	for (k = 0; k < n; k++) {
+		i = idx[k];
+		code = c->data[i * c->stride];
+		if (code < 0)
+			continue;
+		assert((size_t)code < c->ncategories);
+		c->counts[code] += c->w ? c->w[i * c->wstride] : 1.0;
+	}
+	return impact_stats_shannon_evenness(c->counts, 1, c->ncategories);
 }

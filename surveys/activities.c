@@ -1013,7 +1013,7 @@ int impact_import_activities(impact *h, const char *path,
 		int ok;
 
 		if (++out->rows_read % 1000 == 0)
-			impact__progress(h, "activities", out->rows_read, 0);
+			impact__import_progress(&lg.im, "activities");
 		ok = check_row(&lg, &a, &bad, reason, sizeof(reason));
 		if (ok < 0) {
 			rc = ok;

@@ -1049,8 +1049,9 @@ static long read_answer(struct answers *a, size_t k, char *reason,
 			if (c->col < 0 || (size_t)c->col >= a->im.rec.nfields)
 				continue;
 			s = impact__trim(a->im.rec.fields[c->col]);
-			if (*s)
-				answered = 1;
+			if (is_missing(s))
+				continue;  /* "" or legacy Kobo's n/a */
+			answered = 1;
 			t = option_ticked(c, s);
 			if (t < 0) {
 				snprintf(reason, size, "unreadable value \"%.32s\" "
@@ -1554,7 +1555,7 @@ int impact_import_answers(impact *h, const char *path, const char *survey_code,
 		if ((rc = import_row(&a)) != IMPACT_OK)
 			goto done;
 		if (out->rows_read % 1000 == 0)
-			impact__progress(h, "answers", out->rows_read, 0);
+			impact__import_progress(&a.im, "answers");
 	}
 	if (rc > 0)
 		rc = IMPACT_OK;

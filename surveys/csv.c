@@ -340,6 +340,12 @@ char impact__csv_delimiter(const impact_csv *r)
 	return (char)r->delim;
 }
 
+void impact__csv_position(const impact_csv *r, long long *done,
+                          long long *total)
+{
+	impact__decoder_position(r->dec, done, total);
+}
+
 int impact__csv_encoding(const impact_csv *r)
 {
 	return impact__decoder_encoding(r->dec);

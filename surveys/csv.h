@@ -37,6 +37,10 @@ int impact__csv_open(impact *h, impact_csv **out, const char *path,
                      const char *name, int encoding, char delimiter,
                      char *sha256);
 
+/* Progress: raw bytes of the file read so far, of its total size. */
+void impact__csv_position(const impact_csv *r, long long *done,
+                          long long *total);
+
 /* The encoding the file is read in (IMPACT_ENCODING_*). */
 int impact__csv_encoding(const impact_csv *r);
 

@@ -31,6 +31,7 @@ struct impact_decoder {
 	unsigned char raw[RAW_SIZE]; /* undecoded bytes */
 	size_t pos, len;            /* unread raw bytes are raw[pos..len) */
 	long long base;             /* file offset of raw[0] */
+	long long size;             /* the file's size in bytes */
 	int eof;                    /* fread reached the end */
 	int read_errno;             /* errno of a failed read, 0 if none */
 	long long bad;              /* file offset of the bad bytes */
@@ -349,6 +350,7 @@ int impact__decoder_open(impact *h, impact_decoder **out, const char *path,
 		if (got == 0)
 			break;
 		impact__sha256_update(&ctx, d->raw, got);
+		d->size += (long long)got;
 		for (k = 0; head_len < sizeof(head) && k < got; k++)
 			head[head_len++] = d->raw[k];
 		utf8_check_feed(&check, d->raw, got);
@@ -483,4 +485,11 @@ void impact__decoder_close(impact_decoder *d)
 	if (d->fp)
 		fclose(d->fp);
 	free(d);
+}
+
+void impact__decoder_position(const impact_decoder *d, long long *done,
+                              long long *total)
+{
+	*done = d->base + (long long)d->pos;
+	*total = d->size;
 }

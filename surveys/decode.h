@@ -54,6 +54,11 @@ int impact__decoder_encoding(const impact_decoder *d);
  * "UTF-16LE", "UTF-16BE", "Windows-1252", "auto". */
 const char *impact__encoding_name(int encoding);
 
+/* How far reading has gone: *done raw bytes of the file's *total
+ * (read ahead by the decoder's buffer, so an estimate for progress). */
+void impact__decoder_position(const impact_decoder *d, long long *done,
+                              long long *total);
+
 /* Close and free; accepts NULL. */
 void impact__decoder_close(impact_decoder *d);
 

@@ -444,6 +444,14 @@ int impact__import_end(struct import *im, int rc)
 }
 
 /* Look up the id of `code` in `table` (places or territories); 0 if none. */
+void impact__import_progress(struct import *im, const char *stage)
+{
+	long long done = 0, total = 0;
+
+	impact__csv_position(im->csv, &done, &total);
+	impact__progress(im->h, stage, (size_t)done, (size_t)total);
+}
+
 int impact__lookup_id(impact *h, sqlite3_stmt *st, const char *code,
                       long long *out)
 {

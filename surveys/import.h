@@ -101,6 +101,10 @@ int impact__check_width(struct import *im, char *reason, size_t size);
  * error).  Frees the reader and the header.  Returns the final code. */
 int impact__import_end(struct import *im, int rc);
 
+/* Report progress through the file to the handle's callback: `stage`,
+ * raw bytes read so far, the file's size. */
+void impact__import_progress(struct import *im, const char *stage);
+
 /* The id of `code` through prepared statement st (one parameter); *out
  * is 0 when there is none. */
 int impact__lookup_id(impact *h, sqlite3_stmt *st, const char *code,

@@ -89,6 +89,149 @@ void impact_stats_mean_ci(double *out_mean, double *out_lo, double *out_hi,
                           const double *data, size_t stride, size_t n,
                           double level);
 
+/*
+ * Wilson score interval (Wilson 1927) for a share: x successes out of n at
+ * confidence `level`, z = the standard normal quantile at 0.5 + level/2.
+ * x and n may be weighted (non-integer) counts; with survey weights pass
+ * counts scaled to the effective sample size.  The bounds lie in [0, 1];
+ * the lower one is exactly 0 when x == 0 and the upper exactly 1 when
+ * x == n.  Requires n > 0, 0 <= x <= n and 0 < level < 1 (asserted).
+ */
+void impact_stats_wilson(double *out_lo, double *out_hi, double x, double n,
+                         double level);
+
+/*
+ * Pooled two-proportion z test of x1/n1 against x2/n2 (the chi-squared test
+ * of a 2x2 table without continuity correction, z squared = X-squared).
+ * Returns the two-sided p-value and, when out_z is not NULL, stores
+ * z = (p1 - p2) / se with se from the pooled share.  When the pooled share
+ * is 0 or 1 there is no variance to test against: z = 0 and p = 1.
+ * Requires n1, n2 > 0 and 0 <= x <= n for each (asserted).
+ */
+double impact_stats_two_proportions(double *out_z, double x1, double n1,
+                                    double x2, double n2);
+
+/*
+ * Welch's unequal-variance t test (Welch 1947) from two samples' means,
+ * sample variances (n - 1 divisor) and sizes.  Returns the two-sided
+ * p-value; stores t = (mean1 - mean2) / sqrt(var1/n1 + var2/n2) and the
+ * Welch-Satterthwaite degrees of freedom when out_t / out_df are not NULL.
+ * Not testable (n1 < 2 or n2 < 2): returns NaN, t and df NaN.  Both
+ * variances 0: df is undefined (NaN); equal means give t = 0, p = 1,
+ * different means t = +-INFINITY, p = 0.  Variances must be >= 0
+ * (asserted).
+ */
+double impact_stats_welch(double *out_t, double *out_df, double mean1,
+                          double var1, double n1, double mean2, double var2,
+                          double n2);
+
+/*
+ * Shannon evenness of n category counts (data/stride/n convention, weighted
+ * counts allowed): H = -sum p_i ln p_i over the categories with a positive
+ * count, divided by ln n (Pielou 1966, J = H / ln S, here with S = n, the
+ * number of POSSIBLE categories, empty ones included, so that a place
+ * reaching two of five publics is less even than one reaching all five).
+ * 0 when everything is in one category, 1 for a uniform spread; NaN when
+ * n < 2 or the total is 0.  Counts must not be negative (asserted).
+ */
+double impact_stats_shannon_evenness(const double *counts, size_t stride,
+                                     size_t n);
+
+/*
+ * A statistic for impact_stats_bootstrap(): its value over the observations
+ * idx[0..n) (indices may repeat), NaN when it is not defined.  `ctx` is the
+ * caller's.
+ */
+typedef double (*impact_stat_fn)(void *ctx, const size_t *idx, size_t n);
+
+typedef struct {
+	size_t replicates;    /* bootstrap samples drawn, >= 1 */
+	unsigned long seed;   /* seed of the MT19937 generator */
+	double level;         /* confidence level, 0 < level < 1 */
+} impact_bootstrap_opts;
+
+#define IMPACT_BOOTSTRAP_OPTS_INIT { 1000, 20261123UL, 0.95 }
+
+/* Doubles of `work` impact_stats_bootstrap() needs: n + replicates. */
+size_t impact_stats_bootstrap_work_size(size_t n, size_t replicates);
+
+/* size_t elements of `iwork` impact_stats_bootstrap() needs: 2 n. */
+size_t impact_stats_bootstrap_iwork_size(size_t n);
+
+/*
+ * Seeded, stratified percentile bootstrap interval (Efron & Tibshirani
+ * 1993, ch. 13) of `stat` over n observations.  Each replicate draws, within
+ * each stratum, as many observations as the stratum holds, uniformly with
+ * replacement, and calls stat(ctx, idx, n) once, in replicate order.
+ * stratum[i] in 0..nstrata-1 gives observation i's stratum (asserted);
+ * stratum NULL means one stratum.  One gsl_rng_mt19937 seeded with
+ * opts->seed drives all draws, so the same data, options and seed give the
+ * same bits.  The bounds are the (1 - level)/2 and (1 + level)/2 quantiles
+ * of the replicate values, R's type 7 (gsl_stats_quantile_from_sorted_data).
+ * Replicates giving NaN are dropped.  `opts` NULL means
+ * IMPACT_BOOTSTRAP_OPTS_INIT.
+ *
+ * Workspace, owned by the caller and overwritten: `work` holds
+ * impact_stats_bootstrap_work_size(n, replicates) doubles and `iwork`
+ * impact_stats_bootstrap_iwork_size(n) size_t; either may be NULL, and is
+ * then allocated and freed within the call.
+ *
+ * Returns 0 on success; -1 when no interval can be computed (n == 0, or
+ * more than half of the replicates NaN); -2 when memory (a NULL workspace
+ * or the generator) cannot be allocated.  On failure *out_lo and *out_hi
+ * are NaN.
+ */
+int impact_stats_bootstrap(double *out_lo, double *out_hi, impact_stat_fn stat,
+                           void *ctx, const size_t *stratum, size_t n,
+                           size_t nstrata, const impact_bootstrap_opts *opts,
+                           double *work, size_t *iwork);
+
+/* Context of impact_stats_fn_mean() and impact_stats_fn_share(); borrowed
+ * arrays, indexed by observation. */
+typedef struct {
+	const double *data;   /* value of each observation */
+	size_t stride;        /* step between values of data */
+	const double *w;      /* weight of each observation, or NULL for 1 */
+	size_t wstride;       /* step between weights (ignored when w NULL) */
+} impact_stat_mean_ctx;
+
+/* Context of impact_stats_fn_ratio(); borrowed arrays. */
+typedef struct {
+	const double *num;    /* numerator value of each observation */
+	size_t nstride;       /* step between numerators */
+	const double *den;    /* denominator value of each observation */
+	size_t dstride;       /* step between denominators */
+} impact_stat_ratio_ctx;
+
+/* Context of impact_stats_fn_evenness(). */
+typedef struct {
+	const int *data;      /* category code 0..ncategories-1; < 0 missing */
+	size_t stride;        /* step between codes */
+	const double *w;      /* weight of each observation, or NULL for 1 */
+	size_t wstride;       /* step between weights (ignored when w NULL) */
+	size_t ncategories;   /* number of possible categories, >= 1 */
+	double *counts;       /* scratch of ncategories doubles, overwritten */
+} impact_stat_evenness_ctx;
+
+/* impact_stat_fn: (weighted) mean of data over idx; ctx is an
+ * impact_stat_mean_ctx.  NaN when n == 0 or the weights sum to 0. */
+double impact_stats_fn_mean(void *ctx, const size_t *idx, size_t n);
+
+/* impact_stat_fn: (weighted) share of the observations over idx whose value
+ * is not 0, i.e. the mean of 0/1 data; ctx is an impact_stat_mean_ctx.  NaN
+ * when n == 0, the weights sum to 0 or a value is NaN. */
+double impact_stats_fn_share(void *ctx, const size_t *idx, size_t n);
+
+/* impact_stat_fn: ratio of sums, sum num / sum den over idx; ctx is an
+ * impact_stat_ratio_ctx.  NaN when n == 0 or sum den == 0. */
+double impact_stats_fn_ratio(void *ctx, const size_t *idx, size_t n);
+
+/* impact_stat_fn: impact_stats_shannon_evenness() of the (weighted) counts
+ * of category codes over idx, missing codes skipped; ctx is an
+ * impact_stat_evenness_ctx (its counts scratch is overwritten, so one ctx
+ * serves one thread).  Codes >= ncategories are asserted against. */
+double impact_stats_fn_evenness(void *ctx, const size_t *idx, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

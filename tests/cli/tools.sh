@@ -36,6 +36,9 @@ fresh() {
 for spec in \
 	"kobo-codes.csv kobotoolbox UTF-8 ;" \
 	"kobo-labels.csv kobotoolbox UTF-8 ;" \
+	"kobo-legacy.csv kobotoolbox UTF-8 ," \
+	"odk-central.csv odk UTF-8 ," \
+	"limesurvey-fulltext.csv limesurvey UTF-8-with-BOM ," \
 	"limesurvey-codes.csv limesurvey UTF-8-with-BOM ," \
 	"framaforms.tsv framaforms UTF-16LE tab" \
 	"google-forms.csv google-forms UTF-8 ," \
@@ -118,3 +121,61 @@ check "template: the stored answers are the ones typed" test "$(cat got.txt)" = 
 run impact survey template nope
 expect_status 1 "template: an unknown survey exits 1"
 expect_err "impact survey list" "template: the message points to 'impact survey list'"
+
+# Every reason a row of answers is kept aside, each at its line and column.
+fresh
+cat >reasons.csv <<'CSV'
+num,lieu,rempli,sat,lien,competences,km,premiere,age
+r1,FAB,14/03/2024,huit,4,num,1,oui,30-44
+r2,FAB,14/03/2024,11,4,num,1,oui,30-44
+r3,FAB,14/03/2024,8,4,num,1,peut-être,30-44
+r4,FAB,14/03/2024,8,5,num,1,oui,30-44
+r5,FAB,14/03/2024,8,4,num;zz,1,oui,30-44
+r6,FAB,14/03/2024,8,4,num,301,oui,30-44
+r7,FAB,31/02/2024,8,4,num,1,oui,30-44
+r8,,14/03/2024,8,4,num,1,oui,30-44
+r9,NOWHERE,14/03/2024,8,4,num,1,oui,30-44
+r10,FAB,,8,4,num,1,oui,30-44
+r11,FAB,14/03/2024,8,4,num,1,oui
+r12,FAB,14/03/2024,8,4,num,1,oui,30-44
+CSV
+run impact import answers reasons.csv --survey fixture
+expect_status 3 "reasons: rows kept aside (exit 3)"
+expect_out "12 rows read, 1 loaded, 11 rejected" "reasons: only the good row loads"
+run impact rejects
+for r in \
+	'reasons.csv:2:4: invalid answer "huit" to question "sat": expected a number' \
+	'reasons.csv:3:4: invalid answer "11" to question "sat": expected a number from 0 to 10, or nothing' \
+	'reasons.csv:4:8: invalid answer "peut-être" to question "premiere": expected oui or non' \
+	'reasons.csv:5:5: unknown choice "5" for question "lien": expected one of its codes or labels' \
+	'reasons.csv:6:6: unknown choice "zz" in answer to question "competences"' \
+	'reasons.csv:7:7: invalid answer "301" to question "km": expected a number from 0 to 300, or nothing' \
+	'reasons.csv:8:3: invalid date "31/02/2024" for question "rempli"' \
+	'reasons.csv:9:2: no place: give the place in a column or with --place CODE' \
+	'reasons.csv:10:2: unknown place "NOWHERE"' \
+	'reasons.csv:11:1: no period: give --period YYYY, or a period or date column' \
+	'reasons.csv:12:1: 8 fields where the header has 9'
+do
+	expect_out "$r" "reason: $r"
+done
+
+# An option column that is neither ticked nor unticked.
+fresh
+printf 'lieu,rempli,competences/num,competences/bric\nFAB,14/03/2024,1,peut-etre\n' >option.csv
+run impact import answers option.csv --survey fixture
+expect_err 'option.csv:2:4: unreadable value "peut-etre" for option "bric" of question "competences": expected 1/0, oui/non or the option' "reason: an unreadable option cell"
+
+# A required question left empty; a tool's submission time that is no date.
+fresh
+cat >req.json <<'JSON'
+{ "id": "req", "title": { "fr": "Requis" },
+  "questions": [ { "id": "sat", "type": "rating", "required": true,
+                   "label": { "fr": "Satisfaction" } } ] }
+JSON
+impact survey add req.json >/dev/null
+printf 'Timestamp,sat\n3/14/2024 10:00:00,\nhier,5\n3/15/2024 10:00:00,7\n' >req.csv
+run impact import answers req.csv --survey req --place FAB
+expect_status 3 "required/time: rows kept aside"
+expect_err 'req.csv:2:2: question "sat" is required and has no answer' "reason: a required question without an answer"
+expect_err 'req.csv:3:1: invalid date "hier": the period cannot be read from it (give --period YYYY)' "reason: a submission time that is no date"
+expect_out "3 rows read, 1 loaded, 2 rejected" "required/time: the good row loads"
