@@ -399,10 +399,11 @@ static int cmd_import(impact *h, int argc, char **argv)
 	kind = argv[optind];
 	file = argv[optind + 1];
 	if (strcmp(kind, "territories") && strcmp(kind, "places")
-	    && strcmp(kind, "answers") && strcmp(kind, "activities"))
+	    && strcmp(kind, "answers") && strcmp(kind, "activities")
+	    && strcmp(kind, "facts"))
 		return usage_error("import", "unknown kind \"%s\": expected "
-		                   "territories, places, answers or activities",
-		                   kind);
+		                   "territories, places, answers, activities or "
+		                   "facts", kind);
 	if (strcmp(kind, "answers") == 0 && !survey)
 		return usage_error("import", "import answers needs --survey ID");
 	if (strcmp(kind, "answers") != 0
@@ -417,6 +418,8 @@ static int cmd_import(impact *h, int argc, char **argv)
 		rc = impact_import_places(h, file, &opts, &sum);
 	else if (strcmp(kind, "answers") == 0)
 		rc = impact_import_answers(h, file, survey, &opts, &sum);
+	else if (strcmp(kind, "facts") == 0)
+		rc = impact_import_facts(h, file, &opts, &sum);
 	else
 		rc = impact_import_activities(h, file, &opts, &sum);
 	end_progress();
@@ -562,6 +565,53 @@ static int cmd_survey(impact *h, int argc, char **argv)
 	                   "or template", verb);
 }
 
+static int print_indicator(void *payload, const impact_indicator_info *i)
+{
+	(void)payload;
+	printf("%-12s %-28s %-11s %-10s %-9s %s\n", i->library, i->code,
+	       i->domain, i->source, i->kind, i->label_fr);
+	return 0;
+}
+
+static int cmd_indicators(impact *h, int argc, char **argv)
+{
+	const char *verb;
+	int r;
+
+	if ((r = only_common_options("indicators", argc, argv)) != 0)
+		return r & 255;
+	if (optind >= argc)
+		return usage_error("indicators", "indicators needs a verb: add "
+		                   "or list");
+	verb = argv[optind];
+	if (strcmp(verb, "add") == 0) {
+		char *code = NULL;
+		size_t n = 0;
+
+		if (argc - optind != 2)
+			return usage_error("indicators", "usage: impact indicators "
+			                   "add FILE.json");
+		if (open_db(h) != IMPACT_OK
+		    || impact_indicators_add(h, argv[optind + 1], &code, &n) != 0)
+			return fail(h);
+		printf("indicator library %s added: %zu indicators (run 'impact "
+		       "compute' to compute them)\n", code, n);
+		free(code);
+		return 0;
+	}
+	if (strcmp(verb, "list") == 0) {
+		if (argc - optind != 1)
+			return usage_error("indicators", "indicators list takes no "
+			                   "operand");
+		if (open_db(h) != IMPACT_OK
+		    || impact_indicators_each(h, print_indicator, NULL) != 0)
+			return fail(h);
+		return 0;
+	}
+	return usage_error("indicators", "unknown verb \"%s\": expected add "
+	                   "or list", verb);
+}
+
 static int cmd_compute(impact *h, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -591,8 +641,10 @@ static int cmd_compute(impact *h, int argc, char **argv)
 	if (open_db(h) != IMPACT_OK || impact_compute(h, &opts, &sum) != 0)
 		return fail(h);
 	end_progress();
-	printf("computed %zu results for %zu places and territories over %zu "
-	       "periods\n", sum.results, sum.units, sum.periods);
+	printf("computed %zu results and %zu indicator values (%zu suppressed) "
+	       "for %zu places and territories over %zu periods\n",
+	       sum.results, sum.indicator_results, sum.suppressed, sum.units,
+	       sum.periods);
 	return 0;
 }
 
@@ -702,6 +754,181 @@ static int show_row(void *payload, const impact_result *r)
 	return 0;
 }
 
+/* Copy UTF-8 `s` into out, cut to `width` characters (never inside one)
+ * and padded with spaces to `width` characters. */
+static const char *fit(char *out, size_t size, const char *s, size_t width)
+{
+	size_t n = 0, chars = 0;
+
+	for (; s && *s && chars < width && n + 4 < size; chars++) {
+		size_t len = ((unsigned char)*s & 0x80) == 0 ? 1
+		             : ((unsigned char)*s & 0xE0) == 0xC0 ? 2
+		             : ((unsigned char)*s & 0xF0) == 0xE0 ? 3 : 4;
+		size_t k;
+
+		for (k = 0; k < len && s[k]; k++)
+			out[n++] = s[k];
+		s += k;
+	}
+	for (; chars < width && n + 1 < size; chars++)
+		out[n++] = ' ';
+	out[n] = '\0';
+	return out;
+}
+
+/* State of `impact show indicators`. */
+struct ishow {
+	enum format format;
+	const char *lang;        /* "fr" or "en" */
+	json_t *array;
+	size_t rows;
+};
+
+/* A number as a JSON real, or null when NaN. */
+static json_t *json_num(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+static int ishow_row(void *payload, const impact_indicator_result *r)
+{
+	struct ishow *s = payload;
+	int en = strcmp(s->lang, "en") == 0;
+	const char *label = en && r->label_en ? r->label_en : r->label_fr;
+	const char *unit = en && r->unit_en ? r->unit_en : r->unit_fr;
+	char v[IMPACT_NUMBER_MAX] = "", lo[IMPACT_NUMBER_MAX],
+	     hi[IMPACT_NUMBER_MAX], ci[2 * IMPACT_NUMBER_MAX + 8] = "",
+	     ch[IMPACT_NUMBER_MAX + 8] = "";
+
+	s->rows++;
+	if (s->format == FORMAT_JSON) {
+		json_t *o = json_object();
+
+		if (!o)
+			return -1;
+		json_object_set_new(o, "period", json_integer(r->period));
+		json_object_set_new(o, "unit_kind", json_string(r->unit_kind));
+		json_object_set_new(o, "unit_code", json_string(r->unit_code));
+		json_object_set_new(o, "unit_name", json_string(r->unit_name));
+		json_object_set_new(o, "library", json_string(r->library));
+		json_object_set_new(o, "id", json_string(r->code));
+		json_object_set_new(o, "label", json_string(label));
+		json_object_set_new(o, "domain", json_string(r->domain));
+		json_object_set_new(o, "unit", unit ? json_string(unit)
+		                                    : json_null());
+		json_object_set_new(o, "direction", json_string(
+		                    r->direction < 0 ? "lower" : "higher"));
+		json_object_set_new(o, "decimals", json_integer(r->decimals));
+		json_object_set_new(o, "value", r->has_value
+		                    ? json_num(r->value) : json_null());
+		json_object_set_new(o, "n", json_integer(r->n));
+		json_object_set_new(o, "ci_low", r->has_ci ? json_num(r->ci_low)
+		                                           : json_null());
+		json_object_set_new(o, "ci_high", r->has_ci
+		                    ? json_num(r->ci_high) : json_null());
+		json_object_set_new(o, "previous", r->has_previous
+		                    ? json_num(r->previous) : json_null());
+		json_object_set_new(o, "change", r->has_previous
+		                    ? json_num(r->change) : json_null());
+		json_object_set_new(o, "significant", r->significant < 0
+		                    ? json_null()
+		                    : json_boolean(r->significant));
+		json_object_set_new(o, "p_value", r->significant < 0
+		                    ? json_null() : json_num(r->p_value));
+		json_object_set_new(o, "suppressed",
+		                    json_boolean(r->suppressed));
+		json_object_set_new(o, "reason", r->reason
+		                    ? json_string(r->reason) : json_null());
+		return json_array_append_new(s->array, o);
+	}
+	if (s->format == FORMAT_CSV) {
+		printf("%d,%s,", r->period, r->unit_kind);
+		csv_field(r->unit_code);
+		printf(",%s,", r->code);
+		if (r->has_value)
+			printf("%.10g", r->value);
+		printf(",%lld,", r->n);
+		if (r->has_ci)
+			printf("%.10g,%.10g", r->ci_low, r->ci_high);
+		else
+			putchar(',');
+		putchar(',');
+		if (r->has_previous)
+			printf("%.10g,%.10g", r->previous, r->change);
+		else
+			putchar(',');
+		printf(",%s,%d,", r->significant < 0 ? ""
+		       : r->significant ? "1" : "0", r->suppressed);
+		csv_field(r->reason);
+		putchar('\n');
+		return 0;
+	}
+	if (r->suppressed)
+		snprintf(v, sizeof(v), "(%s)", r->reason ? r->reason : "-");
+	else if (r->has_value)
+		impact_format_number(v, sizeof(v), r->value, r->decimals, NULL);
+	if (r->has_ci && !r->suppressed)
+		snprintf(ci, sizeof(ci), "[%s, %s]",
+		         impact_format_number(lo, sizeof(lo), r->ci_low,
+		                              r->decimals, NULL),
+		         impact_format_number(hi, sizeof(hi), r->ci_high,
+		                              r->decimals, NULL));
+	if (r->has_previous) {
+		char d[IMPACT_NUMBER_MAX];
+
+		impact_format_number(d, sizeof(d), r->change, r->decimals, NULL);
+		snprintf(ch, sizeof(ch), "%s%s%s", r->change > 0 ? "+" : "", d,
+		         r->significant == 1 ? " *" : "");
+	}
+	{
+		char u[64];
+
+		printf("%-6d %-16s %-28.28s %12s %s %-22s %6lld %s\n",
+		       r->period, r->unit_code, r->code, v,
+		       fit(u, sizeof(u), unit, 8), ci, r->n, ch);
+	}
+	(void)label;
+	return 0;
+}
+
+/* impact show indicators [...]: argv[optind] is "indicators". */
+static int show_indicators(impact *h, const impact_result_filter *f,
+                           enum format format, const char *lang)
+{
+	struct ishow s = { format, lang, NULL, 0 };
+	int rc;
+
+	if (format == FORMAT_CSV)
+		puts("period,unit_kind,unit_code,indicator,value,n,ci_low,"
+		     "ci_high,previous,change,significant,suppressed,reason");
+	else if (format == FORMAT_TABLE)
+		printf("%-6s %-16s %-28s %12s %-8s %-22s %6s %s\n", "period",
+		       "unit", "indicator", "value", "unit", "95% CI", "n",
+		       "change");
+	else if (!(s.array = json_array()))
+		return fail(h);
+	rc = impact_indicator_results_each(h, f, ishow_row, &s);
+	if (rc == IMPACT_OK && format == FORMAT_JSON) {
+		char *text = json_dumps(s.array, JSON_INDENT(2)
+		                        | JSON_REAL_PRECISION(10));
+
+		if (text)
+			puts(text);
+		free(text);
+	}
+	json_decref(s.array);
+	if (rc != IMPACT_OK)
+		return fail(h);
+	if (s.rows == 0 && !G.quiet)
+		fprintf(stderr, "impact: no indicator values: add a library with "
+		        "'impact indicators add FILE.json', then run 'impact "
+		        "compute'\n");
+	if (format == FORMAT_TABLE && s.rows && !G.quiet)
+		fprintf(stderr, "(* significant change at 5%%; values in "
+		        "parentheses are suppressed: too few respondents)\n");
+	return 0;
+}
+
 static int cmd_show(impact *h, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -711,15 +938,17 @@ static int cmd_show(impact *h, int argc, char **argv)
 		{ "territory", required_argument, NULL, 't' },
 		{ "measure", required_argument, NULL, 'm' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "lang", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
 	impact_result_filter f = IMPACT_RESULT_FILTER_INIT;
 	struct show_state s = { FORMAT_TABLE, NULL, 0 };
+	const char *lang = "fr";
 	long v;
-	int c, r, rc;
+	int c, r, rc, indicators = 0;
 
 	optind = 0;
-	while ((c = next_option(argc, argv, "p:P:t:m:f:", longopts))
+	while ((c = next_option(argc, argv, "p:P:t:m:f:l:", longopts))
 	       != -1) {
 		switch (c) {
 		case 'p':
@@ -741,18 +970,31 @@ static int cmd_show(impact *h, int argc, char **argv)
 			if ((r = parse_format("show", optarg, &s.format)) != 0)
 				return r;
 			break;
+		case 'l':
+			if (strcmp(optarg, "fr") && strcmp(optarg, "en"))
+				return usage_error("show", "invalid --lang \"%s\": "
+				                   "expected fr or en", optarg);
+			lang = optarg;
+			break;
 		default:
 			if ((r = common_option("show", c)) != 0)
 				return r == -1 ? EXIT_USAGE : r & 255;
 		}
 	}
+	if (optind < argc && strcmp(argv[optind], "indicators") == 0) {
+		indicators = 1;
+		optind++;
+	}
 	if (optind != argc)
-		return usage_error("show", "show takes no operand");
+		return usage_error("show", "show takes no operand but "
+		                   "\"indicators\"");
 	if (f.place && f.territory)
 		return usage_error("show", "give --place or --territory, not "
 		                   "both");
 	if (open_db(h) != IMPACT_OK)
 		return fail(h);
+	if (indicators)
+		return show_indicators(h, &f, s.format, lang);
 	if (s.format == FORMAT_CSV)
 		puts("period,unit_kind,unit_code,measure,question,value,n,"
 		     "ci_low,ci_high,suppressed");
@@ -1023,6 +1265,8 @@ static const struct command commands[] = {
 	  "  activities   the activity log (place, date, category, title,\n"
 	  "               hours, participants, new participants, volunteers,\n"
 	  "               volunteer hours, publics, partners, free)\n"
+	  "  facts        places' yearly facts: place, year, then one\n"
+	  "               column per fact (jobs, budget, surface...)\n"
 	  "Column names may be English or French, in any order.\n"
 	  "Territories and places load whole or not at all.  Answers and\n"
 	  "activities load the good rows and keep the others aside with their\n"
@@ -1062,6 +1306,16 @@ static const struct command commands[] = {
 	  "  -o, --output FILE  write there instead of stdout\n"
 	  DB_HELP "\nExamples:\n  impact survey add survey.json\n"
 	  "  impact survey template impact-defaut --excel -o saisie.csv\n" },
+	{ "indicators", cmd_indicators,
+	  "impact indicators add FILE.json | list",
+	  "Usage: impact indicators add FILE.json\n"
+	  "       impact indicators list\n\n"
+	  "Add an indicator library (JSON, docs/indicators.md; impact ships\n"
+	  "indicators/library/default.json, the effets utiles of the default\n"
+	  "questionnaire), replacing a library of the same id, or list the\n"
+	  "indicators known.  'impact compute' computes them.\n\n"
+	  DB_HELP "\nExample:\n"
+	  "  impact indicators add indicators/library/default.json\n" },
 	{ "compute", cmd_compute, "impact compute [--period YYYY]",
 	  "Usage: impact compute [--period YYYY]\n\n"
 	  "Compute the results of every place and every territory (pooled\n"
@@ -1072,10 +1326,17 @@ static const struct command commands[] = {
 	  "  --period YYYY    compute this year only\n"
 	  DB_HELP "\nExample:\n  impact compute --period 2025\n" },
 	{ "show", cmd_show,
-	  "impact show [--period YYYY] [--place CODE|--territory CODE] "
-	  "[--format table|csv|json]",
+	  "impact show [indicators] [--period YYYY] [--place CODE|--territory "
+	  "CODE] [--format table|csv|json]",
 	  "Usage: impact show [--period YYYY] [--place CODE | --territory CODE]\n"
-	  "                   [--measure NAME] [--format table|csv|json]\n\n"
+	  "                   [--measure NAME] [--format table|csv|json]\n"
+	  "       impact show indicators [--period YYYY] [--place CODE |\n"
+	  "                   --territory CODE] [--measure ID] [--lang fr|en]\n"
+	  "                   [--format table|csv|json]\n\n"
+	  "'impact show indicators' prints every indicator's value, n, 95%\n"
+	  "interval, change from the previous period and its significance;\n"
+	  "suppressed values are never printed (docs/indicators.md; its JSON\n"
+	  "is a stable contract described there).\n\n"
 	  "Print stored results.  Figures standing on fewer than 5 respondents\n"
 	  "are never printed (n<5).  The table rounds to one decimal, as the\n"
 	  "PDF dashboards do; csv and json give full precision (json: a list\n"
@@ -1118,7 +1379,9 @@ static const struct command commands[] = {
 	  "                     [--waves N] [--respondents N] [--activities N]\n\n"
 	  "Write the bundled fictional sample territory (the Val de Lière\n"
 	  "network: 10 places in 3 intercommunalities) into DIR: territories.csv,\n"
-	  "places.csv, survey.json, answers-YYYY.csv per wave, activities.csv.\n"
+	  "places.csv, answers-YYYY.csv per wave (answering the default\n"
+	  "questionnaire, surveys/questionnaires/default.json), activities.csv\n"
+	  "and facts.csv.\n"
 	  "The same seed always gives the same files.\n\n"
 	  "  --out DIR          where to write (created if missing)\n"
 	  "  --seed N           random seed (default 42)\n"
@@ -1161,9 +1424,10 @@ static void main_help(void)
 	       "  impact init\n"
 	       "  impact import territories data/territories.csv\n"
 	       "  impact import places data/places.csv\n"
-	       "  impact survey add data/survey.json\n"
+	       "  impact survey add surveys/questionnaires/default.json\n"
 	       "  impact import answers data/answers-2025.csv --survey "
-	       "vdl-bien-etre\n"
+	       "impact-defaut\n"
+	       "  impact indicators add indicators/library/default.json\n"
 	       "  impact compute\n"
 	       "  impact report --place FAB-BOURG -o fabrique.pdf\n");
 }

@@ -8,7 +8,7 @@
  * computed from the pooled underlying answers, never as an average of its
  * places' averages, and memory does not grow with the number of answers.
  * The units are numbered places first (0..P-1) then territories
- * (P..P+T-1); `struct tree` holds, for each place, its chain of units from
+ * (P..P+T-1); `struct impact__tree` holds, for each place, its chain of units from
  * the place up to the root.  Read indicators/results.c next: it reads the
  * table back.
  *
@@ -28,19 +28,11 @@
 
 #include "../engine/context.h"
 #include "impact/indicators.h"
+#include "engine.h"
 #include "stats.h"
+#include "tree.h"
 
 #define LEVEL 0.95
-
-/* The places and territories, and each place's chain of units. */
-struct tree {
-	size_t nplaces, nterr;     /* P and T */
-	long long *unit_id;        /* unit -> places.id or territories.id */
-	long *place_of_id;         /* places.id -> unit, -1 if none */
-	long long max_place_id;
-	size_t depth;              /* chain width: longest chain */
-	long *chain;               /* nplaces * depth units, -1 padded */
-};
 
 /* A question: its bounds and whether it counts in the score. */
 struct question {
@@ -66,13 +58,6 @@ struct accs {
 	double *hours;             /* per unit: sum of participants * hours */
 };
 
-static void tree_release(struct tree *t)
-{
-	free(t->unit_id);
-	free(t->place_of_id);
-	free(t->chain);
-}
-
 static void questions_release(struct questions *qs)
 {
 	free(qs->index_of_id);
@@ -90,123 +75,6 @@ static void accs_release(struct accs *a)
 	free(a->hours);
 }
 
-/* Read one integer from a one-row query. */
-static int query_ll(impact *h, const char *sql, long long *out)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if ((rc = impact__prepare(h, &st, sql)) != IMPACT_OK)
-		return rc;
-	if (sqlite3_step(st) != SQLITE_ROW)
-		rc = impact__db_error(h, "reading the database");
-	else
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Load places, territories and the chains. */
-static int tree_load(impact *h, struct tree *t)
-{
-	sqlite3_stmt *st = NULL;
-	long long nplaces = 0, nterr = 0, max_tid = 0;
-	long *terr_of_id = NULL, *parent = NULL, *place_terr = NULL;
-	size_t u, i, k;
-	int rc;
-
-	memset(t, 0, sizeof(*t));
-	if ((rc = query_ll(h, "SELECT count(*) FROM places;", &nplaces)) != 0
-	    || (rc = query_ll(h, "SELECT count(*) FROM territories;", &nterr))
-	       != 0
-	    || (rc = query_ll(h, "SELECT coalesce(max(id), 0) FROM places;",
-	                      &t->max_place_id)) != 0
-	    || (rc = query_ll(h, "SELECT coalesce(max(id), 0) FROM territories;",
-	                      &max_tid)) != 0)
-		return rc;
-	t->nplaces = (size_t)nplaces;
-	t->nterr = (size_t)nterr;
-	t->unit_id = calloc(t->nplaces + t->nterr + 1, sizeof(*t->unit_id));
-	t->place_of_id = malloc(((size_t)t->max_place_id + 1) * sizeof(long));
-	terr_of_id = malloc(((size_t)max_tid + 1) * sizeof(long));
-	parent = malloc((t->nterr + 1) * sizeof(long));
-	place_terr = malloc((t->nplaces + 1) * sizeof(long));
-	if (!t->unit_id || !t->place_of_id || !terr_of_id || !parent
-	    || !place_terr) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (i = 0; i <= (size_t)t->max_place_id; i++)
-		t->place_of_id[i] = -1;
-	for (i = 0; i <= (size_t)max_tid; i++)
-		terr_of_id[i] = -1;
-	/* Territories: unit P + i in id order. */
-	if ((rc = impact__prepare(h, &st, "SELECT id FROM territories"
-	                          " ORDER BY id;")) != 0)
-		goto done;
-	for (i = 0; i < t->nterr && sqlite3_step(st) == SQLITE_ROW; i++) {
-		long long id = sqlite3_column_int64(st, 0);
-
-		t->unit_id[t->nplaces + i] = id;
-		terr_of_id[id] = (long)i;
-	}
-	sqlite3_finalize(st);
-	if ((rc = impact__prepare(h, &st, "SELECT id, parent_id FROM territories"
-	                          " ORDER BY id;")) != 0)
-		goto done;
-	for (i = 0; i < t->nterr && sqlite3_step(st) == SQLITE_ROW; i++)
-		parent[i] = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1
-		            : terr_of_id[sqlite3_column_int64(st, 1)];
-	sqlite3_finalize(st);
-	if ((rc = impact__prepare(h, &st, "SELECT id, territory_id FROM places"
-	                          " ORDER BY id;")) != 0)
-		goto done;
-	for (i = 0; i < t->nplaces && sqlite3_step(st) == SQLITE_ROW; i++) {
-		long long id = sqlite3_column_int64(st, 0);
-
-		t->unit_id[i] = id;
-		t->place_of_id[id] = (long)i;
-		place_terr[i] = terr_of_id[sqlite3_column_int64(st, 1)];
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	/* Chains: the place, then its territories up to the root.  The
-	 * importer refuses cycles; the bound below guards anyway. */
-	t->depth = 1;
-	for (i = 0; i < t->nplaces; i++) {
-		long x = place_terr[i];
-
-		for (k = 1; x >= 0 && k <= t->nterr; k++)
-			x = parent[x];
-		if (k > t->depth)
-			t->depth = k;
-	}
-	t->chain = malloc((t->nplaces + 1) * t->depth * sizeof(long));
-	if (!t->chain) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < t->nplaces; i++) {
-		long *c = &t->chain[i * t->depth], x = place_terr[i];
-
-		c[0] = (long)i;
-		for (u = 1; u < t->depth; u++) {
-			c[u] = x >= 0 ? (long)t->nplaces + x : -1;
-			if (x >= 0)
-				x = parent[x];
-		}
-	}
-	rc = IMPACT_OK;
-done:
-	sqlite3_finalize(st);
-	free(terr_of_id);
-	free(parent);
-	free(place_terr);
-	if (rc != IMPACT_OK)
-		tree_release(t);
-	return rc;
-}
-
 /* Load every question's bounds. */
 static int questions_load(impact *h, struct questions *qs)
 {
@@ -216,8 +84,8 @@ static int questions_load(impact *h, struct questions *qs)
 	int rc;
 
 	memset(qs, 0, sizeof(*qs));
-	if ((rc = query_ll(h, "SELECT count(*) FROM questions;", &n)) != 0
-	    || (rc = query_ll(h, "SELECT coalesce(max(id), 0) FROM questions;",
+	if ((rc = impact__query_ll(h, "SELECT count(*) FROM questions;", &n)) != 0
+	    || (rc = impact__query_ll(h, "SELECT coalesce(max(id), 0) FROM questions;",
 	                      &qs->max_id)) != 0)
 		return rc;
 	qs->n = (size_t)n;
@@ -275,16 +143,8 @@ static void accs_zero(struct accs *a, size_t units, size_t nq)
 	memset(a->hours, 0, units * sizeof(*a->hours));
 }
 
-/* The chain of units of places.id `pid`, or NULL for an unknown id. */
-static const long *chain_of(const struct tree *t, long long pid)
-{
-	if (pid < 0 || pid > t->max_place_id || t->place_of_id[pid] < 0)
-		return NULL;
-	return &t->chain[(size_t)t->place_of_id[pid] * t->depth];
-}
-
 /* Add a finished respondent's score to its units. */
-static void add_score(const struct tree *t, struct accs *a, const long *c,
+static void add_score(const struct impact__tree *t, struct accs *a, const long *c,
                       double sum, size_t n)
 {
 	size_t u;
@@ -296,7 +156,7 @@ static void add_score(const struct tree *t, struct accs *a, const long *c,
 }
 
 /* Accumulate the answers, respondents and activities of `period`. */
-static int accumulate(impact *h, const struct tree *t,
+static int accumulate(impact *h, const struct impact__tree *t,
                       const struct questions *qs, struct accs *a, int period)
 {
 	sqlite3_stmt *st = NULL;
@@ -322,7 +182,7 @@ static int accumulate(impact *h, const struct tree *t,
 		if (rid != cur) {
 			add_score(t, a, chain, sum, n);
 			cur = rid;
-			chain = chain_of(t, sqlite3_column_int64(st, 1));
+			chain = impact__chain_of(t, sqlite3_column_int64(st, 1));
 			sum = 0;
 			n = 0;
 		}
@@ -347,7 +207,7 @@ static int accumulate(impact *h, const struct tree *t,
 		return rc;
 	sqlite3_bind_int(st, 1, period);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const long *c = chain_of(t, sqlite3_column_int64(st, 0));
+		const long *c = impact__chain_of(t, sqlite3_column_int64(st, 0));
 
 		for (u = 0; c && u < t->depth && c[u] >= 0; u++)
 			a->respondents[c[u]] += sqlite3_column_int64(st, 1);
@@ -363,7 +223,7 @@ static int accumulate(impact *h, const struct tree *t,
 		return rc;
 	sqlite3_bind_int(st, 1, period);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const long *c = chain_of(t, sqlite3_column_int64(st, 0));
+		const long *c = impact__chain_of(t, sqlite3_column_int64(st, 0));
 
 		for (u = 0; c && u < t->depth && c[u] >= 0; u++) {
 			a->activities[c[u]] += sqlite3_column_int64(st, 1);
@@ -380,7 +240,7 @@ static int accumulate(impact *h, const struct tree *t,
 /* The statement that writes one result, and what is shared by all rows. */
 struct writer {
 	sqlite3_stmt *st;
-	const struct tree *t;
+	const struct impact__tree *t;
 	int period;
 	const char *now;
 	size_t rows;
@@ -514,7 +374,7 @@ int impact_compute(impact *h, const impact_compute_opts *opts,
 {
 	impact_compute_opts defaults = IMPACT_COMPUTE_OPTS_INIT;
 	impact_compute_summary dummy;
-	struct tree t = { 0 };
+	struct impact__tree t = { 0 };
 	struct questions qs = { 0 };
 	struct accs a = { 0 };
 	struct writer w = { 0 };
@@ -546,7 +406,7 @@ int impact_compute(impact *h, const impact_compute_opts *opts,
 		                   opts->period);
 		goto done;
 	}
-	if ((rc = tree_load(h, &t)) != IMPACT_OK)
+	if ((rc = impact__tree_load(h, &t)) != IMPACT_OK)
 		goto done;
 	have_tree = 1;
 	if ((rc = questions_load(h, &qs)) != IMPACT_OK)
@@ -581,6 +441,10 @@ int impact_compute(impact *h, const impact_compute_opts *opts,
 			goto done;
 	}
 	impact__progress(h, "compute", np, np);
+	if ((rc = impact__indicators_compute(h, periods, np, now,
+	                                     &out->indicator_results,
+	                                     &out->suppressed)) != IMPACT_OK)
+		goto done;
 	out->periods = np;
 	out->results = w.rows;
 	rc = IMPACT_OK;
@@ -593,7 +457,7 @@ done:
 	if (have_q)
 		questions_release(&qs);
 	if (have_tree)
-		tree_release(&t);
+		impact__tree_release(&t);
 	free(periods);
 	return rc;
 }

@@ -17,6 +17,40 @@
 extern "C" {
 #endif
 
+/* ---- Indicator libraries (docs/indicators.md) ---- */
+
+/*
+ * Add an indicator library (JSON, docs/indicators.md), checking every key
+ * and value; a wrong definition is refused with file:line:column.  A
+ * library whose id exists is replaced, with its stored results.  On
+ * success *out_code (may be NULL) receives the library's id (caller frees)
+ * and *out_count (may be NULL) the number of indicators.
+ */
+int impact_indicators_add(impact *h, const char *path, char **out_code,
+                          size_t *out_count);
+
+/* One indicator as listed; strings borrowed for the callback's duration. */
+typedef struct {
+	const char *library;      /* library id */
+	const char *code;         /* indicator id */
+	const char *label_fr, *label_en;
+	const char *description_fr, *description_en;
+	const char *domain;
+	const char *source;       /* "answers", "activities" or "facts" */
+	const char *kind;         /* "mean", "share", ... */
+	const char *unit_fr, *unit_en; /* may be NULL */
+	int direction;            /* 1 higher is better, -1 lower is better */
+	int decimals;             /* digits printed after the decimal mark */
+	int min_n;                /* smallest n published (answers) */
+} impact_indicator_info;
+
+/* Call `cb` for every stored indicator, by library then position.  A
+ * non-zero return from `cb` stops the walk and is returned. */
+int impact_indicators_each(impact *h,
+                           int (*cb)(void *payload,
+                                     const impact_indicator_info *i),
+                           void *payload);
+
 /* Measures written by impact_compute(), the `measure` column. */
 #define IMPACT_MEASURE_RESPONDENTS "respondents"   /* count of respondents */
 #define IMPACT_MEASURE_SCORE "wellbeing_score"     /* 0-100, see docs */
@@ -35,10 +69,16 @@ typedef struct {
 	size_t periods;  /* periods computed */
 	size_t units;    /* places + territories with at least one result */
 	size_t results;  /* rows written to `results` */
+	size_t indicator_results; /* rows written to `indicator_results` */
+	size_t suppressed;        /* of which suppressed (disclosure control) */
 } impact_compute_summary;
 
 /* Recompute results (replacing those of the periods concerned) in one
- * transaction.  `opts` may be NULL for defaults; `out` may be NULL. */
+ * transaction: the measures of `results` and, for every indicator added
+ * with impact_indicators_add(), its value per place, territory and period
+ * with n, 95% interval, change from the previous period and its
+ * significance, and disclosure control (docs/indicators.md).  `opts` may
+ * be NULL for defaults; `out` may be NULL. */
 int impact_compute(impact *h, const impact_compute_opts *opts,
                    impact_compute_summary *out);
 
@@ -74,6 +114,43 @@ typedef struct {
 int impact_results_each(impact *h, const impact_result_filter *filter,
                         int (*cb)(void *payload, const impact_result *r),
                         void *payload);
+
+/* One indicator value; strings borrowed for the callback's duration. */
+typedef struct {
+	int period;
+	const char *unit_kind;    /* "place" or "territory" */
+	const char *unit_code;
+	const char *unit_name;
+	const char *library;      /* library id */
+	const char *code;         /* indicator id */
+	const char *label_fr, *label_en;
+	const char *domain;
+	const char *unit_fr, *unit_en; /* may be NULL */
+	int direction;            /* 1 higher is better, -1 lower is better */
+	int decimals;             /* digits to print */
+	int suppressed;           /* 1: never show value, interval, change */
+	const char *reason;       /* why suppressed ("n < 5", "secondary",
+	                             "dominance"), else NULL */
+	int has_value;            /* 0 when suppressed or not computable */
+	double value;
+	long long n;              /* observations it stands on */
+	int has_ci;
+	double ci_low, ci_high;   /* 95% interval */
+	int has_previous;         /* a previous period's value exists */
+	double previous, change;  /* that value, and value - previous */
+	int significant;          /* 1 or 0; -1 when not tested */
+	double p_value;           /* of the test, NaN when not tested */
+} impact_indicator_result;
+
+/* Call `cb` for each stored indicator value matching `filter` (NULL: all;
+ * filter->measure selects one indicator id), ordered by period, unit
+ * (territories first), unit code, library and indicator position.  For a
+ * suppressed value, value, interval and change are never given. */
+int impact_indicator_results_each(impact *h,
+                                  const impact_result_filter *filter,
+                                  int (*cb)(void *payload,
+                                            const impact_indicator_result *r),
+                                  void *payload);
 
 /* The latest period with respondents or activities, into *out (0 when the
  * database holds none). */

@@ -3,9 +3,10 @@
  *
  * A fictional rural network, "Réseau des tiers-lieux du Val de Lière": ten
  * places in three intercommunalities, each with a commune and coordinates.
- * The generator writes the CSV files and questionnaire that `make demo`
- * imports: territories.csv, places.csv, survey.json, answers-YYYY.csv for
- * each wave, and activities.csv.  Same seed, same bytes.
+ * The generator writes the CSV files that `make demo` imports:
+ * territories.csv, places.csv, answers-YYYY.csv for each wave (answers to
+ * the default questionnaire, surveys/questionnaires/default.json),
+ * activities.csv and facts.csv.  Same seed, same bytes.
  */
 #ifndef IMPACT_SAMPLE_H
 #define IMPACT_SAMPLE_H

@@ -154,6 +154,14 @@ int impact_import_activities(impact *h, const char *path,
                              const impact_import_opts *opts,
                              impact_import_summary *out);
 
+/* Import places' yearly facts (docs/formats.md, "facts CSV"): one row per
+ * place and year, a column per fact (jobs, budget, surface...), numbers
+ * as spreadsheets write them.  A fact given again for the same place and
+ * year replaces the stored one.  Bad rows are kept in `rejects`. */
+int impact_import_facts(impact *h, const char *path,
+                        const impact_import_opts *opts,
+                        impact_import_summary *out);
+
 /* One rejected record; strings borrowed for the duration of the callback. */
 typedef struct {
 	long long import_id;

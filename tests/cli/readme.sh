@@ -7,6 +7,9 @@ sed -n '/<!-- readme-test: begin -->/,/<!-- readme-test: end -->/p' \
 check "the README has a walkthrough block" test -s walkthrough.sh
 PATH="$(dirname "$IMPACT"):$PATH"
 export PATH
+# The README's paths are the source tree's.
+ln -s "$TOP/surveys" surveys
+ln -s "$TOP/indicators" indicators
 run sh -e walkthrough.sh
 expect_status 0 "the README walkthrough runs"
 # The lines the README shows under "impact show prints".
@@ -20,16 +23,17 @@ done <expected-show.txt
 check "the walkthrough writes fabrique.pdf" test -s fabrique.pdf
 check "the walkthrough writes network-en.pdf" test -s network-en.pdf
 check "fabrique.pdf is a PDF" grep -q '^%PDF' fabrique.pdf
+expect_out "moins_isoles" "the walkthrough shows an indicator of effets utiles"
 run pdftotext network-en.pdf -
 expect_out "Val de Lière" "the English dashboard names the network"
 
 # "When a file has mistakes": the same message, line 3, column 5.
-printf 'respondent,place,period,sat_vie,sante\nA-1,FAB-BOURG,2025,7,8\nA-2,FAB-BOURG,2025,6,12\nA-3,FAB-BOURG,2025,9,9\n' >answers.csv
-run impact import answers answers.csv --survey vdl-bien-etre
+printf 'numero,lieu,date_saisie,sat_vie,emotions_positives\nA-1,FAB-BOURG,14/03/2025,7,8\nA-2,FAB-BOURG,14/03/2025,6,12\nA-3,FAB-BOURG,15/03/2025,9,9\n' >answers.csv
+run impact import answers answers.csv --survey impact-defaut
 expect_status 3 "a file with one bad row imports, exit status 3"
 expect_out "answers.csv: 3 rows read, 2 loaded, 1 rejected (import #" \
 	"the summary counts the rejected row"
-expect_err 'impact: warning: answers.csv:3:5: invalid answer "12" to question "sante": expected a number from 0 to 10, or nothing' \
+expect_err 'impact: warning: answers.csv:3:5: invalid answer "12" to question "emotions_positives": expected a number from 0 to 10, or nothing' \
 	"the warning is the README's"
 
 # "For paper questionnaires": the block runs as written (in a folder where
@@ -38,7 +42,6 @@ awk '/^questionnaires:$/ { found = 1 }
      found && /^```/ { if (inside) exit; inside = 1; next }
      inside { print }' "$TOP/README.md" >paper.sh
 check "the README has the paper-questionnaire block" test -s paper.sh
-ln -s "$TOP/surveys" surveys
 run sh -e paper.sh
 expect_status 0 "the README's paper-questionnaire block runs"
 check "it writes saisie.csv" test -s saisie.csv

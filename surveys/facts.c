@@ -1,0 +1,647 @@
+/*
+ * surveys/facts.c: the importer of places' yearly facts (docs/formats.md,
+ * "facts CSV"): the spreadsheet a network's coordinator keeps, one row
+ * per place and year, one column per fact (jobs, budget, turnover,
+ * surface, members...).  The facts are the `facts` source of the
+ * indicators (docs/indicators.md).
+ *
+ * Two columns are known, the place and the period; every other column is
+ * a fact, named by its heading reduced to a key (fact_key(): "Emplois
+ * ETP" is emplois_etp, "Budget (€)" is budget).  Values are read the way
+ * spreadsheets display numbers (parse_amount(): "12 500,50 €", "1.234,5",
+ * "3.5", "40 %").  Each given value is stored in `place_facts`, replacing
+ * the value the same place, year and key already had; an empty cell
+ * stores nothing.  A bad value or an unknown place keeps the row aside in
+ * `rejects` with its line, column and reason; the good rows load.
+ *
+ * The state of one import is struct facts: the shared machinery of
+ * surveys/import.h, the fact columns (struct fact_col) and the places
+ * (struct place_ref, matched by code or name like surveys/activities.c
+ * does).  Read surveys/activities.c for the other observation importer.
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../engine/context.h"
+#include "import.h"
+#include "text.h"
+
+/* Longest folded place code or name kept (the fold buffer). */
+#define KEY_SIZE 256
+
+/* Years accepted in the period column. */
+#define MIN_YEAR 1900
+#define MAX_YEAR 2999
+
+/* The two known columns, in the order of cols[] in
+ * impact_import_facts(). */
+enum { C_PLACE, C_PERIOD, NCOLS };
+
+/* One fact column of the file. */
+struct fact_col {
+	long index;               /* field index in the file */
+	char key[MAX_CODE + 1];   /* place_facts.key */
+};
+
+/* One place of the register, for matching a code or a name. */
+struct place_ref {
+	long long id;             /* places.id */
+	char *code;               /* folded code (owned) */
+	char *name;               /* folded name (owned) */
+};
+
+/* The state of one facts import. */
+struct facts {
+	struct import im;
+	column *cols;             /* NCOLS known columns */
+	struct fact_col *facts;   /* the fact columns, in file order */
+	size_t nfacts;
+	struct place_ref *places; /* every place of the database */
+	size_t nplaces;
+	sqlite3_stmt *by_code;    /* SELECT id FROM places WHERE code = ?1 */
+	sqlite3_stmt *old;        /* SELECT value FROM place_facts ... */
+	sqlite3_stmt *ins;        /* INSERT ... ON CONFLICT DO UPDATE */
+	size_t stored;            /* facts written */
+	size_t replaced;          /* of which changed a stored value */
+};
+
+/* One checked value of a row. */
+struct value {
+	int given;                /* 0: empty or a missing-value token */
+	double v;                 /* the number, when given */
+};
+
+/* ---------------------------------------------------------------- */
+/* Reading values                                                    */
+
+/* Is s (trimmed) a missing-value token: empty, NA, N/A, -, nc, n.c.? */
+static int is_missing(const char *s)
+{
+	static const char *const tokens[] = { "na", "n/a", "-", "nc", "n.c." };
+	size_t i;
+
+	if (!*s)
+		return 1;
+	for (i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++)
+		if (strcasecmp(s, tokens[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Length of the space at s that spreadsheets put between digit groups:
+ * ' ', U+00A0 or U+202F; 0 when there is none. */
+static size_t space_len(const char *s)
+{
+	if (*s == ' ')
+		return 1;
+	if (strncmp(s, "\xc2\xa0", 2) == 0)
+		return 2;
+	if (strncmp(s, "\xe2\x80\xaf", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* Remove trailing spaces (ASCII, U+00A0, U+202F) from the n bytes of s;
+ * returns the new length. */
+static size_t trim_end(const char *s, size_t n)
+{
+	for (;;) {
+		if (n >= 1 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		else if (n >= 2 && strncmp(s + n - 2, "\xc2\xa0", 2) == 0)
+			n -= 2;
+		else if (n >= 3 && strncmp(s + n - 3, "\xe2\x80\xaf", 3) == 0)
+			n -= 3;
+		else
+			return n;
+	}
+}
+
+/*
+ * Parse a number as spreadsheets display it (docs/formats.md, "facts
+ * CSV") into *out:
+ *  - one trailing "€" or "%" is ignored, with the spaces before it;
+ *  - spaces, U+00A0 and U+202F separate thousands;
+ *  - with both ',' and '.', the last one is the decimal mark and the
+ *    other separates thousands ("1.234,5", "1,234.5"); with only one of
+ *    them, once it is the decimal mark ("3,5", "3.5", "1,234" is
+ *    1.234), several times it separates thousands ("1.234.567");
+ *  - thousands separators of one number are all the same, stand between
+ *    digits, and every group after one has exactly 3 digits.
+ * Returns 1; 0 for anything else; -1 for a negative number (facts are
+ * counts and amounts).
+ */
+static int parse_amount(const char *s, double *out)
+{
+	char buf[64], *end;
+	const char *p, *last_comma = NULL, *last_dot = NULL;
+	size_t n = strlen(s), k = 0, commas = 0, dots = 0, group = 0;
+	int sep_kind = 0, after_sep = 0, in_fraction = 0, negative = 0;
+	char mark = 0;
+	double v;
+
+	n = trim_end(s, n);
+	if (n >= 3 && strncmp(s + n - 3, "\xe2\x82\xac", 3) == 0)
+		n = trim_end(s, n - 3);
+	else if (n >= 1 && s[n - 1] == '%')
+		n = trim_end(s, n - 1);
+	if (n > 0 && *s == '-') {
+		negative = 1;
+		s++;
+		n--;
+	}
+	if (n == 0 || !isdigit((unsigned char)*s))
+		return 0;
+	for (p = s; p < s + n; p++) {
+		if (*p == ',') {
+			commas++;
+			last_comma = p;
+		} else if (*p == '.') {
+			dots++;
+			last_dot = p;
+		}
+	}
+	if (commas && dots)
+		mark = last_comma > last_dot ? ',' : '.';
+	else if (commas == 1)
+		mark = ',';
+	else if (dots == 1)
+		mark = '.';
+	if ((mark == ',' && commas > 1) || (mark == '.' && dots > 1))
+		return 0;
+	for (p = s; p < s + n;) {
+		size_t sl = space_len(p);
+		int kind;
+
+		if (isdigit((unsigned char)*p)) {
+			if (k + 2 >= sizeof(buf))
+				return 0;
+			buf[k++] = *p++;
+			group++;
+			after_sep = 0;
+			continue;
+		}
+		if (in_fraction || after_sep || group == 0)
+			return 0;
+		if (*p == mark) {
+			/* The last group of the integer part. */
+			if (sep_kind && group != 3)
+				return 0;
+			buf[k++] = '.';
+			in_fraction = 1;
+			after_sep = 1;
+			group = 0;
+			p++;
+			continue;
+		}
+		/* A thousands separator: the same kind throughout, and the
+		 * group before it of 1 to 3 digits, or exactly 3 after the
+		 * first separator. */
+		kind = sl ? ' ' : *p == ',' || *p == '.' ? *p : 0;
+		if (!kind || (sep_kind && kind != sep_kind) || group > 3
+		    || (sep_kind && group != 3))
+			return 0;
+		sep_kind = kind;
+		after_sep = 1;
+		group = 0;
+		p += sl ? sl : 1;
+	}
+	if (after_sep || (sep_kind && !in_fraction && group != 3))
+		return 0;
+	buf[k] = '\0';
+	v = strtod(buf, &end);
+	if (*end != '\0' || !isfinite(v))
+		return 0;
+	if (negative && v > 0)
+		return -1;
+	*out = v;
+	return 1;
+}
+
+/*
+ * The key of a fact column into key (MAX_CODE + 1 bytes): its heading
+ * folded (impact__fold: lower case, no accents), "²" and "³" read as 2
+ * and 3, every run of other characters than ASCII letters and digits
+ * (spaces, punctuation, "€"...) as one '_', none at either end: "Emplois
+ * ETP" is emplois_etp, "Budget (€)" budget, "Surface (m²)" surface_m2.
+ * Returns its length; 0 when nothing is left; MAX_CODE + 1 when longer
+ * than MAX_CODE.
+ */
+static size_t fact_key(char *key, const char *name)
+{
+	char f[KEY_SIZE];
+	const char *p;
+	size_t n = 0;
+	int gap = 0;
+
+	impact__fold(f, sizeof(f), name);
+	for (p = f; *p;) {
+		char c = 0;
+
+		if (isalnum((unsigned char)*p) && !(*p & 0x80)) {
+			c = *p++;
+		} else if (strncmp(p, "\xc2\xb2", 2) == 0) {
+			c = '2';
+			p += 2;
+		} else if (strncmp(p, "\xc2\xb3", 2) == 0) {
+			c = '3';
+			p += 2;
+		} else {
+			gap = n > 0;
+			p++;
+			continue;
+		}
+		if (n + gap >= MAX_CODE)
+			return MAX_CODE + 1;
+		if (gap)
+			key[n++] = '_';
+		key[n++] = c;
+		gap = 0;
+	}
+	key[n] = '\0';
+	return n;
+}
+
+/* ---------------------------------------------------------------- */
+/* Places by code or name                                            */
+
+/* Free the places; accepts a list never built. */
+static void places_release(struct facts *fx)
+{
+	size_t i;
+
+	for (i = 0; i < fx->nplaces; i++) {
+		free(fx->places[i].code);
+		free(fx->places[i].name);
+	}
+	free(fx->places);
+	fx->places = NULL;
+	fx->nplaces = 0;
+}
+
+/* Read every place's folded code and name into fx->places.  On failure
+ * the list may be half built: release it. */
+static int places_load(struct facts *fx)
+{
+	impact *h = fx->im.h;
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, step;
+
+	if ((rc = impact__prepare(h, &st, "SELECT id, code, name FROM places"
+	                          " ORDER BY id;")) != IMPACT_OK)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 1);
+		const char *name = (const char *)sqlite3_column_text(st, 2);
+		struct place_ref *r;
+		char key[KEY_SIZE];
+
+		if (fx->nplaces == cap) {
+			size_t c2 = cap ? 2 * cap : 64;
+
+			if (!(r = realloc(fx->places, c2 * sizeof(*r))))
+				goto nomem;
+			fx->places = r;
+			cap = c2;
+		}
+		r = &fx->places[fx->nplaces];
+		r->id = sqlite3_column_int64(st, 0);
+		r->name = NULL;
+		r->code = strdup(impact__fold(key, sizeof(key),
+		                              code ? code : ""));
+		fx->nplaces++;
+		if (!r->code)
+			goto nomem;
+		r->name = strdup(impact__fold(key, sizeof(key),
+		                              name ? name : ""));
+		if (!r->name)
+			goto nomem;
+	}
+	rc = step == SQLITE_DONE ? IMPACT_OK
+	                         : impact__db_error(h, "reading the places");
+	goto done;
+nomem:
+	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * The place named by `s`: its exact code, else a code, else a name,
+ * ignoring case, accents and spacing.  *out is the place's id, 0 when no
+ * place matches, -1 when several places share that name.
+ */
+static int place_find(struct facts *fx, const char *s, long long *out)
+{
+	char key[KEY_SIZE];
+	size_t i;
+	int rc, pass;
+
+	if ((rc = impact__lookup_id(fx->im.h, fx->by_code, s, out)) != 0
+	    || *out)
+		return rc;
+	impact__fold(key, sizeof(key), s);
+	if (!*key)
+		return IMPACT_OK;
+	for (pass = 0; pass < 2 && !*out; pass++)
+		for (i = 0; i < fx->nplaces; i++) {
+			const char *k = pass ? fx->places[i].name
+			                     : fx->places[i].code;
+
+			if (strcmp(k, key) != 0)
+				continue;
+			*out = *out && *out != fx->places[i].id ? -1
+			       : fx->places[i].id;
+		}
+	return IMPACT_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Header                                                            */
+
+/* impact__map_header() callback: every column other than place and
+ * period is a fact (its key was checked by fact_columns()). */
+static int known_fact(void *payload, size_t index, const char *name)
+{
+	(void)payload;
+	(void)index;
+	(void)name;
+	return 1;
+}
+
+/*
+ * Find the fact columns of the header into fx->facts: every column that
+ * is not the place or the period.  A heading that is empty, gives no key
+ * or too long a key, or the key of an earlier column, refuses the file
+ * at its line and column; so does a file without any fact column.
+ */
+static int fact_columns(struct facts *fx)
+{
+	struct import *im = &fx->im;
+	size_t i, j;
+
+	fx->facts = calloc(im->nheader ? im->nheader : 1, sizeof(*fx->facts));
+	if (!fx->facts)
+		return impact__error(im->h, IMPACT_ENOMEM, "out of memory");
+	for (i = 0; i < im->nheader; i++) {
+		const char *name = im->header[i];
+		struct fact_col *fc = &fx->facts[fx->nfacts];
+		size_t n;
+
+		if (impact__column_matches(&fx->cols[C_PLACE], name)
+		    || impact__column_matches(&fx->cols[C_PERIOD], name))
+			continue;
+		if (!*name)
+			return impact__error(im->h, IMPACT_EDATA, "%s:%lld:%zu: "
+			                     "column %zu has no name: every "
+			                     "column but place and period is a "
+			                     "fact, named in the header", im->name,
+			                     im->header_line, i + 1, i + 1);
+		n = fact_key(fc->key, name);
+		if (n == 0 || n > MAX_CODE)
+			return impact__error(im->h, IMPACT_EDATA, "%s:%lld:%zu: "
+			                     "column \"%.64s\" %s: expected a fact "
+			                     "name of letters and digits such as "
+			                     "emplois_etp (at most %d)", im->name,
+			                     im->header_line, i + 1, name,
+			                     n ? "gives too long a fact name"
+			                       : "gives no fact name", MAX_CODE);
+		for (j = 0; j < fx->nfacts; j++)
+			if (strcmp(fx->facts[j].key, fc->key) == 0)
+				return impact__error(im->h, IMPACT_EDATA,
+				                     "%s:%lld:%zu: column \"%s\" "
+				                     "is the fact \"%s\" of column "
+				                     "%ld again", im->name,
+				                     im->header_line, i + 1, name,
+				                     fc->key,
+				                     fx->facts[j].index + 1);
+		fc->index = (long)i;
+		fx->nfacts++;
+	}
+	if (fx->nfacts == 0)
+		return impact__error(im->h, IMPACT_EDATA, "%s:%lld:1: no fact "
+		                     "column: after place and period, add one "
+		                     "column per fact (emplois_etp, budget...)",
+		                     im->name, im->header_line);
+	return impact__map_header(im, fx->cols, NCOLS, known_fact, NULL);
+}
+
+/* ---------------------------------------------------------------- */
+/* Rows                                                              */
+
+/*
+ * Check the current record: its place into *place_id, its year into
+ * *year, its facts into vals[] (fx->nfacts).  Returns 1 when the row is
+ * good; 0 when it is not, with *bad the 0-based field at fault and
+ * `reason`; or a negative IMPACT_E* code.
+ */
+static int check_row(struct facts *fx, long long *place_id,
+                     long long *year, struct value *vals, long *bad,
+                     char *reason, size_t size)
+{
+	struct import *im = &fx->im;
+	const char *s;
+	size_t i;
+	int rc;
+
+	*bad = 0;
+	if (!impact__check_width(im, reason, size))
+		return 0;
+
+	*bad = fx->cols[C_PLACE].index;
+	s = impact__field(im, &fx->cols[C_PLACE]);
+	if (is_missing(s)) {
+		snprintf(reason, size, "missing place: expected the code or the "
+		         "name of a place of the register");
+		return 0;
+	}
+	if ((rc = place_find(fx, s, place_id)) != IMPACT_OK)
+		return rc;
+	if (*place_id <= 0) {
+		if (*place_id < 0)
+			snprintf(reason, size, "place \"%.64s\" is the name of "
+			         "several places: give the place's code instead",
+			         s);
+		else
+			snprintf(reason, size, "unknown place \"%.64s\": expected "
+			         "a place code or name of the register (import "
+			         "it with 'impact import places')", s);
+		return 0;
+	}
+
+	*bad = fx->cols[C_PERIOD].index;
+	s = impact__field(im, &fx->cols[C_PERIOD]);
+	if (is_missing(s) || strlen(s) != 4
+	    || !impact__parse_count(s, MAX_YEAR, year) || *year < MIN_YEAR) {
+		snprintf(reason, size, "%s period \"%.32s\": expected a year "
+		         "such as 2024", is_missing(s) ? "missing" : "invalid",
+		         s);
+		return 0;
+	}
+
+	for (i = 0; i < fx->nfacts; i++) {
+		struct fact_col *fc = &fx->facts[i];
+		int r;
+
+		*bad = fc->index;
+		s = impact__trim(im->rec.fields[fc->index]);
+		vals[i].given = 0;
+		if (is_missing(s))
+			continue;
+		r = parse_amount(s, &vals[i].v);
+		if (r > 0) {
+			vals[i].given = 1;
+			continue;
+		}
+		if (r < 0)
+			snprintf(reason, size, "negative %s \"%.32s\": facts are "
+			         "counts and amounts, 0 or more", fc->key, s);
+		else
+			snprintf(reason, size, "invalid %s \"%.32s\": expected a "
+			         "number such as 12 500,50 or 3.5 (a trailing € "
+			         "or %% is ignored), or nothing", fc->key, s);
+		return 0;
+	}
+	return 1;
+}
+
+/* Store one fact of a checked row, replacing the value the place, year
+ * and key had; counts it in fx->stored and, when it changes a stored
+ * value, fx->replaced. */
+static int store_fact(struct facts *fx, long long place_id, long long year,
+                      const char *key, double v)
+{
+	impact *h = fx->im.h;
+	int step;
+
+	sqlite3_reset(fx->old);
+	sqlite3_bind_int64(fx->old, 1, place_id);
+	sqlite3_bind_int64(fx->old, 2, year);
+	sqlite3_bind_text(fx->old, 3, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(fx->old);
+	if (step == SQLITE_ROW && sqlite3_column_double(fx->old, 0) != v)
+		fx->replaced++;
+	else if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return impact__db_error(h, "reading a stored fact");
+	sqlite3_reset(fx->old);
+	sqlite3_reset(fx->ins);
+	sqlite3_bind_int64(fx->ins, 1, place_id);
+	sqlite3_bind_int64(fx->ins, 2, year);
+	sqlite3_bind_text(fx->ins, 3, key, -1, SQLITE_STATIC);
+	sqlite3_bind_double(fx->ins, 4, v);
+	sqlite3_bind_int64(fx->ins, 5, fx->im.import_id);
+	if (sqlite3_step(fx->ins) != SQLITE_DONE)
+		return impact__db_error(h, "storing a fact");
+	sqlite3_reset(fx->ins);
+	fx->stored++;
+	return IMPACT_OK;
+}
+
+/* Append the count of facts stored and replaced to the summary's notes. */
+static void note_counts(struct facts *fx)
+{
+	impact_import_summary *sum = fx->im.sum;
+	size_t used = strlen(sum->notes);
+
+	snprintf(sum->notes + used, sizeof(sum->notes) - used,
+	         "%s%zu facts stored, %zu replacing a different value",
+	         used ? "; " : "", fx->stored, fx->replaced);
+}
+
+/*
+ * Import places' yearly facts (see include/impact/surveys.h): map the
+ * header, then check each row and store its facts, or keep it in
+ * `rejects`.  One transaction; --strict (opts->strict) refuses the file
+ * at its first bad row.
+ */
+int impact_import_facts(impact *h, const char *path,
+                        const impact_import_opts *opts,
+                        impact_import_summary *out)
+{
+	struct facts fx;
+	impact_import_summary dummy;
+	column cols[NCOLS] = {
+		[C_PLACE] = { "place", 1, -1, "lieu|tiers-lieu|code lieu|"
+		              "code du lieu|nom du lieu|place code|place name" },
+		[C_PERIOD] = { "period", 1, -1, "année|year|période" }
+	};
+	struct value *vals = NULL;
+	int rc;
+
+	assert(h && path);
+	impact__clear_error(h);
+	memset(&fx, 0, sizeof(fx));
+	fx.cols = cols;
+	if (!out)
+		out = &dummy;
+	rc = impact__import_begin(&fx.im, h, path, "facts", 0, opts, out);
+	if (rc != IMPACT_OK || out->already_imported)
+		goto done;
+	if ((rc = fact_columns(&fx)) != IMPACT_OK
+	    || (rc = places_load(&fx)) != IMPACT_OK)
+		goto done;
+	if (!(vals = calloc(fx.nfacts, sizeof(*vals)))) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = impact__prepare(h, &fx.by_code, "SELECT id FROM places"
+	                          " WHERE code = ?1;")) != IMPACT_OK
+	    || (rc = impact__prepare(h, &fx.old, "SELECT value FROM"
+	                             " place_facts WHERE place_id = ?1 AND"
+	                             " period = ?2 AND key = ?3;")) != 0
+	    || (rc = impact__prepare(h, &fx.ins, "INSERT INTO place_facts"
+	                             " (place_id, period, key, value,"
+	                             " import_id) VALUES (?1, ?2, ?3, ?4, ?5)"
+	                             " ON CONFLICT (place_id, period, key)"
+	                             " DO UPDATE SET value = excluded.value,"
+	                             " import_id = excluded.import_id;")) != 0)
+		goto done;
+	while ((rc = impact__csv_next(h, fx.im.csv, &fx.im.rec)) == 1) {
+		char reason[MAX_REASON];
+		long long place_id = 0, year = 0;
+		long bad;
+		size_t i;
+		int ok;
+
+		if (++out->rows_read % 1000 == 0)
+			impact__import_progress(&fx.im, "facts");
+		ok = check_row(&fx, &place_id, &year, vals, &bad, reason,
+		               sizeof(reason));
+		if (ok < 0) {
+			rc = ok;
+			goto done;
+		}
+		if (!ok) {
+			if ((rc = impact__reject(&fx.im, bad, MASK_NONE, NULL,
+			                         reason)) != IMPACT_OK)
+				goto done;
+			continue;
+		}
+		for (i = 0; i < fx.nfacts; i++)
+			if (vals[i].given
+			    && (rc = store_fact(&fx, place_id, year,
+			                        fx.facts[i].key, vals[i].v))
+			       != IMPACT_OK)
+				goto done;
+		out->rows_loaded++;
+	}
+	if (rc > 0)
+		rc = IMPACT_OK;
+	if (rc == IMPACT_OK)
+		note_counts(&fx);
+done:
+	free(vals);
+	free(fx.facts);
+	sqlite3_finalize(fx.by_code);
+	sqlite3_finalize(fx.old);
+	sqlite3_finalize(fx.ins);
+	places_release(&fx);
+	return impact__import_end(&fx.im, rc);
+}

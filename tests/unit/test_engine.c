@@ -1,0 +1,479 @@
+/*
+ * Unit tests of the indicator engine (indicators/engine.c) on a dataset
+ * small enough to compute every value by hand.  Definitions are stored
+ * with SQL, so these tests do not depend on the library loader.
+ *
+ * Tree: R > A > P1, R > B > P2.  Period 2024:
+ *   P1: r1 sat 8, yes, lien 4, comp a+b, km 10, days 4, jeune
+ *       r2 sat 6, no,  lien 3, comp a,   km 2,  days 10, vieux
+ *       r3 sat 4, yes, lien 1, (no comp), (no km), jeune
+ *       r4 sat 10, yes, lien 2, comp c,  km 5,  days 2, vieux
+ *       r5 sat 7, no,  lien 4, comp a+b+c, km 0, days 20, jeune
+ *   P2: s1 sat 5, yes, lien 3, comp b,   km 20, days 1, vieux
+ *       s2 sat 10, yes, lien 4, comp a,  km 8,  days 5, jeune
+ * Period 2023, P1 only: sat 5, 6, 5, 4, 5; yes, no, no, no, no.
+ * Activities 2024: P1 a1 atelier 8 people 2 h free, 3 new, publics
+ * jeunes+familles, co-organised with P2; a2 evenement 20 people 1.5 h
+ * paid, 10 new, familles.  P2 a3 repair 5 people 3 h free, publics seniors.
+ * Facts 2024: P1 emplois_etp 2, budget_eur 100000; P2 1 and 50000.
+ * Expected values are worked out beside each test.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+#include "../../engine/context.h"
+
+static const char *dir;
+static impact *h;
+
+static void sql(const char *s)
+{
+	char *err = NULL;
+
+	cr_assert_eq(sqlite3_exec(h->db, s, NULL, NULL, &err), SQLITE_OK,
+	             "%s", err ? err : "");
+}
+
+/* Store indicator `code` with definition `json` and min_n. */
+static void indicator(const char *code, int min_n, const char *json)
+{
+	sqlite3_stmt *st = NULL;
+
+	cr_assert_eq(sqlite3_prepare_v2(h->db, "INSERT INTO indicators"
+	             " (library_id, code, position, label_fr, description_fr,"
+	             " domain, source, kind, min_n, definition) VALUES (1, ?1,"
+	             " (SELECT count(*) FROM indicators), ?1, 'd', 'x',"
+	             " json_extract(?3, '$.source'), json_extract(?3, '$.kind'),"
+	             " ?2, ?3);", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, min_n);
+	sqlite3_bind_text(st, 3, json, -1, SQLITE_STATIC);
+	cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "%s", sqlite3_errmsg(h->db));
+	sqlite3_finalize(st);
+}
+
+/* One respondent with its answers (NAN or NULL for none). */
+static void respondent(int id, int place, int period, double sat,
+                       int yes, const char *lien, const char *comp,
+                       double km, double days, const char *age)
+{
+	char q[1024];
+	const char *c;
+
+	snprintf(q, sizeof(q), "INSERT INTO respondents (id, survey_id,"
+	         " import_id, key, place_id, period) VALUES (%d, 1, 1, 'k%d',"
+	         " %d, %d);", id, id, place, period);
+	sql(q);
+	snprintf(q, sizeof(q), "INSERT INTO answers (respondent_id,"
+	         " question_id, value) VALUES (%d, 1, %g);", id, sat);
+	sql(q);
+	snprintf(q, sizeof(q), "INSERT INTO answers (respondent_id,"
+	         " question_id, value) VALUES (%d, 2, %d);", id, yes);
+	sql(q);
+	if (lien) {
+		snprintf(q, sizeof(q), "INSERT INTO answers (respondent_id,"
+		         " question_id, value, choice_id) SELECT %d, 3, value, id"
+		         " FROM choices WHERE question_id = 3 AND code = '%s';",
+		         id, lien);
+		sql(q);
+	}
+	if (comp) {
+		snprintf(q, sizeof(q), "INSERT INTO answers (respondent_id,"
+		         " question_id, value) VALUES (%d, 4, %zu);", id,
+		         strlen(comp));
+		sql(q);
+		for (c = comp; *c; c++) {
+			snprintf(q, sizeof(q), "INSERT INTO answer_choices"
+			         " (respondent_id, question_id, choice_id) SELECT %d,"
+			         " 4, id FROM choices WHERE question_id = 4 AND"
+			         " code = '%c';", id, *c);
+			sql(q);
+		}
+	}
+	if (!isnan(km)) {
+		snprintf(q, sizeof(q), "INSERT INTO answers (respondent_id,"
+		         " question_id, value) VALUES (%d, 5, %g), (%d, 6, %g);",
+		         id, km, id, days);
+		sql(q);
+	}
+	if (age) {
+		snprintf(q, sizeof(q), "INSERT INTO answers (respondent_id,"
+		         " question_id, choice_id) SELECT %d, 7, id FROM choices"
+		         " WHERE question_id = 7 AND code = '%s';", id, age);
+		sql(q);
+	}
+}
+
+static void setup(void)
+{
+	dir = t_tmpdir();
+	h = t_open_new_db(dir);
+	sql("INSERT INTO territories VALUES (1, 'R', 'R', NULL),"
+	    " (2, 'A', 'A', 1), (3, 'B', 'B', 1);"
+	    "INSERT INTO places (id, code, name, territory_id) VALUES"
+	    " (1, 'P1', 'Lieu un', 2), (2, 'P2', 'Lieu deux', 3);"
+	    "INSERT INTO surveys VALUES (1, 's', 'S', NULL, '{}', 'now');"
+	    "INSERT INTO imports (id, kind, file_name, sha256, rows_read,"
+	    " rows_loaded, rows_rejected, imported_at) VALUES"
+	    " (1, 'answers', 'f', 'x', 0, 0, 0, 'now');"
+	    "INSERT INTO questions (id, survey_id, code, position, label_fr,"
+	    " kind, min, max, role) VALUES"
+	    " (1, 1, 'sat', 1, 'sat', 'rating', 0, 10, NULL),"
+	    " (2, 1, 'yes', 2, 'yes', 'yesno', 0, 1, NULL),"
+	    " (3, 1, 'lien', 3, 'lien', 'single', 1, 4, NULL),"
+	    " (4, 1, 'comp', 4, 'comp', 'multiple', NULL, NULL, NULL),"
+	    " (5, 1, 'km', 5, 'km', 'number', NULL, NULL, NULL),"
+	    " (6, 1, 'days', 6, 'days', 'number', NULL, NULL, NULL),"
+	    " (7, 1, 'age', 7, 'age', 'single', NULL, NULL, 'age_band');"
+	    "INSERT INTO choices (question_id, code, position, label_fr, value)"
+	    " VALUES (3, '1', 1, 'un', 1), (3, '2', 2, 'deux', 2),"
+	    " (3, '3', 3, 'trois', 3), (3, '4', 4, 'quatre', 4),"
+	    " (4, 'a', 1, 'a', NULL), (4, 'b', 2, 'b', NULL),"
+	    " (4, 'c', 3, 'c', NULL), (7, 'jeune', 1, 'j', NULL),"
+	    " (7, 'vieux', 2, 'v', NULL);"
+	    "INSERT INTO indicator_libraries VALUES (1, 'lib', 'Lib', NULL,"
+	    " '{}', 'now');");
+	respondent(1, 1, 2024, 8, 1, "4", "ab", 10, 4, "jeune");
+	respondent(2, 1, 2024, 6, 0, "3", "a", 2, 10, "vieux");
+	respondent(3, 1, 2024, 4, 1, "1", NULL, NAN, 0, "jeune");
+	respondent(4, 1, 2024, 10, 1, "2", "c", 5, 2, "vieux");
+	respondent(5, 1, 2024, 7, 0, "4", "abc", 0, 20, "jeune");
+	respondent(6, 2, 2024, 5, 1, "3", "b", 20, 1, "vieux");
+	respondent(7, 2, 2024, 10, 1, "4", "a", 8, 5, "jeune");
+	respondent(11, 1, 2023, 5, 1, NULL, NULL, NAN, 0, NULL);
+	respondent(12, 1, 2023, 6, 0, NULL, NULL, NAN, 0, NULL);
+	respondent(13, 1, 2023, 5, 0, NULL, NULL, NAN, 0, NULL);
+	respondent(14, 1, 2023, 4, 0, NULL, NULL, NAN, 0, NULL);
+	respondent(15, 1, 2023, 5, 0, NULL, NULL, NAN, 0, NULL);
+	sql("INSERT INTO imports (id, kind, file_name, sha256, rows_read,"
+	    " rows_loaded, rows_rejected, imported_at) VALUES"
+	    " (2, 'activities', 'g', 'y', 0, 0, 0, 'now');"
+	    "INSERT INTO activities (id, import_id, place_id, date, period,"
+	    " category, participants, hours, volunteers, new_participants,"
+	    " free) VALUES"
+	    " (1, 2, 1, '2024-03-01', 2024, 'atelier', 8, 2, 1, 3, 1),"
+	    " (2, 2, 1, '2024-05-01', 2024, 'evenement', 20, 1.5, 0, 10, 0),"
+	    " (3, 2, 2, '2024-06-30', 2024, 'repair', 5, 3, 2, NULL, 1);"
+	    "INSERT INTO activity_publics VALUES (1, 'jeunes'), (1, 'familles'),"
+	    " (2, 'familles'), (3, 'seniors');"
+	    "INSERT INTO activity_partners VALUES (1, 2);"
+	    "INSERT INTO place_facts (place_id, period, key, value) VALUES"
+	    " (1, 2024, 'emplois_etp', 2), (1, 2024, 'budget_eur', 100000),"
+	    " (2, 2024, 'emplois_etp', 1), (2, 2024, 'budget_eur', 50000);");
+}
+
+static void teardown(void)
+{
+	impact_free(h);
+	t_rmtree(dir);
+}
+
+TestSuite(engine, .init = setup, .fini = teardown);
+
+/* The stored result of indicator `code` for a unit and period. */
+struct got {
+	int found, suppressed, has_value, has_ci, has_previous, significant;
+	double value, lo, hi, previous, change, p;
+	long long n;
+	char reason[32];
+};
+
+struct want {
+	const char *code, *unit;
+	int period;
+	struct got g;
+};
+
+static int find_cb(void *payload, const impact_indicator_result *r)
+{
+	struct want *w = payload;
+
+	if (strcmp(r->code, w->code) || strcmp(r->unit_code, w->unit)
+	    || r->period != w->period)
+		return 0;
+	w->g.found++;
+	w->g.suppressed = r->suppressed;
+	w->g.has_value = r->has_value;
+	w->g.value = r->value;
+	w->g.n = r->n;
+	w->g.has_ci = r->has_ci;
+	w->g.lo = r->ci_low;
+	w->g.hi = r->ci_high;
+	w->g.has_previous = r->has_previous;
+	w->g.previous = r->previous;
+	w->g.change = r->change;
+	w->g.significant = r->significant;
+	w->g.p = r->p_value;
+	snprintf(w->g.reason, sizeof(w->g.reason), "%s",
+	         r->reason ? r->reason : "");
+	return 0;
+}
+
+static struct got get(const char *code, const char *unit, int period)
+{
+	struct want w = { code, unit, period, { 0 } };
+
+	cr_assert_eq(impact_indicator_results_each(h, NULL, find_cb, &w), 0);
+	cr_assert_eq(w.g.found, 1, "%s %s %d found %d times", code, unit,
+	             period, w.g.found);
+	return w.g;
+}
+
+static void near(double got, double want, double tol, const char *what)
+{
+	cr_expect(fabs(got - want) <= tol * (fabs(want) > 1 ? fabs(want) : 1),
+	          "%s = %.12g, want %.12g", what, got, want);
+}
+
+static void compute(void)
+{
+	impact_compute_summary s;
+
+	cr_assert_eq(impact_compute(h, NULL, &s), 0, "%s", impact_errmsg(h));
+	cr_expect(s.indicator_results > 0);
+}
+
+Test(engine, mean_pooled_not_averaged)
+{
+	struct got g;
+
+	/* P1: 35/5 = 7; P2: 15/2 = 7.5; R pooled: 50/7 = 7.142857, not
+	 * the mean of means 7.25. */
+	indicator("sat", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"sat\"}");
+	compute();
+	g = get("sat", "P1", 2024);
+	near(g.value, 7.0, 1e-12, "P1 mean");
+	cr_expect_eq(g.n, 5);
+	cr_expect(g.has_ci && g.lo <= 7.0 && g.hi >= 7.0 && g.lo < g.hi);
+	g = get("sat", "R", 2024);
+	near(g.value, 50.0 / 7, 1e-12, "R mean");
+	cr_expect_eq(g.n, 7);
+	g = get("sat", "B", 2024);
+	near(g.value, 7.5, 1e-12, "B mean");
+}
+
+Test(engine, mean_change_welch)
+{
+	struct got g;
+
+	/* P1 2024 {8,6,4,10,7}: mean 7, s² 5; 2023 {5,6,5,4,5}: mean 5,
+	 * s² 0.5.  Welch: t = 2/sqrt(1.1) = 1.906925, df = 4.792079,
+	 * p = 0.1173465 (numeric integration of the t density). */
+	indicator("sat", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"sat\"}");
+	compute();
+	g = get("sat", "P1", 2024);
+	cr_expect(g.has_previous);
+	near(g.previous, 5.0, 1e-12, "previous");
+	near(g.change, 2.0, 1e-12, "change");
+	near(g.p, 0.1173465, 1e-6, "Welch p");
+	cr_expect_eq(g.significant, 0);
+	g = get("sat", "P1", 2023);
+	cr_expect_eq(g.has_previous, 0);
+}
+
+Test(engine, share_wilson_and_two_proportions)
+{
+	struct got g;
+
+	/* P1 2024 yes: 3/5 = 60%, Wilson [23.07243, 88.23792]; 2023: 1/5.
+	 * Two proportions 3/5 vs 1/5: z = 1.290994, p = 0.1967056. */
+	indicator("yes", 1, "{\"source\":\"answers\",\"kind\":\"share\","
+	          "\"of\":\"yes\",\"condition\":{\"yes\":true},"
+	          "\"multiply\":100}");
+	compute();
+	g = get("yes", "P1", 2024);
+	near(g.value, 60.0, 1e-12, "share");
+	near(g.lo, 23.07242812760128, 1e-9, "Wilson low");
+	near(g.hi, 88.2379225767352, 1e-9, "Wilson high");
+	near(g.change, 40.0, 1e-12, "change");
+	near(g.p, 0.19670560245894692, 1e-9, "two-proportion p");
+	g = get("yes", "R", 2024);
+	near(g.value, 500.0 / 7, 1e-12, "R share 5/7");
+	near(g.lo, 35.893445183261935, 1e-9, "R Wilson low");
+	near(g.hi, 91.77810759959433, 1e-9, "R Wilson high");
+}
+
+Test(engine, share_by_choices_and_at_least)
+{
+	/* lien 3 or 4: P1 r1, r2, r5 = 3/5; R adds s1, s2: 5/7. */
+	indicator("c34", 1, "{\"source\":\"answers\",\"kind\":\"share\","
+	          "\"of\":\"lien\",\"condition\":{\"choices\":[\"3\",\"4\"]}}");
+	indicator("v3", 1, "{\"source\":\"answers\",\"kind\":\"share\","
+	          "\"of\":\"lien\",\"condition\":{\"at_least\":3}}");
+	compute();
+	near(get("c34", "P1", 2024).value, 0.6, 1e-12, "choices");
+	near(get("v3", "P1", 2024).value, 0.6, 1e-12, "at_least");
+	near(get("c34", "R", 2024).value, 5.0 / 7, 1e-12, "R choices");
+}
+
+Test(engine, group_filter)
+{
+	/* jeune in P1: r1 yes, r3 yes, r5 no: 2/3. */
+	indicator("yj", 1, "{\"source\":\"answers\",\"kind\":\"share\","
+	          "\"of\":\"yes\",\"condition\":{\"yes\":true},\"filter\":"
+	          "{\"group\":{\"role\":\"age_band\",\"choices\":[\"jeune\"]}}}");
+	compute();
+	near(get("yj", "P1", 2024).value, 2.0 / 3, 1e-12, "group share");
+	cr_expect_eq(get("yj", "P1", 2024).n, 3);
+}
+
+Test(engine, sum_with_times_and_multiply)
+{
+	struct got g;
+
+	/* km × days × 24: P1 (10·4 + 2·10 + 5·2 + 0·20) · 24 = 1680, n 4
+	 * (r3 has no km); R adds 20·1 + 8·5 = 60: 130 · 24 = 3120. */
+	indicator("km", 1, "{\"source\":\"answers\",\"kind\":\"sum\","
+	          "\"of\":\"km\",\"times\":\"days\",\"multiply\":24}");
+	compute();
+	g = get("km", "P1", 2024);
+	near(g.value, 1680, 1e-12, "P1 sum");
+	cr_expect_eq(g.n, 4);
+	cr_expect_eq(g.has_ci, 0);
+	near(get("km", "R", 2024).value, 3120, 1e-12, "R sum");
+}
+
+Test(engine, ratio_of_sums)
+{
+	/* sum km / count answering km: P1 17/4 = 4.25; R 45/6 = 7.5. */
+	indicator("kmr", 1, "{\"source\":\"answers\",\"kind\":\"ratio\","
+	          "\"numerator\":{\"kind\":\"sum\",\"of\":\"km\"},"
+	          "\"denominator\":{\"kind\":\"count\",\"of\":\"km\"}}");
+	compute();
+	near(get("kmr", "P1", 2024).value, 4.25, 1e-12, "P1 ratio");
+	near(get("kmr", "R", 2024).value, 7.5, 1e-12, "R ratio");
+}
+
+Test(engine, diversity_of_a_multiple_choice)
+{
+	/* P1 picks: a 3, b 2, c 2 of 3 possible: H / ln 3 = 0.9821410. */
+	indicator("div", 1, "{\"source\":\"answers\",\"kind\":\"diversity\","
+	          "\"of\":\"comp\"}");
+	compute();
+	near(get("div", "P1", 2024).value, 0.9821410328348751, 1e-9,
+	     "evenness");
+	cr_expect_eq(get("div", "P1", 2024).n, 4);
+}
+
+Test(engine, activities_kinds)
+{
+	/* count: P1 2, R 3; free share: P1 1/2, R 2/3; new / participants:
+	 * P1 13/28, R 13/33 (a3 gives none); distinct publics: P1 2, R 3;
+	 * co-organised (partners >= 1): P1 1/2; trainee-hours (atelier):
+	 * 8 · 2 = 16. */
+	indicator("n", 5, "{\"source\":\"activities\",\"kind\":\"count\"}");
+	indicator("free", 5, "{\"source\":\"activities\",\"kind\":\"share\","
+	          "\"of\":\"free\",\"condition\":{\"yes\":true}}");
+	indicator("new", 5, "{\"source\":\"activities\",\"kind\":\"ratio\","
+	          "\"numerator\":{\"kind\":\"sum\",\"of\":\"new_participants\"},"
+	          "\"denominator\":{\"kind\":\"sum\",\"of\":\"participants\"}}");
+	indicator("pub", 5, "{\"source\":\"activities\",\"kind\":\"distinct\","
+	          "\"of\":\"publics\"}");
+	indicator("coop", 5, "{\"source\":\"activities\",\"kind\":\"share\","
+	          "\"of\":\"partners\",\"condition\":{\"at_least\":1}}");
+	indicator("th", 5, "{\"source\":\"activities\",\"kind\":\"sum\","
+	          "\"of\":\"participant_hours\",\"filter\":{\"categories\":"
+	          "[\"atelier\"]}}");
+	compute();
+	near(get("n", "P1", 2024).value, 2, 0, "count");
+	near(get("n", "R", 2024).value, 3, 0, "R count");
+	cr_expect_eq(get("n", "P2", 2024).suppressed, 0);  /* not people */
+	near(get("free", "P1", 2024).value, 0.5, 1e-12, "free");
+	near(get("free", "R", 2024).value, 2.0 / 3, 1e-12, "R free");
+	near(get("new", "P1", 2024).value, 13.0 / 28, 1e-12, "new");
+	near(get("new", "R", 2024).value, 13.0 / 33, 1e-12, "R new");
+	near(get("pub", "P1", 2024).value, 2, 0, "publics");
+	near(get("pub", "R", 2024).value, 3, 0, "R publics");
+	near(get("coop", "P1", 2024).value, 0.5, 1e-12, "coop");
+	near(get("th", "P1", 2024).value, 16, 1e-12, "trainee-hours");
+	near(get("th", "R", 2024).value, 16, 1e-12, "R trainee-hours");
+}
+
+Test(engine, facts_and_dominance)
+{
+	struct got g;
+
+	/* Jobs: P1 2, R 3.  Budget (money): fewer than 3 places, so P1,
+	 * P2 and R are all suppressed (dominance). */
+	indicator("jobs", 5, "{\"source\":\"facts\",\"kind\":\"sum\","
+	          "\"of\":\"emplois_etp\"}");
+	indicator("budget", 5, "{\"source\":\"facts\",\"kind\":\"sum\","
+	          "\"of\":\"budget_eur\"}");
+	compute();
+	near(get("jobs", "P1", 2024).value, 2, 0, "jobs");
+	near(get("jobs", "R", 2024).value, 3, 0, "R jobs");
+	g = get("budget", "R", 2024);
+	cr_expect_eq(g.suppressed, 1);
+	cr_expect_str_eq(g.reason, "dominance");
+	cr_expect_eq(g.has_value, 0);
+}
+
+Test(engine, primary_and_secondary_suppression)
+{
+	struct got g;
+
+	/* min_n 5: P2 (n 2) and B (n 2) are suppressed; R's children are
+	 * A (n 5, published) and B (suppressed): A is suppressed too, or
+	 * R - A would give B.  R (n 7) stays published. */
+	indicator("sat", 5, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"sat\"}");
+	compute();
+	g = get("sat", "P2", 2024);
+	cr_expect_eq(g.suppressed, 1);
+	cr_expect_str_eq(g.reason, "n < 5");
+	cr_expect_eq(g.has_value, 0);
+	cr_expect_eq(g.has_ci, 0);
+	cr_expect_str_eq(get("sat", "B", 2024).reason, "n < 5");
+	g = get("sat", "A", 2024);
+	cr_expect_eq(g.suppressed, 1);
+	cr_expect_str_eq(g.reason, "secondary");
+	cr_expect_eq(get("sat", "R", 2024).suppressed, 0);
+	cr_expect_eq(get("sat", "P1", 2024).suppressed, 0);
+}
+
+Test(engine, same_data_same_bits)
+{
+	struct got a, b;
+
+	indicator("sat", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"sat\"}");
+	compute();
+	a = get("sat", "R", 2024);
+	compute();
+	b = get("sat", "R", 2024);
+	cr_expect(memcmp(&a.lo, &b.lo, sizeof(double)) == 0
+	          && memcmp(&a.hi, &b.hi, sizeof(double)) == 0,
+	          "bootstrap bounds differ between runs");
+}
+
+Test(engine, facts_have_no_interval)
+{
+	struct got g;
+
+	/* Mean jobs over R's places: (2 + 1) / 2 = 1.5.  The places' own
+	 * figures are not a sample: no interval. */
+	indicator("jobs", 5, "{\"source\":\"facts\",\"kind\":\"mean\","
+	          "\"of\":\"emplois_etp\"}");
+	compute();
+	g = get("jobs", "R", 2024);
+	near(g.value, 1.5, 1e-12, "mean jobs");
+	cr_expect_eq(g.has_ci, 0);
+}
+
+Test(engine, share_of_choices_without_values)
+{
+	/* age has no choice values: jeune in P1 is r1, r3, r5 of 5 = 0.6;
+	 * in R, + s2: 4/7. */
+	indicator("young", 1, "{\"source\":\"answers\",\"kind\":\"share\","
+	          "\"of\":\"age\",\"condition\":{\"choices\":[\"jeune\"]}}");
+	compute();
+	near(get("young", "P1", 2024).value, 0.6, 1e-12, "P1 young");
+	cr_expect_eq(get("young", "P1", 2024).n, 5);
+	near(get("young", "R", 2024).value, 4.0 / 7, 1e-12, "R young");
+}
