@@ -400,10 +400,10 @@ static int cmd_import(impact *h, int argc, char **argv)
 	file = argv[optind + 1];
 	if (strcmp(kind, "territories") && strcmp(kind, "places")
 	    && strcmp(kind, "answers") && strcmp(kind, "activities")
-	    && strcmp(kind, "facts"))
+	    && strcmp(kind, "facts") && strcmp(kind, "margins"))
 		return usage_error("import", "unknown kind \"%s\": expected "
-		                   "territories, places, answers, activities or "
-		                   "facts", kind);
+		                   "territories, places, answers, activities, "
+		                   "facts or margins", kind);
 	if (strcmp(kind, "answers") == 0 && !survey)
 		return usage_error("import", "import answers needs --survey ID");
 	if (strcmp(kind, "answers") != 0
@@ -420,6 +420,8 @@ static int cmd_import(impact *h, int argc, char **argv)
 		rc = impact_import_answers(h, file, survey, &opts, &sum);
 	else if (strcmp(kind, "facts") == 0)
 		rc = impact_import_facts(h, file, &opts, &sum);
+	else if (strcmp(kind, "margins") == 0)
+		rc = impact_import_margins(h, file, &opts, &sum);
 	else
 		rc = impact_import_activities(h, file, &opts, &sum);
 	end_progress();
@@ -662,6 +664,199 @@ static int parse_format(const char *cmd, const char *s, enum format *out)
 	else
 		return usage_error(cmd, "invalid --format \"%s\": expected "
 		                   "table, csv or json", s);
+	return 0;
+}
+
+/* The table form of `impact index`: read back from its JSON. */
+static void index_table(json_t *j)
+{
+	json_t *ci = json_object_get(j, "ci"), *a;
+	size_t i;
+
+	printf("index %s, %s %s (%s), %d\n",
+	       json_string_value(json_object_get(j, "index")),
+	       json_string_value(json_object_get(j, "unit_kind")),
+	       json_string_value(json_object_get(j, "unit_code")),
+	       json_string_value(json_object_get(j, "unit_name")),
+	       (int)json_integer_value(json_object_get(j, "period")));
+	printf("respondents   %lld (%lld left out: too many missing answers)\n",
+	       (long long)json_integer_value(json_object_get(j, "n")),
+	       (long long)json_integer_value(json_object_get(j, "incomplete")));
+	if (json_is_true(json_object_get(j, "suppressed"))) {
+		printf("suppressed: fewer than %d respondents\n",
+		       IMPACT_MIN_PUBLISHED_N);
+		return;
+	}
+#define CI(name) \
+	json_real_value(json_array_get(json_object_get(ci, name), 0)), \
+	json_real_value(json_array_get(json_object_get(ci, name), 1))
+	printf("GNH           %.3f  [%.3f, %.3f]\n",
+	       json_real_value(json_object_get(j, "gnh")), CI("gnh"));
+	printf("H_n           %.3f  [%.3f, %.3f]  (share not yet happy)\n",
+	       json_real_value(json_object_get(j, "h_n")), CI("h_n"));
+	printf("A_n           %.3f  [%.3f, %.3f]  (their mean insufficiency)\n",
+	       json_real_value(json_object_get(j, "a_n")), CI("a_n"));
+#undef CI
+	a = json_object_get(j, "groups");
+	printf("groups        deeply %.1f%%, extensively %.1f%%, narrowly "
+	       "%.1f%%, unhappy %.1f%%\n",
+	       100 * json_real_value(json_object_get(a, "deeply")),
+	       100 * json_real_value(json_object_get(a, "extensively")),
+	       100 * json_real_value(json_object_get(a, "narrowly")),
+	       100 * json_real_value(json_object_get(a, "unhappy")));
+	printf("\n%-20s %8s %14s %8s\n", "domain", "weight", "contribution",
+	       "alpha");
+	a = json_object_get(j, "domains");
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *d = json_array_get(a, i), *al = json_object_get(d, "alpha");
+
+		printf("%-20s %8.3f %13.1f%% ", json_string_value(
+		       json_object_get(d, "id")), json_real_value(
+		       json_object_get(d, "weight")), 100 * json_real_value(
+		       json_object_get(d, "share")));
+		if (json_is_real(al))
+			printf("%8.2f%s\n", json_real_value(al),
+			       json_is_true(json_object_get(d, "alpha_low"))
+			       ? " (low)" : "");
+		else
+			printf("%8s\n", "-");
+	}
+	a = json_object_get(j, "ranks");
+	if (json_array_size(a)) {
+		printf("\n%-16s %8s %12s %14s\n", "place", "GNH", "median rank",
+		       "90% interval");
+		for (i = 0; i < json_array_size(a); i++) {
+			json_t *r = json_array_get(a, i);
+
+			printf("%-16s %8.3f %12.1f %7.0f - %.0f\n",
+			       json_string_value(json_object_get(r, "place")),
+			       json_real_value(json_object_get(r, "gnh")),
+			       json_real_value(json_object_get(r, "median_rank")),
+			       json_real_value(json_object_get(r, "rank_low")),
+			       json_real_value(json_object_get(r, "rank_high")));
+		}
+	}
+	a = json_object_get(j, "change");
+	if (a)
+		printf("\nchange since %d: %+.3f  [%.3f, %.3f]\n",
+		       (int)json_integer_value(json_object_get(a,
+		                                               "previous_period")),
+		       json_real_value(json_object_get(a, "change")),
+		       json_real_value(json_array_get(json_object_get(a, "ci"), 0)),
+		       json_real_value(json_array_get(json_object_get(a, "ci"),
+		                                      1)));
+}
+
+static int cmd_index(impact *h, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "period", required_argument, NULL, 'p' },
+		{ "place", required_argument, NULL, 'P' },
+		{ "territory", required_argument, NULL, 't' },
+		{ "weights", required_argument, NULL, 'w' },
+		{ "index", required_argument, NULL, 'i' },
+		{ "rake", no_argument, NULL, 'r' },
+		{ "poverty", no_argument, NULL, 'v' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "replicates", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 }
+	};
+	impact_index_opts opts = IMPACT_INDEX_OPTS_INIT;
+	enum format format = FORMAT_TABLE;
+	char *text = NULL;
+	long v;
+	int c, r;
+
+	if (argc >= 2 && strcmp(argv[1], "add") == 0) {
+		char *code = NULL;
+
+		if ((r = only_common_options("index", argc - 1, argv + 1)) != 0)
+			return r & 255;
+		if (argc != 3)
+			return usage_error("index", "usage: impact index add "
+			                   "FILE.json");
+		if (open_db(h) != IMPACT_OK
+		    || impact_index_add(h, argv[2], &code) != IMPACT_OK)
+			return fail(h);
+		printf("index %s added\n", code);
+		free(code);
+		return 0;
+	}
+	optind = 0;
+	while ((c = next_option(argc, argv, "p:P:t:w:i:rvf:R:", longopts))
+	       != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_int(optarg, 1900, 9999, &v))
+				return usage_error("index", "invalid --period \"%s\":"
+				                   " expected a year", optarg);
+			opts.period = (int)v;
+			break;
+		case 'P':
+			opts.place = optarg;
+			break;
+		case 't':
+			opts.territory = optarg;
+			break;
+		case 'w':
+			if (strcmp(optarg, "equal") == 0)
+				opts.weights = IMPACT_WEIGHTS_EQUAL;
+			else if (strcmp(optarg, "territory") == 0)
+				opts.weights = IMPACT_WEIGHTS_TERRITORY;
+			else if (strcmp(optarg, "participatory") == 0)
+				opts.weights = IMPACT_WEIGHTS_PARTICIPATORY;
+			else if (strcmp(optarg, "pca") == 0)
+				opts.weights = IMPACT_WEIGHTS_PCA;
+			else
+				return usage_error("index", "invalid --weights \"%s\":"
+				                   " expected equal, territory, "
+				                   "participatory or pca", optarg);
+			break;
+		case 'i':
+			opts.index = optarg;
+			break;
+		case 'r':
+			opts.rake = 1;
+			break;
+		case 'v':
+			opts.poverty = 1;
+			break;
+		case 'R':
+			if (parse_int(optarg, 10, 100000, &v))
+				return usage_error("index", "invalid --replicates "
+				                   "\"%s\": expected 10 to 100000",
+				                   optarg);
+			opts.replicates = (size_t)v;
+			break;
+		case 'f':
+			if ((r = parse_format("index", optarg, &format)) != 0)
+				return r;
+			if (format == FORMAT_CSV)
+				return usage_error("index", "--format is table or json");
+			break;
+		default:
+			if ((r = common_option("index", c)) != 0)
+				return r == -1 ? EXIT_USAGE : r & 255;
+		}
+	}
+	if (optind != argc)
+		return usage_error("index", "index takes no operand but \"add\"");
+	if (opts.place && opts.territory)
+		return usage_error("index", "give --place or --territory, not "
+		                   "both");
+	if (open_db(h) != IMPACT_OK || impact_index_compute(h, &opts, &text))
+		return fail(h);
+	if (format == FORMAT_JSON) {
+		puts(text);
+	} else {
+		json_t *j = json_loads(text, 0, NULL);
+
+		if (j)
+			index_table(j);
+		json_decref(j);
+	}
+	free(text);
 	return 0;
 }
 
@@ -1267,6 +1462,8 @@ static const struct command commands[] = {
 	  "               volunteer hours, publics, partners, free)\n"
 	  "  facts        places' yearly facts: place, year, then one\n"
 	  "               column per fact (jobs, budget, surface...)\n"
+	  "  margins      a territory's population margins for survey\n"
+	  "               weights (territory, variable, level, total)\n"
 	  "Column names may be English or French, in any order.\n"
 	  "Territories and places load whole or not at all.  Answers and\n"
 	  "activities load the good rows and keep the others aside with their\n"
@@ -1316,6 +1513,29 @@ static const struct command commands[] = {
 	  "indicators known.  'impact compute' computes them.\n\n"
 	  DB_HELP "\nExample:\n"
 	  "  impact indicators add indicators/library/default.json\n" },
+	{ "index", cmd_index,
+	  "impact index [--place CODE|--territory CODE] [--weights ...] | add "
+	  "FILE.json",
+	  "Usage: impact index [--place CODE | --territory CODE] [--period YYYY]\n"
+	  "                    [--weights equal|territory|participatory|pca]\n"
+	  "                    [--rake] [--poverty] [--index ID]\n"
+	  "                    [--replicates N] [--format table|json]\n"
+	  "       impact index add FILE.json\n\n"
+	  "The locally weighted gross-happiness index (Bhutan's GNH, the\n"
+	  "Alkire-Foster method; docs/index.md) of a place or a territory\n"
+	  "(default: the network): GNH, H_n and A_n with 95% bootstrap\n"
+	  "intervals, the four groups, contributions of domains and\n"
+	  "indicators, subgroups, Cronbach's alpha, the rank robustness of\n"
+	  "places and the change from the previous year.  'add' stores an\n"
+	  "index definition (impact ships\n"
+	  "indicators/library/index-default.json).\n\n"
+	  "  --weights SCHEME  domain weights (default: the definition's)\n"
+	  "  --rake            weight respondents to the stored margins\n"
+	  "  --poverty         also the poverty form (H, A, M0)\n"
+	  "  --format FORMAT   table (default) or json (docs/index.md)\n"
+	  DB_HELP "\nExamples:\n"
+	  "  impact index add indicators/library/index-default.json\n"
+	  "  impact index --territory VDL --weights participatory\n" },
 	{ "compute", cmd_compute, "impact compute [--period YYYY]",
 	  "Usage: impact compute [--period YYYY]\n\n"
 	  "Compute the results of every place and every territory (pooled\n"

@@ -16,5 +16,6 @@
 #include "impact/indicators.h"
 #include "impact/reports.h"
 #include "impact/sample.h"
+#include "impact/index.h"
 
 #endif

@@ -4,12 +4,18 @@
  * convention) or from a running accumulator (impact_acc, Welford 1962)
  * when values stream from the database; the Wilson interval of a share;
  * two tests of a difference (pooled two-proportion z, Welch's t); Shannon
- * evenness; and a seeded, stratified percentile bootstrap for means,
- * ratios and indices, with ready-made statistics to feed it.
+ * evenness; a seeded, stratified percentile bootstrap for means, ratios
+ * and indices, with ready-made statistics to feed it; weighted mean,
+ * variances and quantile for survey weights; Cronbach's alpha, the
+ * correlation matrix and its first principal component (the `pca`
+ * weights); and raking of survey weights to population margins
+ * (iterative proportional fitting).
  *
  * Everything here is a pure function of its arguments: no handle, no
- * message, no allocation inside loops.  Quantiles and distributions come
- * from GSL (gsl_cdf_*), the bootstrap's draws from one gsl_rng_mt19937.
+ * message, no allocation inside loops (a function needing scratch takes a
+ * workspace or allocates once per call).  Quantiles and distributions come
+ * from GSL (gsl_cdf_*), the bootstrap's draws from one gsl_rng_mt19937,
+ * eigenvectors from gsl_eigen_symmv.
  * Read include/impact/indicators.h for the contracts, then
  * tests/unit/test_stats.c for worked values.
  */
@@ -19,9 +25,12 @@
 #include <stdlib.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort_double.h>
 #include <gsl/gsl_statistics_double.h>
+#include <gsl/gsl_vector.h>
 
 #include "impact/indicators.h"
 #include "stats.h"
@@ -417,4 +426,440 @@ double impact_stats_fn_evenness(void *ctx, const size_t *idx, size_t n)
 		c->counts[code] += c->w ? c->w[i * c->wstride] : 1.0;
 	}
 	return impact_stats_shannon_evenness(c->counts, 1, c->ncategories);
+}
+
+/* ---- Weighted statistics ---- */
+
+/* Sum of weights and weighted mean of n values, into *sw and the result;
+ * deviations from the first value are summed, so constant data give their
+ * value bit for bit. */
+static double wmean_sum(double *sw, const double *w, size_t wstride,
+                        const double *data, size_t stride, size_t n)
+{
+	double shift, wi, s = 0, sd = 0;
+	size_t i;
+
+	*sw = 0;
+	if (n == 0)
+		return NAN;
+	shift = data[0];
+	for (i = 0; i < n; i++) {
+		wi = w[i * wstride];
+		assert(!(wi < 0));
+		s += wi;
+		sd += wi * (data[i * stride] - shift);
+	}
+	*sw = s;
+	if (s == 0)
+		return NAN;
+	return shift + sd / s;
+}
+
+/* Weighted sum of squared deviations from the weighted mean, and the sum
+ * of the weights into *sw (two passes: no cancellation). */
+static double wss(double *sw, const double *w, size_t wstride,
+                  const double *data, size_t stride, size_t n)
+{
+	double m = wmean_sum(sw, w, wstride, data, stride, n), d, ss = 0;
+	size_t i;
+
+	if (isnan(m))
+		return NAN;
+	for (i = 0; i < n; i++) {
+		d = data[i * stride] - m;
+		ss += w[i * wstride] * d * d;
+	}
+	return ss;
+}
+
+double impact_stats_wmean(const double *w, size_t wstride, const double *data,
+                          size_t stride, size_t n)
+{
+	double sw;
+
+	assert(wstride >= 1 && stride >= 1 && ((w && data) || n == 0));
+	return wmean_sum(&sw, w, wstride, data, stride, n);
+}
+
+double impact_stats_wvariance(const double *w, size_t wstride,
+                              const double *data, size_t stride, size_t n)
+{
+	double sw, ss;
+
+	assert(wstride >= 1 && stride >= 1 && ((w && data) || n == 0));
+	ss = wss(&sw, w, wstride, data, stride, n);
+	/* Frequency weights: sum w people, one degree of freedom spent on
+	 * the mean. */
+	if (isnan(ss) || !(sw > 1))
+		return NAN;
+	return ss / (sw - 1);
+}
+
+double impact_stats_wsd(const double *w, size_t wstride, const double *data,
+                        size_t stride, size_t n)
+{
+	return sqrt(impact_stats_wvariance(w, wstride, data, stride, n));
+}
+
+double impact_stats_wvariance_pop(const double *w, size_t wstride,
+                                  const double *data, size_t stride,
+                                  size_t n)
+{
+	double sw, ss;
+
+	assert(wstride >= 1 && stride >= 1 && ((w && data) || n == 0));
+	ss = wss(&sw, w, wstride, data, stride, n);
+	if (isnan(ss))
+		return NAN;
+	return ss / sw;
+}
+
+double impact_stats_wquantile(const double *w, const double *data, size_t n,
+                              double p, double *work)
+{
+	double *own = NULL, *x, *wx, total = 0, cum = 0, q = NAN;
+	size_t i;
+
+	assert(p >= 0 && p <= 1 && ((w && data) || n == 0));
+	if (n == 0)
+		return NAN;
+	if (!work) {
+		if (n > SIZE_MAX / 2 / sizeof *work)
+			return NAN;
+		if (!(work = own = malloc(2 * n * sizeof *work)))
+			return NAN;
+	}
+	/* work = [values | their weights], sorted together by value. */
+	x = work;
+	wx = work + n;
+	for (i = 0; i < n; i++) {
+		assert(!isnan(data[i]) && !(w[i] < 0));
+		x[i] = data[i];
+		wx[i] = w[i];
+	}
+	gsl_sort2(x, 1, wx, 1, n);
+	/* The total is summed in the order of the cumulative sums, so the
+	 * last value of positive weight reaches p == 1 exactly. */
+	for (i = 0; i < n; i++)
+		total += wx[i];
+	if (total > 0) {
+		for (i = 0; i < n; i++) {
+			if (wx[i] == 0)
+				continue;
+			cum += wx[i];
+			if (cum >= p * total) {
+				q = x[i];
+				break;
+			}
+		}
+	}
+	free(own);
+	return q;
+}
+
+/* ---- Reliability, correlation, principal component ---- */
+
+double impact_stats_cronbach_alpha(const double *items, size_t n_persons,
+                                   size_t n_items)
+{
+	impact_acc total = { 0, 0, 0 };
+	double k = (double)n_items, sum_var = 0, t, var_total;
+	size_t i, j;
+
+	assert(items || n_persons == 0 || n_items == 0);
+	if (n_items < 2 || n_persons < 2)
+		return NAN;
+	for (j = 0; j < n_items; j++)
+		sum_var += gsl_stats_variance(items + j, n_items, n_persons);
+	/* The total score streams through Welford's accumulator: no array
+	 * of n totals is needed. */
+	for (i = 0; i < n_persons; i++) {
+		t = 0;
+		for (j = 0; j < n_items; j++)
+			t += items[i * n_items + j];
+		impact__acc_add(&total, t);
+	}
+	var_total = total.m2 / (double)(n_persons - 1);
+	if (!(var_total > 0))
+		return NAN;
+	/* Cronbach (1951), equation (2). */
+	return k / (k - 1) * (1 - sum_var / var_total);
+}
+
+/*
+ * Pearson's r of two columns of n values (step `stride`), NaN when either
+ * is constant.  Deviations are taken from each column's first value, so a
+ * constant column has a sum of squares of exactly 0 (a mean computed as
+ * sum / n may differ from the constant by an ulp).
+ */
+static double pearson(const double *x, const double *y, size_t stride,
+                      size_t n)
+{
+	double mx = 0, my = 0, dx, dy, sxx = 0, syy = 0, sxy = 0, r;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		mx += x[i * stride] - x[0];
+		my += y[i * stride] - y[0];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+	for (i = 0; i < n; i++) {
+		dx = x[i * stride] - x[0] - mx;
+		dy = y[i * stride] - y[0] - my;
+		sxx += dx * dx;
+		syy += dy * dy;
+		sxy += dx * dy;
+	}
+	if (!(sxx > 0 && syy > 0))
+		return NAN;
+	r = sxy / (sqrt(sxx) * sqrt(syy));
+	return r < -1 ? -1.0 : r > 1 ? 1.0 : r;
+}
+
+int impact_stats_correlation_matrix(double *out, const double *data, size_t n,
+                                    size_t k)
+{
+	size_t j, l;
+	double r;
+
+	assert(out && k >= 1 && (data || n == 0));
+	if (n < 2) {
+		for (j = 0; j < k * k; j++)
+			out[j] = NAN;
+		return -1;
+	}
+	for (j = 0; j < k; j++) {
+		for (l = j; l < k; l++) {
+			r = pearson(data + j, data + l, k, n);
+			if (l == j && !isnan(r))
+				r = 1;
+			out[j * k + l] = out[l * k + j] = r;
+		}
+	}
+	return 0;
+}
+
+/* Below this, a sum of unit-vector components counts as 0. */
+#define SIGN_TIE 1e-9
+
+int impact_stats_first_component(double *out_loadings, double *out_share,
+                                 const double *data, size_t n, size_t k)
+{
+	double *buf = NULL, sum = 0, flip = 1;
+	gsl_eigen_symmv_workspace *ws = NULL;
+	gsl_matrix_view corr, evec;
+	gsl_vector_view eval;
+	size_t j;
+	int rc;
+
+	assert(out_loadings && out_share && k >= 1 && (data || n == 0));
+	for (j = 0; j < k; j++)
+		out_loadings[j] = NAN;
+	*out_share = NAN;
+	if (n < 2)
+		return -1;
+	/* buf = [correlations k x k | eigenvectors k x k | eigenvalues k]. */
+	if (k > (SIZE_MAX / sizeof *buf - 1) / (2 * k + 1) ||
+	    !(buf = malloc(k * (2 * k + 1) * sizeof *buf)))
+		return -2;
+	impact_stats_correlation_matrix(buf, data, n, k);
+	for (j = 0; j < k * k; j++) {
+		if (isnan(buf[j])) {
+			rc = -1;
+			goto done;
+		}
+	}
+	if (!(ws = gsl_eigen_symmv_alloc(k))) {
+		rc = -2;
+		goto done;
+	}
+	corr = gsl_matrix_view_array(buf, k, k);
+	evec = gsl_matrix_view_array(buf + k * k, k, k);
+	eval = gsl_vector_view_array(buf + 2 * k * k, k);
+	if (gsl_eigen_symmv(&corr.matrix, &eval.vector, &evec.matrix, ws) ||
+	    gsl_eigen_symmv_sort(&eval.vector, &evec.matrix,
+	                         GSL_EIGEN_SORT_VAL_DESC)) {
+		rc = -3;
+		goto done;
+	}
+	/* An eigenvector is defined up to its sign: make the loadings sum
+	 * to a positive number (so a "more of everything" component reads
+	 * as such), or break a zero sum on the first clear loading. */
+	for (j = 0; j < k; j++)
+		sum += gsl_matrix_get(&evec.matrix, j, 0);
+	if (sum < -SIGN_TIE) {
+		flip = -1;
+	} else if (sum <= SIGN_TIE) {
+		for (j = 0; j < k; j++) {
+			double v = gsl_matrix_get(&evec.matrix, j, 0);
+
+			if (fabs(v) > SIGN_TIE) {
+				flip = v < 0 ? -1 : 1;
+				break;
+			}
+		}
+	}
+	for (j = 0; j < k; j++)
+		out_loadings[j] = flip * gsl_matrix_get(&evec.matrix, j, 0);
+	/* The eigenvalues of a k x k correlation matrix sum to its trace,
+	 * k: the first one over k is the share of variance it explains. */
+	*out_share = gsl_vector_get(&eval.vector, 0) / (double)k;
+	rc = 0;
+done:
+	if (ws)
+		gsl_eigen_symmv_free(ws);
+	free(buf);
+	return rc;
+}
+
+/* ---- Raking ---- */
+
+/* Fill *report, when there is one. */
+static void rake_report(impact_rake_report *report, int converged,
+                        int iterations, double max_change)
+{
+	if (!report)
+		return;
+	report->converged = converged;
+	report->iterations = iterations;
+	report->max_change = max_change;
+}
+
+/*
+ * One raking step on variable v: every level's weighted count brought to
+ * its target.  counts[] is scratch of nlevels[v] doubles.  Returns -1,
+ * weights untouched, when a level with a positive target has no weight.
+ */
+static int rake_variable(double *w, size_t n, size_t nvars, size_t v,
+                         const int *levels, size_t nlev,
+                         const double *target, double *counts)
+{
+	size_t i, l;
+	int lev;
+
+	for (l = 0; l < nlev; l++)
+		counts[l] = 0;
+	for (i = 0; i < n; i++) {
+		lev = levels[i * nvars + v];
+		assert(lev >= -1 && (lev < 0 || (size_t)lev < nlev));
+		if (lev >= 0)
+			counts[lev] += w[i];
+	}
+	for (l = 0; l < nlev; l++) {
+		assert(!(target[l] < 0));
+		if (target[l] > 0 && !(counts[l] > 0))
+			return -1;
+		/* counts[] becomes the factor; an empty level of target 0
+		 * has no respondent to scale. */
+		counts[l] = counts[l] > 0 ? target[l] / counts[l] : 0;
+	}
+	for (i = 0; i < n; i++) {
+		lev = levels[i * nvars + v];
+		if (lev >= 0)
+			w[i] *= counts[lev];
+	}
+	return 0;
+}
+
+/* Clamp every weight to [lo, hi] times the mean weight (0: no bound). */
+static void rake_trim(double *w, size_t n, double lo, double hi)
+{
+	double mean = 0;
+	size_t i;
+
+	if ((lo == 0 && hi == 0) || n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		mean += w[i];
+	mean /= (double)n;
+	for (i = 0; i < n; i++) {
+		if (lo > 0 && w[i] < lo * mean)
+			w[i] = lo * mean;
+		if (hi > 0 && w[i] > hi * mean)
+			w[i] = hi * mean;
+	}
+}
+
+/* Largest relative change from old[] to w[]; a weight leaving 0 is an
+ * infinite change. */
+static double rake_change(const double *w, const double *old, size_t n)
+{
+	double c, max = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (old[i] == 0)
+			c = w[i] == 0 ? 0 : INFINITY;
+		else
+			c = fabs(w[i] - old[i]) / old[i];
+		if (c > max)
+			max = c;
+	}
+	return max;
+}
+
+int impact_stats_rake(double *w, size_t n, size_t nvars, const int *levels,
+                      const size_t *nlevels, const double *const *targets,
+                      const impact_rake_opts *opts,
+                      impact_rake_report *report)
+{
+	static const impact_rake_opts defaults = IMPACT_RAKE_OPTS_INIT;
+	double *buf = NULL, *given, *old, *counts, change = NAN;
+	size_t i, v, maxlev = 0;
+	int iter, rc;
+
+	assert((w || n == 0) && (levels || n == 0 || nvars == 0));
+	assert((nlevels && targets) || nvars == 0);
+	if (!opts)
+		opts = &defaults;
+	assert(opts->epsilon >= 0 && opts->max_iter >= 1);
+	assert(opts->trim_lo >= 0 && opts->trim_lo <= 1);
+	assert(opts->trim_hi == 0 || opts->trim_hi >= 1);
+	for (i = 0; i < n; i++)
+		assert(!(w[i] < 0));
+	for (v = 0; v < nvars; v++) {
+		assert(targets[v] || nlevels[v] == 0);
+		if (nlevels[v] > maxlev)
+			maxlev = nlevels[v];
+	}
+	rake_report(report, 0, 0, NAN);
+
+	/* buf = [weights as given | weights at the cycle's start | counts]. */
+	if (n > (SIZE_MAX / sizeof *buf - maxlev) / 2 ||
+	    !(buf = malloc((2 * n + maxlev + 1) * sizeof *buf)))
+		return -2;
+	given = buf;
+	old = buf + n;
+	counts = buf + 2 * n;
+	for (i = 0; i < n; i++)
+		given[i] = w[i];
+
+	/* Deming & Stephan (1940): each step matches one variable's margins
+	 * exactly, and the cycle repeats until the weights stop moving. */
+	for (iter = 1; iter <= opts->max_iter; iter++) {
+		for (i = 0; i < n; i++)
+			old[i] = w[i];
+		for (v = 0; v < nvars; v++) {
+			if (rake_variable(w, n, nvars, v, levels, nlevels[v],
+			                  targets[v], counts)) {
+				for (i = 0; i < n; i++)
+					w[i] = given[i];
+				rc = -1;
+				goto done;
+			}
+		}
+		rake_trim(w, n, opts->trim_lo, opts->trim_hi);
+		change = rake_change(w, old, n);
+		if (change < opts->epsilon) {
+			rake_report(report, 1, iter, change);
+			rc = 0;
+			goto done;
+		}
+	}
+	rake_report(report, 0, opts->max_iter, change);
+	rc = 1;
+done:
+	free(buf);
+	return rc;
 }

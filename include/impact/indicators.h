@@ -309,6 +309,150 @@ double impact_stats_fn_ratio(void *ctx, const size_t *idx, size_t n);
  * serves one thread).  Codes >= ncategories are asserted against. */
 double impact_stats_fn_evenness(void *ctx, const size_t *idx, size_t n);
 
+/* ---- Weighted statistics (survey weights) ---- */
+
+/*
+ * Weighted mean sum w x / sum w (GSL's w/wstride/data/stride/n
+ * convention, as gsl_stats_wmean).  NaN when n == 0 or the weights sum to
+ * 0.  Weights must not be negative (asserted).
+ */
+double impact_stats_wmean(const double *w, size_t wstride, const double *data,
+                          size_t stride, size_t n);
+
+/*
+ * Weighted variance with the frequency-weight convention: w_i counts how
+ * many people observation i stands for, so the result is the sample
+ * variance (n - 1 divisor) of the data with each value repeated w_i
+ * times: sum w (x - m)^2 / (sum w - 1), m the weighted mean.  This is not
+ * gsl_stats_wvariance, whose divisor suits reliability weights.  NaN when
+ * n == 0 or sum w <= 1.  Weights must not be negative (asserted).
+ */
+double impact_stats_wvariance(const double *w, size_t wstride,
+                              const double *data, size_t stride, size_t n);
+
+/* Weighted standard deviation, sqrt of impact_stats_wvariance() (frequency
+ * weights, sum w - 1 divisor); NaN when that is NaN. */
+double impact_stats_wsd(const double *w, size_t wstride, const double *data,
+                        size_t stride, size_t n);
+
+/*
+ * Weighted population variance sum w (x - m)^2 / sum w (divisor sum w, as
+ * the variance of a weighted distribution).  NaN when n == 0 or the
+ * weights sum to 0.  Weights must not be negative (asserted).
+ */
+double impact_stats_wvariance_pop(const double *w, size_t wstride,
+                                  const double *data, size_t stride,
+                                  size_t n);
+
+/*
+ * Weighted quantile: the inverse of the weighted distribution function,
+ * i.e. the smallest value x whose cumulative weight share (the weights of
+ * the values <= x over the total) is >= p.  Without weights this is R's
+ * quantile(type = 1); with integer weights it is the quantile of the data
+ * with each value repeated w_i times.  Observations of weight 0 are
+ * ignored, so p == 0 gives the smallest value of positive weight and
+ * p == 1 the largest.  `work`, owned by the caller and overwritten, holds
+ * 2 n doubles; NULL allocates them within the call.  NaN when n == 0, the
+ * weights sum to 0 or `work` cannot be allocated.  Requires 0 <= p <= 1,
+ * weights >= 0 and no NaN value (asserted).
+ */
+double impact_stats_wquantile(const double *w, const double *data, size_t n,
+                              double p, double *work);
+
+/* ---- Reliability, correlation, principal component ---- */
+
+/*
+ * Cronbach's alpha (Cronbach 1951) of k = n_items items answered by
+ * n_persons people; `items` is row-major (person i, item j at
+ * items[i * n_items + j]):
+ *   alpha = k / (k - 1) * (1 - sum_j var(item j) / var(total score)),
+ * sample variances (n - 1 divisor), total score = the row sum.  NaN when
+ * k < 2, n_persons < 2 or the total score does not vary.  Can be negative
+ * (items negatively related); 1 when all items are equal.
+ */
+double impact_stats_cronbach_alpha(const double *items, size_t n_persons,
+                                   size_t n_items);
+
+/*
+ * Pearson correlations of the k columns of `data` (row-major, n rows of k
+ * values) into out[j * k + l], a k x k symmetric matrix with 1 on the
+ * diagonal, values clamped to [-1, 1].  A constant column has no
+ * correlation: its row and column of `out` are NaN (diagonal included).
+ * Returns 0, or -1 when n < 2 (out all NaN).  k >= 1 (asserted).
+ */
+int impact_stats_correlation_matrix(double *out, const double *data, size_t n,
+                                    size_t k);
+
+/*
+ * First principal component of the k columns of `data` (row-major, n x k)
+ * after standardisation, i.e. of their correlation matrix (OECD/JRC
+ * Handbook on Constructing Composite Indicators 2008, 6.1): the unit
+ * eigenvector of its largest eigenvalue (gsl_eigen_symmv) into
+ * out_loadings[0..k), and that eigenvalue over k, the share of the total
+ * variance it explains, into *out_share.  An eigenvector's sign is
+ * arbitrary: it is chosen so the loadings sum to a positive number, or,
+ * when they sum to 0 (to 1e-9), so that the first loading farther than
+ * 1e-9 from 0 is positive.  When the largest eigenvalue is repeated the
+ * component is not unique and GSL's choice is returned.  Returns 0; -1
+ * when n < 2 or a column is constant or holds NaN; -2 when memory cannot
+ * be allocated (for GSL's workspace, only once impact_new() has turned
+ * GSL's aborting error handler off); -3 when the eigensolver reports an
+ * error.  On failure the outputs are NaN.  k >= 1 (asserted).
+ */
+int impact_stats_first_component(double *out_loadings, double *out_share,
+                                 const double *data, size_t n, size_t k);
+
+/* ---- Raking (iterative proportional fitting) ---- */
+
+typedef struct {
+	double epsilon;    /* converged: largest relative change < epsilon */
+	int max_iter;      /* cycles at most, >= 1 */
+	double trim_lo;    /* weights >= trim_lo * mean weight; 0 = no bound */
+	double trim_hi;    /* weights <= trim_hi * mean weight; 0 = no bound */
+} impact_rake_opts;
+
+#define IMPACT_RAKE_OPTS_INIT { 1e-10, 100, 0, 0 }
+
+typedef struct {
+	int converged;     /* 1 when the weights stopped changing */
+	int iterations;    /* cycles run */
+	double max_change; /* largest relative change of a weight, last cycle */
+} impact_rake_report;
+
+/*
+ * Rake the n weights w (in place) to the population margins of nvars
+ * variables by iterative proportional fitting (Deming & Stephan 1940; R's
+ * survey::rake).  levels is row-major n x nvars: levels[i * nvars + v] is
+ * respondent i's level of variable v, 0..nlevels[v]-1, or -1 when unknown;
+ * targets[v][l] is the population total of level l of variable v.
+ *
+ * One cycle takes the variables in order and, for each, multiplies the
+ * weights of every level's respondents by target / weighted count, so that
+ * variable's margins hold exactly; a respondent whose level is -1 is left
+ * out of that variable's counts and keeps its weight in its step.  After
+ * each cycle, when trim_lo or trim_hi is set, every weight is clamped to
+ * [trim_lo * m, trim_hi * m], m the mean weight after the cycle's raking
+ * (the population total / n when every respondent's level of the last
+ * variable is known); trimmed weights meet the margins only approximately.
+ * The weights have converged when the largest relative change of one
+ * weight over a cycle, |new - old| / old, is below epsilon (a weight
+ * moving away from 0 counts as an infinite change).
+ *
+ * `opts` NULL means IMPACT_RAKE_OPTS_INIT; `report` may be NULL.  Returns
+ * 0 when converged; 1 when max_iter cycles did not converge (the weights
+ * of the last cycle are kept and the report says so); -1 when a level has
+ * a positive target but no respondent of positive weight (at the start,
+ * or once a zero target has emptied it), with w left as given; -2 when
+ * memory cannot be allocated, w unchanged.  On -1 and -2 the report says
+ * not converged, max_change NaN.  Weights and targets must not be
+ * negative, levels must lie in -1..nlevels[v]-1, epsilon >= 0, max_iter
+ * >= 1, 0 <= trim_lo <= 1 and trim_hi == 0 or >= 1 (asserted).
+ */
+int impact_stats_rake(double *w, size_t n, size_t nvars, const int *levels,
+                      const size_t *nlevels, const double *const *targets,
+                      const impact_rake_opts *opts,
+                      impact_rake_report *report);
+
 #ifdef __cplusplus
 }
 #endif

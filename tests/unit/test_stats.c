@@ -8,6 +8,11 @@
  * digit, rounded up (expect_within, tolerance stated at each call);
  * values derived by hand in closed form are compared at REL.  z(0.975) =
  * 1.959963984540054 (standard normal quantile, published tables).
+ * Weighted statistics, correlations and Cronbach's alpha are also checked
+ * against an independent route (repeated data, GSL's unweighted
+ * functions, the covariance form); principal components on data built
+ * from Hadamard columns, whose correlations are exact; raking on 2 x 2
+ * tables whose IPF limit has a closed form (absolute tolerance 1e-9).
  */
 #include <math.h>
 #include <stdint.h>
@@ -17,6 +22,8 @@
 #include <criterion/criterion.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort_double.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "impact.h"
 #include "../../indicators/stats.h"
@@ -549,4 +556,535 @@ Test(stats, bootstrap_evenness_of_categories)
 	cr_assert_eq(boot(&lo, &hi, impact_stats_fn_evenness, &e, NULL, 12, 1,
 	                  NULL), 0);
 	cr_expect(lo < 0.99 && hi <= 1.0, "unstratified [%g, %g]", lo, hi);
+}
+
+/* ---- Weighted statistics ---- */
+
+Test(stats, weighted_mean_and_variances_by_hand)
+{
+	/*
+	 * x = {1,2,3,4}, w = {1,2,3,4}: sum w = 10, sum w x = 30, mean 3;
+	 * sum w (x - 3)^2 = 4 + 2 + 0 + 4 = 10, so the frequency-weight
+	 * variance is 10 / 9 and the population one 10 / 10 = 1.
+	 */
+	const double x[] = { 1, 2, 3, 4 }, w[] = { 1, 2, 3, 4 };
+
+	expect_rel(impact_stats_wmean(w, 1, x, 1, 4), 3, "wmean");
+	expect_rel(impact_stats_wvariance(w, 1, x, 1, 4), 10.0 / 9,
+	           "wvariance");
+	expect_rel(impact_stats_wsd(w, 1, x, 1, 4), sqrt(10.0 / 9), "wsd");
+	expect_rel(impact_stats_wvariance_pop(w, 1, x, 1, 4), 1, "pop");
+}
+
+Test(stats, frequency_weights_equal_repeated_data)
+{
+	/* Independent method: integer weights w_i give what GSL's
+	 * unweighted mean and sample variance give on the data with each
+	 * value repeated w_i times. */
+	const double x[] = { 2.5, -1, 7.25, 4, 0.5 };
+	const double w[] = { 3, 1, 2, 5, 4 };
+	double rep[15];
+	size_t i, j, m = 0;
+
+	for (i = 0; i < 5; i++)
+		for (j = 0; j < (size_t)w[i]; j++)
+			rep[m++] = x[i];
+	cr_assert_eq(m, 15);
+	expect_rel(impact_stats_wmean(w, 1, x, 1, 5), gsl_stats_mean(rep, 1, m),
+	           "wmean");
+	expect_rel(impact_stats_wvariance(w, 1, x, 1, 5),
+	           gsl_stats_variance(rep, 1, m), "wvariance");
+	expect_rel(impact_stats_wsd(w, 1, x, 1, 5), gsl_stats_sd(rep, 1, m),
+	           "wsd");
+	/* Population variance: sample variance times (m - 1) / m. */
+	expect_rel(impact_stats_wvariance_pop(w, 1, x, 1, 5),
+	           gsl_stats_variance(rep, 1, m) * 14 / 15, "pop");
+}
+
+Test(stats, weighted_statistics_strides_and_undefined)
+{
+	/* Interleaved (w, x) pairs: w = {0.25, 0.75}, x = {10, 20}; mean
+	 * 2.5 + 15 = 17.5; sum w = 1, so the frequency variance is not
+	 * defined; population variance .25 * 56.25 + .75 * 6.25 = 18.75. */
+	const double wx[] = { 0.25, 10, 0.75, 20 }, zero[] = { 0, 0 };
+
+	expect_rel(impact_stats_wmean(wx, 2, wx + 1, 2, 2), 17.5, "wmean");
+	expect_rel(impact_stats_wvariance_pop(wx, 2, wx + 1, 2, 2), 18.75,
+	           "pop");
+	cr_expect(isnan(impact_stats_wvariance(wx, 2, wx + 1, 2, 2)));
+	cr_expect(isnan(impact_stats_wsd(wx, 2, wx + 1, 2, 2)));
+	cr_expect(isnan(impact_stats_wmean(wx, 1, wx, 1, 0)));
+	cr_expect(isnan(impact_stats_wvariance_pop(wx, 1, wx, 1, 0)));
+	cr_expect(isnan(impact_stats_wmean(zero, 1, wx, 1, 2)));
+	cr_expect(isnan(impact_stats_wvariance_pop(zero, 1, wx, 1, 2)));
+	cr_expect(isnan(impact_stats_wsd(zero, 1, wx, 1, 2)));
+}
+
+Test(stats, weighted_mean_of_constant_data_is_exact)
+{
+	const double x[] = { 0.1, 0.1, 0.1 }, w[] = { 0.3, 1.7, 2.9 };
+
+	cr_expect(impact_stats_wmean(w, 1, x, 1, 3) == 0.1);
+	cr_expect(impact_stats_wvariance_pop(w, 1, x, 1, 3) == 0.0);
+}
+
+Test(stats, wquantile_without_weights_is_type_1)
+{
+	/* 1..10 shuffled, weights 1: the smallest x with F(x) >= p, R's
+	 * quantile(1:10, p, type = 1): p = .25 -> 3 (F(2) = .2 < .25 <=
+	 * F(3) = .3), .5 -> 5, .1 -> 1, .91 -> 10; p = 0 -> 1, 1 -> 10. */
+	const double x[] = { 7, 2, 10, 4, 1, 9, 3, 6, 5, 8 };
+	const double w[] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	double work[20];
+
+	cr_expect(impact_stats_wquantile(w, x, 10, 0.25, work) == 3);
+	cr_expect(impact_stats_wquantile(w, x, 10, 0.5, work) == 5);
+	cr_expect(impact_stats_wquantile(w, x, 10, 0.1, work) == 1);
+	cr_expect(impact_stats_wquantile(w, x, 10, 0.91, work) == 10);
+	cr_expect(impact_stats_wquantile(w, x, 10, 0, work) == 1);
+	cr_expect(impact_stats_wquantile(w, x, 10, 1, NULL) == 10);
+}
+
+Test(stats, wquantile_with_weights_by_hand)
+{
+	/* Sorted: 1 (.2), 3 (.3), 5 (.5), cumulative shares .2, .5, 1; the
+	 * value -100 weighs nothing and is never returned. */
+	const double x[] = { 5, 1, -100, 3 }, w[] = { 0.5, 0.2, 0, 0.3 };
+	const double zero[] = { 0, 0, 0, 0 };
+
+	cr_expect(impact_stats_wquantile(w, x, 4, 0, NULL) == 1);
+	cr_expect(impact_stats_wquantile(w, x, 4, 0.2, NULL) == 1);
+	cr_expect(impact_stats_wquantile(w, x, 4, 0.21, NULL) == 3);
+	cr_expect(impact_stats_wquantile(w, x, 4, 0.5, NULL) == 3);
+	cr_expect(impact_stats_wquantile(w, x, 4, 0.51, NULL) == 5);
+	cr_expect(impact_stats_wquantile(w, x, 4, 1, NULL) == 5);
+	cr_expect(isnan(impact_stats_wquantile(zero, x, 4, 0.5, NULL)));
+	cr_expect(isnan(impact_stats_wquantile(w, x, 0, 0.5, NULL)));
+}
+
+Test(stats, wquantile_integer_weights_equal_repeated_data)
+{
+	/* Independent method: the type 1 quantile of the repeated data,
+	 * the sorted value at position ceil(p m) (1-based). */
+	const double x[] = { 2.5, -1, 7.25, 4, 0.5, 4 };
+	const double w[] = { 3, 1, 2, 5, 4, 2 };
+	const double ps[] = { 0.05, 0.2, 0.3, 0.47, 0.5, 0.8, 0.9, 0.99 };
+	double rep[17], ones[17], work[34], want, got;
+	size_t i, j, m = 0, pos;
+
+	for (i = 0; i < 6; i++)
+		for (j = 0; j < (size_t)w[i]; j++) {
+			ones[m] = 1;
+			rep[m++] = x[i];
+		}
+	cr_assert_eq(m, 17);
+	gsl_sort(rep, 1, m);
+	for (i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+		pos = (size_t)ceil(ps[i] * (double)m);
+		want = rep[pos - 1];
+		got = impact_stats_wquantile(w, x, 6, ps[i], work);
+		cr_expect(got == want, "p %g: got %g, want %g", ps[i], got,
+		          want);
+		got = impact_stats_wquantile(ones, rep, m, ps[i], NULL);
+		cr_expect(got == want, "repeated, p %g: got %g", ps[i], got);
+	}
+}
+
+/* ---- Cronbach's alpha ---- */
+
+Test(stats, cronbach_alpha_hand_example)
+{
+	/*
+	 * 4 persons x 3 items.  Item variances (n - 1 divisor): {1,1,0,0}
+	 * mean .5, 4 * .25 / 3 = 1/3; {1,0,0,0} mean .25, (.5625 + 3 *
+	 * .0625) / 3 = 1/4; {1,1,1,0} likewise 1/4.  Totals {3,2,1,0}:
+	 * mean 1.5, (2.25 + .25 + .25 + 2.25) / 3 = 5/3.  alpha = 3/2 *
+	 * (1 - (1/3 + 1/4 + 1/4) / (5/3)) = 1.5 * (1 - 0.5) = 0.75.
+	 */
+	const double items[] = { 1, 1, 1,
+	                         1, 0, 1,
+	                         0, 0, 1,
+	                         0, 0, 0 };
+
+	expect_rel(impact_stats_cronbach_alpha(items, 4, 3), 0.75, "alpha");
+}
+
+Test(stats, cronbach_alpha_extremes)
+{
+	/* Identical items of variance v: sum var = k v, total variance
+	 * k^2 v, alpha = k/(k-1) (1 - 1/k) = 1.  Orthogonal items {1,1,0,0}
+	 * and {1,0,1,0}: totals {2,1,1,0}, variance 2/3 = 1/3 + 1/3, so
+	 * alpha = 0.  Opposite items: totals constant, NaN. */
+	const double same[] = { 3, 3, 1, 1, 4, 4, 0, 0, 2, 2 };
+	const double orth[] = { 1, 1, 1, 0, 0, 1, 0, 0 };
+	const double opp[] = { 1, 0, 0, 1, 1, 0 };
+
+	expect_rel(impact_stats_cronbach_alpha(same, 5, 2), 1, "same");
+	cr_expect(fabs(impact_stats_cronbach_alpha(orth, 4, 2)) < 1e-12,
+	          "orthogonal");
+	cr_expect(isnan(impact_stats_cronbach_alpha(opp, 3, 2)), "opposite");
+	cr_expect(isnan(impact_stats_cronbach_alpha(same, 10, 1)), "k = 1");
+	cr_expect(isnan(impact_stats_cronbach_alpha(same, 1, 2)), "n = 1");
+}
+
+Test(stats, cronbach_alpha_agrees_with_covariance_form)
+{
+	/* Independent method: var(total) = sum var + sum of the
+	 * covariances off the diagonal C, so alpha = k/(k-1) C / (sum var
+	 * + C), with GSL's covariances. */
+	enum { N = 30, K = 4 };
+	double x[N * K], var = 0, cov = 0, want;
+	size_t i, j, l;
+
+	for (i = 0; i < N; i++)
+		for (j = 0; j < K; j++)
+			x[i * K + j] = (double)((i * (3 + j) + j * j) % 7) +
+			               0.5 * (double)(i % 5);
+	for (j = 0; j < K; j++)
+		for (l = 0; l < K; l++) {
+			if (j == l)
+				var += gsl_stats_variance(x + j, K, N);
+			else
+				cov += gsl_stats_covariance(x + j, K, x + l,
+				                            K, N);
+		}
+	want = (double)K / (K - 1) * cov / (var + cov);
+	expect_rel(impact_stats_cronbach_alpha(x, N, K), want, "alpha");
+}
+
+/* ---- Correlation and principal component ---- */
+
+/* Sylvester's Hadamard matrix of order 2^m: entry (i, j) is -1 to the
+ * number of bits i and j share.  Columns j >= 1 have mean 0 and are
+ * mutually orthogonal: exact building blocks for known correlations. */
+static double hadamard(unsigned i, unsigned j)
+{
+	unsigned b = i & j, bits = 0;
+
+	for (; b; b >>= 1)
+		bits += b & 1;
+	return bits % 2 ? -1.0 : 1.0;
+}
+
+/* Columns a = u + v, b = u + w from orthogonal u, v, w of equal norm:
+ * cov(a, b) = |u|^2, var a = var b = 2 |u|^2, so r = 0.5 exactly (with
+ * sign = -1, b is negated and r = -0.5). */
+static void half_correlated(double *x, double sign)
+{
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		x[2 * i] = hadamard(i, 1) + hadamard(i, 2);
+		x[2 * i + 1] = sign * (hadamard(i, 1) + hadamard(i, 3));
+	}
+}
+
+Test(stats, correlation_matrix_by_hand)
+{
+	/* a = {2,0,0,-2}, b = {2,-2,0,0}: a.b = 4, |a|^2 = |b|^2 = 8. */
+	double x[8], r[4];
+
+	half_correlated(x, 1);
+	cr_expect(x[0] == 2 && x[2] == 0 && x[4] == 0 && x[6] == -2);
+	cr_expect(x[1] == 2 && x[3] == -2 && x[5] == 0 && x[7] == 0);
+	cr_assert_eq(impact_stats_correlation_matrix(r, x, 4, 2), 0);
+	expect_rel(r[0], 1, "r11");
+	expect_rel(r[1], 0.5, "r12");
+	expect_rel(r[2], 0.5, "r21");
+	expect_rel(r[3], 1, "r22");
+}
+
+Test(stats, correlation_matrix_agrees_with_gsl)
+{
+	/* Independent method: gsl_stats_correlation column by column. */
+	enum { N = 25, K = 3 };
+	double x[N * K], r[K * K];
+	size_t i, j, l;
+
+	for (i = 0; i < N; i++) {
+		x[i * K] = (double)((i * 7) % 11);
+		x[i * K + 1] = 1e6 + 0.5 * x[i * K] + (double)(i % 4);
+		x[i * K + 2] = -(double)((i * i) % 13) + 0.1 * (double)i;
+	}
+	cr_assert_eq(impact_stats_correlation_matrix(r, x, N, K), 0);
+	for (j = 0; j < K; j++)
+		for (l = 0; l < K; l++)
+			expect_rel(r[j * K + l],
+			           j == l ? 1 : gsl_stats_correlation(x + j, K,
+			           x + l, K, N), "r");
+}
+
+Test(stats, correlation_matrix_constant_column_and_small_n)
+{
+	/* Column 2 is constant (0.1 is not a binary fraction). */
+	const double x[] = { 1, 0.1, 2, 2, 0.1, 4, 3, 0.1, 7 };
+	double r[9];
+	size_t j;
+
+	cr_assert_eq(impact_stats_correlation_matrix(r, x, 3, 3), 0);
+	for (j = 0; j < 3; j++)
+		cr_expect(isnan(r[3 + j]) && isnan(r[3 * j + 1]), "column 2");
+	expect_rel(r[0], 1, "r11");
+	expect_rel(r[8], 1, "r33");
+	/* {1,2,3} and {2,4,7}: deviations {-1,0,1} and {-7/3,-1/3,8/3},
+	 * sxx = 2, syy = 114/9 = 38/3, sxy = 7/3 + 8/3 = 5. */
+	expect_rel(r[2], 5 / sqrt(2 * 38.0 / 3), "r13");
+	cr_expect_eq(impact_stats_correlation_matrix(r, x, 1, 3), -1);
+	for (j = 0; j < 9; j++)
+		cr_expect(isnan(r[j]));
+}
+
+Test(stats, first_component_of_two_half_correlated_columns)
+{
+	/* [[1, .5], [.5, 1]]: eigenvalues 1.5 and .5, the first with
+	 * vector (1, 1) / sqrt 2; share 1.5 / 2. */
+	double x[8], v[2], share;
+
+	half_correlated(x, 1);
+	cr_assert_eq(impact_stats_first_component(v, &share, x, 4, 2), 0);
+	expect_rel(v[0], 1 / sqrt(2), "v1");
+	expect_rel(v[1], 1 / sqrt(2), "v2");
+	expect_rel(share, 0.75, "share");
+}
+
+Test(stats, first_component_sign_rule_on_a_zero_sum)
+{
+	/* r = -.5: eigenvalue 1.5 with (1, -1) / sqrt 2, whose loadings sum
+	 * to 0: the first one is made positive. */
+	double x[8], v[2], share;
+
+	half_correlated(x, -1);
+	cr_assert_eq(impact_stats_first_component(v, &share, x, 4, 2), 0);
+	expect_rel(v[0], 1 / sqrt(2), "v1");
+	expect_rel(v[1], -1 / sqrt(2), "v2");
+	expect_rel(share, 0.75, "share");
+}
+
+Test(stats, first_component_of_a_perfect_pair_and_an_independent_column)
+{
+	/* c1 = u, c2 = 2u + 3, c3 = v, with u and v orthogonal:
+	 * correlation [[1,1,0],[1,1,0],[0,0,1]], eigenvalues 2, 1, 0; the
+	 * first vector (1, 1, 0) / sqrt 2, share 2/3. */
+	double x[12], v[3], share;
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		x[3 * i] = hadamard(i, 1);
+		x[3 * i + 1] = 2 * hadamard(i, 1) + 3;
+		x[3 * i + 2] = hadamard(i, 2);
+	}
+	cr_assert_eq(impact_stats_first_component(v, &share, x, 4, 3), 0);
+	expect_rel(v[0], 1 / sqrt(2), "v1");
+	expect_rel(v[1], 1 / sqrt(2), "v2");
+	cr_expect(fabs(v[2]) < 1e-12, "v3 %g", v[2]);
+	expect_rel(share, 2.0 / 3, "share");
+}
+
+Test(stats, first_component_of_equicorrelated_columns)
+{
+	/* Columns h1 + h_{j+2} of the order-8 Hadamard matrix: every pair
+	 * has r = .5.  An equicorrelation matrix's largest eigenvalue is
+	 * 1 + (k - 1) r = 2 with vector (1,1,1) / sqrt 3.  GSL 2.7's
+	 * gsl_eigen_symmv returns it as -(1,1,1) / sqrt 3, so this case
+	 * also exercises the sign rule. */
+	double x[24], v[3], share;
+	unsigned i, j;
+
+	for (i = 0; i < 8; i++)
+		for (j = 0; j < 3; j++)
+			x[3 * i + j] = hadamard(i, 1) + hadamard(i, j + 2);
+	cr_assert_eq(impact_stats_first_component(v, &share, x, 8, 3), 0);
+	for (j = 0; j < 3; j++)
+		expect_rel(v[j], 1 / sqrt(3), "v");
+	expect_rel(share, 2.0 / 3, "share");
+}
+
+Test(stats, first_component_refuses_constant_columns)
+{
+	const double x[] = { 1, 5, 2, 5, 3, 5 };
+	double v[2] = { 0, 0 }, share = 0;
+
+	cr_expect_eq(impact_stats_first_component(v, &share, x, 3, 2), -1);
+	cr_expect(isnan(v[0]) && isnan(v[1]) && isnan(share));
+	cr_expect_eq(impact_stats_first_component(v, &share, x, 1, 2), -1);
+}
+
+/* ---- Raking ---- */
+
+Test(stats, rake_one_variable_is_target_over_count)
+{
+	/* Level 0: respondents 0, 2, 5 weigh 1 + 2 + 1 = 4, target 30,
+	 * factor 7.5; level 1: 1 and 4 weigh 3 + 1, target 10, factor 2.5;
+	 * level 2: respondent 3 alone, target 5.  The second cycle changes
+	 * nothing: converged after 2. */
+	double w[] = { 1, 3, 2, 1, 1, 1 };
+	const int lev[] = { 0, 1, 0, 2, 1, 0 };
+	const size_t nlev[] = { 3 };
+	const double t0[] = { 30, 10, 5 };
+	const double *const targets[] = { t0 };
+	const double want[] = { 7.5, 7.5, 15, 5, 2.5, 7.5 };
+	impact_rake_report rep;
+	size_t i;
+
+	cr_assert_eq(impact_stats_rake(w, 6, 1, lev, nlev, targets, NULL,
+	                               &rep), 0);
+	for (i = 0; i < 6; i++)
+		expect_rel(w[i], want[i], "weight");
+	cr_expect(rep.converged == 1 && rep.iterations == 2);
+	cr_expect(rep.max_change < 1e-10);
+}
+
+/* Respondents of a 2 x 2 table, one variable per dimension:
+ * levels[i] = { row, column }. */
+static const int cell_levels[] = { 0, 0,  0, 1,  1, 0,  1, 1,  0, 0 };
+static const size_t two_levels[] = { 2, 2 };
+
+Test(stats, rake_two_by_two_with_odds_ratio_one)
+{
+	/* One respondent per cell: the sample's odds ratio is 1, so the
+	 * fitted table is row * column / total: 30 * 40 / 100 = 12, 18,
+	 * 28, 42.  The first cycle gets there (rows: 15, 15, 35, 35;
+	 * columns: * 40/50, * 60/50), the second confirms it. */
+	double w[] = { 1, 1, 1, 1 };
+	const double rows[] = { 30, 70 }, cols[] = { 40, 60 };
+	const double *const targets[] = { rows, cols };
+	const double want[] = { 12, 18, 28, 42 };
+	impact_rake_opts o = IMPACT_RAKE_OPTS_INIT;
+	impact_rake_report rep;
+	size_t i;
+
+	cr_assert_eq(impact_stats_rake(w, 4, 2, cell_levels, two_levels,
+	                               targets, &o, &rep), 0);
+	for (i = 0; i < 4; i++)
+		cr_expect(fabs(w[i] - want[i]) < 1e-9, "w%zu %.12g", i, w[i]);
+	cr_expect(rep.converged == 1 && rep.iterations == 2);
+}
+
+/* Case (c): cells n11 = 2 (respondents 0 and 4), n12 = n21 = n22 = 1,
+ * margins 50/50 both ways.  IPF keeps the sample's odds ratio 2 * 1 /
+ * (1 * 1) = 2, so the fitted cells m11 = m22 = a, m12 = m21 = 50 - a
+ * solve a^2 / (50 - a)^2 = 2: a = 50 sqrt 2 / (1 + sqrt 2). */
+static const double half[] = { 50, 50 };
+static const double *const halves[] = { half, half };
+
+Test(stats, rake_two_by_two_keeps_the_odds_ratio)
+{
+	double w[] = { 1, 1, 1, 1, 1 };
+	double a = 50 * sqrt(2) / (1 + sqrt(2));
+	impact_rake_report rep;
+
+	cr_expect(fabs(a - 29.28932188) < 1e-8);
+	cr_assert_eq(impact_stats_rake(w, 5, 2, cell_levels, two_levels,
+	                               halves, NULL, &rep), 0);
+	cr_expect(rep.converged == 1 && rep.max_change < 1e-10);
+	cr_expect(fabs(w[0] - a / 2) < 1e-9, "n11 %.12g", w[0]);
+	cr_expect(fabs(w[4] - a / 2) < 1e-9, "n11 %.12g", w[4]);
+	cr_expect(fabs(w[1] - (50 - a)) < 1e-9, "n12 %.12g", w[1]);
+	cr_expect(fabs(w[2] - (50 - a)) < 1e-9, "n21 %.12g", w[2]);
+	cr_expect(fabs(w[3] - a) < 1e-9, "n22 %.12g", w[3]);
+}
+
+Test(stats, rake_reports_non_convergence)
+{
+	/*
+	 * One cycle of case (c).  Rows: row 0 weighs 3, * 50/3; row 1
+	 * weighs 2, * 25.  Columns: column 0 holds 2 * 50/3 + 25 = 175/3,
+	 * * 6/7: n11 = 100/7, n21 = 150/7; column 1 holds 50/3 + 25 =
+	 * 125/3, * 6/5: n12 = 20, n22 = 30.  Largest change: (30 - 1) / 1.
+	 */
+	double w[] = { 1, 1, 1, 1, 1 };
+	const double want[] = { 100.0 / 7, 20, 150.0 / 7, 30, 100.0 / 7 };
+	impact_rake_opts o = IMPACT_RAKE_OPTS_INIT;
+	impact_rake_report rep;
+	size_t i;
+
+	o.max_iter = 1;
+	cr_assert_eq(impact_stats_rake(w, 5, 2, cell_levels, two_levels,
+	                               halves, &o, &rep), 1);
+	cr_expect(rep.converged == 0 && rep.iterations == 1);
+	expect_rel(rep.max_change, 29, "max change");
+	for (i = 0; i < 5; i++)
+		expect_rel(w[i], want[i], "weight");
+}
+
+Test(stats, rake_trimming_keeps_weights_within_bounds)
+{
+	/*
+	 * Case (c) untrimmed gives 14.64 (n11), 20.71, 20.71, 29.29; the
+	 * mean weight after each cycle's raking is the total over n =
+	 * 100 / 5 = 20, so [0.8, 1.3] means [16, 26]: both bounds bite.
+	 */
+	double w[] = { 1, 1, 1, 1, 1 };
+	impact_rake_opts o = IMPACT_RAKE_OPTS_INIT;
+	impact_rake_report rep;
+	int rc;
+	size_t i;
+
+	o.trim_lo = 0.8;
+	o.trim_hi = 1.3;
+	rc = impact_stats_rake(w, 5, 2, cell_levels, two_levels, halves, &o,
+	                       &rep);
+	cr_expect(rc == 0 && rep.converged == 1, "rc %d", rc);
+	for (i = 0; i < 5; i++)
+		cr_expect(w[i] >= 16 * (1 - 1e-12) && w[i] <= 26 * (1 + 1e-12),
+		          "w%zu = %.12g", i, w[i]);
+	cr_expect(fabs(w[3] - 26) < 1e-9, "n22 capped: %.12g", w[3]);
+	cr_expect(fabs(w[0] - 16) < 1e-9, "n11 raised: %.12g", w[0]);
+}
+
+Test(stats, rake_unknown_level_keeps_its_weight)
+{
+	/*
+	 * r0 (A0, B0), r1 (A0, B1), r2 (A1, unknown B).  A targets 30, 20:
+	 * r0 = r1 = 15, r2 = 20.  B targets 10, 20 over r0, r1 only: r0 =
+	 * 10, r1 = 20, r2 keeps 20.  A's margins still hold: converged.
+	 */
+	double w[] = { 1, 1, 1 };
+	const int lev[] = { 0, 0,  0, 1,  1, -1 };
+	const double ta[] = { 30, 20 }, tb[] = { 10, 20 };
+	const double *const targets[] = { ta, tb };
+	const double want[] = { 10, 20, 20 };
+	impact_rake_report rep;
+	size_t i;
+
+	cr_assert_eq(impact_stats_rake(w, 3, 2, lev, two_levels, targets,
+	                               NULL, &rep), 0);
+	for (i = 0; i < 3; i++)
+		expect_rel(w[i], want[i], "weight");
+	cr_expect(rep.converged == 1 && rep.iterations == 2);
+}
+
+Test(stats, rake_refuses_a_level_without_respondents)
+{
+	/* Level 1 has a target but nobody: -1, weights as given.  A target
+	 * of 0 on an empty level is fine. */
+	double w[] = { 1, 2 };
+	const int lev[] = { 0, 0 };
+	const size_t nlev[] = { 2 };
+	const double bad[] = { 10, 5 }, fine[] = { 10, 0 };
+	const double *const tbad[] = { bad }, *const tfine[] = { fine };
+	impact_rake_report rep = { 1, 7, 0 };
+
+	cr_expect_eq(impact_stats_rake(w, 2, 1, lev, nlev, tbad, NULL, &rep),
+	             -1);
+	cr_expect(rep.converged == 0 && isnan(rep.max_change));
+	cr_expect(w[0] == 1 && w[1] == 2);
+	cr_expect_eq(impact_stats_rake(w, 2, 1, lev, nlev, tfine, NULL, NULL),
+	             0);
+	expect_rel(w[0], 10.0 / 3, "w0");
+	expect_rel(w[1], 20.0 / 3, "w1");
+}
+
+Test(stats, rake_refuses_a_level_emptied_by_a_zero_target)
+{
+	/* r0 (A0, B0), r1 (A1, B1): A's target 0 for level 1 sets r1's
+	 * weight to 0, then B's level 1 has a target and no weight. */
+	double w[] = { 1, 1 };
+	const int lev[] = { 0, 0,  1, 1 };
+	const double ta[] = { 10, 0 }, tb[] = { 5, 5 };
+	const double *const targets[] = { ta, tb };
+
+	cr_expect_eq(impact_stats_rake(w, 2, 2, lev, two_levels, targets,
+	                               NULL, NULL), -1);
+	cr_expect(w[0] == 1 && w[1] == 1, "weights as given");
 }
