@@ -1098,6 +1098,28 @@ static int fill_facts(FILE *f, struct gen *g)
 	return 0;
 }
 
+/* margins.csv: the network's population by sex and age band, as INSEE
+ * tables give them for a rural area of 38,400 inhabitants (more elderly
+ * people and children than among the places' users), for raking the
+ * respondents (docs/index.md).  The levels are the default
+ * questionnaire's choice codes. */
+static int fill_margins(FILE *f, struct gen *g)
+{
+	static const int ages[6] = { 7300, 4600, 6500, 7900, 7800, 4300 };
+	size_t i;
+
+	(void)g;
+	if (fputs("territory,variable,level,total\n", f) == EOF
+	    || fprintf(f, "%s,sex,femme,19700\n%s,sex,homme,18700\n",
+	               territories[0].code, territories[0].code) < 0)
+		return -1;
+	for (i = 0; i < 6; i++)
+		if (fprintf(f, "%s,age_band,%s,%d\n", territories[0].code,
+		            age_bands[i], ages[i]) < 0)
+			return -1;
+	return 0;
+}
+
 /* Write file `name` in `dir` through `fill`: to "<path>.tmp", then
  * renamed over <path>.  Returns IMPACT_OK, IMPACT_ENOMEM or IMPACT_EIO
  * ("cannot write '<path>': <strerror>"), the temporary file removed. */
@@ -1167,7 +1189,7 @@ int impact_sample_write(impact *h, const char *dir,
 	rc = check_opts(h, g.opts);
 	if (rc)
 		goto done;
-	total_files = 4 + (size_t)g.opts->waves;
+	total_files = 5 + (size_t)g.opts->waves;
 	rc = make_dir(h, dir);
 	if (rc)
 		goto done;
@@ -1220,6 +1242,10 @@ int impact_sample_write(impact *h, const char *dir,
 		goto done;
 	impact__progress(h, "sample", ++done_files, total_files);
 	rc = write_file(h, dir, "facts.csv", fill_facts, &g);
+	if (rc)
+		goto done;
+	impact__progress(h, "sample", ++done_files, total_files);
+	rc = write_file(h, dir, "margins.csv", fill_margins, &g);
 	if (rc)
 		goto done;
 	impact__progress(h, "sample", ++done_files, total_files);

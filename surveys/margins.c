@@ -394,22 +394,23 @@ static int row(struct margins *m)
 	if ((rc = impact__lookup_id(im->h, m->by_code, terr, &tid)) != 0)
 		return rc;
 	if (!tid)
-		return REFUSE(im, "%s:%lld:%ld: %s territory \"%.64s\": "
-		              "expected the code of a territory of the "
-		              "register (import it with 'impact import "
-		              "territories')", im->name, im->rec.line,
-		              cols[C_TERRITORY].index + 1,
-		              *terr ? "unknown" : "missing", terr);
+		return REFUSE(im, "%s:%lld:%ld: %s%.64s%s: expected the code "
+		              "of a territory of the register (import it with "
+		              "'impact import territories')", im->name,
+		              im->rec.line, cols[C_TERRITORY].index + 1,
+		              *terr ? "unknown territory \"" : "missing "
+		              "territory", terr, *terr ? "\"" : "");
 	var_s = impact__field(im, &cols[C_VARIABLE]);
 	for (var = 0; var < NVARS; var++)
 		if (impact__column_matches(&variables[var], var_s))
 			break;
 	if (var == NVARS)
-		return REFUSE(im, "%s:%lld:%ld: %s variable \"%.64s\": expected "
-		              "age_band (tranche_age), sex (sexe), commune or "
+		return REFUSE(im, "%s:%lld:%ld: %s%.64s%s: expected age_band "
+		              "(tranche_age), sex (sexe), commune or "
 		              "activity_status (situation)", im->name,
 		              im->rec.line, cols[C_VARIABLE].index + 1,
-		              *var_s ? "unknown" : "missing", var_s);
+		              *var_s ? "unknown variable \"" : "missing "
+		              "variable", var_s, *var_s ? "\"" : "");
 	level_s = impact__field(im, &cols[C_LEVEL]);
 	if (!*level_s || strlen(level_s) > MAX_LEVEL)
 		return REFUSE(im, "%s:%lld:%ld: %s level: expected the choice "
@@ -428,11 +429,11 @@ static int row(struct margins *m)
 	}
 	total_s = impact__field(im, &cols[C_TOTAL]);
 	if (!parse_total(total_s, &total) || !(total > 0))
-		return REFUSE(im, "%s:%lld:%ld: %s total \"%.32s\": expected a "
-		              "number of people above 0, such as 12 500 or "
-		              "1 234,5", im->name, im->rec.line,
-		              cols[C_TOTAL].index + 1,
-		              *total_s ? "invalid" : "missing", total_s);
+		return REFUSE(im, "%s:%lld:%ld: %s%.32s%s: expected a number "
+		              "of people above 0, such as 12 500 or 1 234,5",
+		              im->name, im->rec.line, cols[C_TOTAL].index + 1,
+		              *total_s ? "invalid total \"" : "missing total",
+		              total_s, *total_s ? "\"" : "");
 	if ((rc = key_add(m, tid, var, level, &before)) != IMPACT_OK)
 		return rc;
 	if (before)

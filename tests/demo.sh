@@ -17,16 +17,6 @@ export IMPACT_DB="$out/impact.db"
 data="$out/data"
 
 step() { printf '\n== %s\n' "$*"; }
-note() { printf 'demo: note: %s\n' "$*" >&2; }
-
-# has_command WORD COMMAND...: does `impact COMMAND... --help` mention
-# WORD?  Guards the steps an older impact binary lacks.
-has_command() {
-	word=$1
-	shift
-	"$impact" "$@" --help 2>/dev/null | grep -q "$word"
-}
-
 step "sample territory (seeded): $data"
 "$impact" sample --out "$data"
 step "database: $IMPACT_DB"
@@ -39,20 +29,19 @@ for f in "$data"/answers-*.csv; do
 	"$impact" import answers "$f" --survey impact-defaut
 done
 "$impact" import activities "$data/activities.csv"
-if has_command facts import; then
-	"$impact" import facts "$data/facts.csv"
-else
-	note "this impact has no 'import facts': facts.csv not imported"
-fi
-if has_command add indicators; then
-	"$impact" indicators add "$top/indicators/library/default.json"
-else
-	note "this impact has no 'indicators' command: the effets utiles" \
-		"are not computed"
-fi
+"$impact" import facts "$data/facts.csv"
+"$impact" import margins "$data/margins.csv"
+"$impact" indicators add "$top/indicators/library/default.json"
+"$impact" index add "$top/indicators/library/index-default.json"
 step "results"
 "$impact" compute
 "$impact" show --measure wellbeing_score --territory VDL
+"$impact" show indicators --territory VDL --measure moins_isoles
+step "gross-happiness index of the network, respondents raked to its population"
+"$impact" index --territory VDL --rake
+"$impact" index --territory VDL --rake --weights participatory --format json \
+	>"$out/index-VDL.json"
+echo "(the same with participatory weights, as JSON: $out/index-VDL.json)"
 step "dashboards (latest period)"
 "$impact" report --all --out-dir "$out"
 step "done: open the PDFs under $out/"

@@ -24,6 +24,8 @@ check "the walkthrough writes fabrique.pdf" test -s fabrique.pdf
 check "the walkthrough writes network-en.pdf" test -s network-en.pdf
 check "fabrique.pdf is a PDF" grep -q '^%PDF' fabrique.pdf
 expect_out "moins_isoles" "the walkthrough shows an indicator of effets utiles"
+expect_out "GNH" "the walkthrough shows the gross-happiness index"
+expect_out "median rank" "the walkthrough shows the places' rank robustness"
 run pdftotext network-en.pdf -
 expect_out "Val de Lière" "the English dashboard names the network"
 

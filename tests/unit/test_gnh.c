@@ -210,6 +210,11 @@ Test(gnh, index_groups_and_decompositions_by_hand)
 	     "P2 share");
 	cr_expect(num(j, "ci.gnh.0") <= 13.0 / 18
 	          && num(j, "ci.gnh.1") >= 13.0 / 18);
+	/* Scores 1, 7/12, 2/3, 1/4, 1/2, 3/4 twice: mean 15/36 + ... =
+	 * (12 + 7 + 8 + 3 + 6 + 9) / 72 = 45/72; median (type 1, weights
+	 * equal): the smallest with half the weight at or below it: 7/12. */
+	near(num(j, "scores.mean"), 45.0 / 72, "mean score");
+	near(num(j, "scores.median"), 7.0 / 12, "median score");
 	json_decref(j);
 }
 

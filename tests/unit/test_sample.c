@@ -428,7 +428,7 @@ Test(sample, writes_every_file_with_defaults)
 	static const char *const names[] = {
 		"territories.csv", "places.csv", "answers-2023.csv",
 		"answers-2024.csv", "answers-2025.csv", "activities.csv",
-		"facts.csv",
+		"facts.csv", "margins.csv",
 	};
 	char path[256];
 	struct stat st;
@@ -450,7 +450,7 @@ Test(sample, writes_every_file_with_defaults)
 		if (e->d_name[0] != '.')
 			count++;
 	closedir(d);
-	cr_assert_eq(count, 7, "no other file (no survey.json, no .tmp left "
+	cr_assert_eq(count, 8, "no other file (no survey.json, no .tmp left "
 	             "behind)");
 }
 
@@ -929,7 +929,7 @@ static void count_progress(void *payload, const char *stage, size_t done,
 
 	cr_assert_str_eq(stage, "sample");
 	cr_assert_eq(done, ++*calls);
-	cr_assert_eq(total, 4 + 3);
+	cr_assert_eq(total, 5 + 3);
 }
 
 Test(sample, reports_progress_per_file)
@@ -938,7 +938,7 @@ Test(sample, reports_progress_per_file)
 
 	impact_set_progress(h, count_progress, &calls);
 	cr_assert_eq(impact_sample_write(h, out, NULL), IMPACT_OK);
-	cr_assert_eq(calls, 7);
+	cr_assert_eq(calls, 8);
 }
 
 Test(sample, bad_options_are_usage_errors)
@@ -1009,4 +1009,41 @@ Test(sample, a_file_in_place_of_the_dir_is_an_io_error)
 	cr_assert_eq(impact_sample_write(h, out, NULL), IMPACT_EIO);
 	cr_assert_not_null(strstr(impact_errmsg(h), "Not a directory"), "%s",
 	                   impact_errmsg(h));
+}
+
+/* The network's population margins: both variables add up to the same
+ * 38,400 inhabitants, with the questionnaire's own codes as levels. */
+Test(sample, margins_add_up)
+{
+	char path[512];
+	FILE *f;
+	char line[256];
+	long sex = 0, age = 0;
+	int rows = 0;
+
+	cr_assert_eq(impact_sample_write(h, out, NULL), IMPACT_OK);
+	snprintf(path, sizeof(path), "%s/margins.csv", out);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(line, sizeof(line), f));
+	cr_expect_str_eq(line, "territory,variable,level,total\n");
+	while (fgets(line, sizeof(line), f)) {
+		char terr[32], var[32], level[32];
+		long total;
+
+		cr_assert_eq(sscanf(line, "%31[^,],%31[^,],%31[^,],%ld", terr, var,
+		                    level, &total), 4, "%s", line);
+		cr_expect_str_eq(terr, "VDL");
+		if (strcmp(var, "sex") == 0)
+			sex += total;
+		else if (strcmp(var, "age_band") == 0)
+			age += total;
+		else
+			cr_expect(0, "unexpected variable %s", var);
+		rows++;
+	}
+	fclose(f);
+	cr_expect_eq(rows, 8);
+	cr_expect_eq(sex, 38400);
+	cr_expect_eq(age, 38400);
 }

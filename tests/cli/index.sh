@@ -1,0 +1,74 @@
+# impact index: the gross-happiness index from the command line, on the
+# bundled sample (one wave of 360 respondents).
+. "$TOP/tests/cli/lib.sh"
+
+impact sample --out data --waves 2 --activities 20 >/dev/null
+impact init >/dev/null
+impact import territories data/territories.csv >/dev/null
+impact import places data/places.csv >/dev/null
+impact survey add "$TOP/surveys/questionnaires/default.json" >/dev/null
+impact import answers data/answers-2023.csv --survey impact-defaut >/dev/null
+impact import answers data/answers-2024.csv --survey impact-defaut >/dev/null
+
+run impact index --territory VDL
+expect_status 1 "index without a definition: exits 1"
+expect_err "impact index add" "index without a definition: says how to add one"
+
+run impact index add "$TOP/indicators/library/index-default.json"
+expect_status 0 "index add: exits 0"
+expect_out "index bnb-local added" "index add: names the index"
+
+run impact index --territory VDL --replicates 100 --format json
+expect_status 0 "index --format json: exits 0"
+cp "$WORK/.out" vdl.json
+for key in index period unit_kind unit_code unit_name cutoff n incomplete \
+	weighted gnh h_n a_n ci groups domains indicators subgroups \
+	weights_used correlations ranks change suppressed; do
+	check "json: has \"$key\"" test "$(jq "has(\"$key\")" vdl.json)" = true
+done
+check "json: GNH = 1 - H_n x A_n" test "$(jq '(.gnh - (1 - .h_n * .a_n)) | fabs < 1e-9' vdl.json)" = true
+check "json: domain shares sum to 1" test "$(jq '([.domains[].share] | add) - 1 | fabs < 1e-6' vdl.json)" = true
+check "json: indicator shares sum to 1" test "$(jq '([.indicators[].share] | add) - 1 | fabs < 1e-6' vdl.json)" = true
+check "json: places give back 1 - GNH" test "$(jq '([.subgroups.place[].share_of_1_minus_gnh] | add) - 1 | fabs < 1e-6' vdl.json)" = true
+check "json: the four groups sum to 1" test "$(jq '(.groups | [.[]] | add) - 1 | fabs < 1e-9' vdl.json)" = true
+check "json: equal weights, 1/10 each" test "$(jq '[.weights_used.domains[]] | map(. - 0.1 | fabs < 1e-12) | all' vdl.json)" = true
+check "json: the interval holds the GNH" test "$(jq '.ci.gnh[0] <= .gnh and .gnh <= .ci.gnh[1]' vdl.json)" = true
+check "json: every place ranked with an interval" test "$(jq '[.ranks[] | .rank_low <= .median_rank and .median_rank <= .rank_high] | length == 10 and all' vdl.json)" = true
+check "json: change from 2023" test "$(jq '.change.previous_period' vdl.json)" = 2023
+
+run impact index --territory VDL --replicates 100 --format json
+check "same data, same seed: same output" cmp -s vdl.json "$WORK/.out"
+
+for w in participatory pca territory; do
+	run impact index --territory VDL --weights $w --replicates 50 --format json
+	expect_status 0 "--weights $w: exits 0"
+	check "--weights $w: domain weights sum to 1" test "$(jq '([.weights_used.domains[]] | add) - 1 | fabs < 1e-9' "$WORK/.out")" = true
+done
+run impact index --territory VDL --weights territory --replicates 50 --format json
+check "--weights territory without territory weights: says so" test "$(jq -r '.note' "$WORK/.out")" = "no territory weights for this unit: equal weights"
+run impact index --weights median
+expect_status 2 "--weights median: usage error"
+
+run impact index --territory VDL --rake
+expect_status 1 "--rake without margins: exits 1"
+expect_err "impact import margins" "--rake without margins: says how to add them"
+run impact import margins data/margins.csv
+expect_status 0 "margins import: exits 0"
+run impact index --territory VDL --rake --replicates 50 --format json
+expect_status 0 "--rake: exits 0"
+check "--rake: converged" test "$(jq '.raking.converged' "$WORK/.out")" = true
+check "--rake: weighted" test "$(jq '.weighted' "$WORK/.out")" = true
+
+run impact index --place FAB-BOURG --poverty --replicates 50 --format json
+expect_status 0 "--place --poverty: exits 0"
+check "poverty: M0 = H x A" test "$(jq '(.poverty.m0 - .poverty.h * .poverty.a) | fabs < 1e-9' "$WORK/.out")" = true
+
+run impact index --territory VDL --replicates 50
+expect_status 0 "table: exits 0"
+expect_out "GNH" "table: prints the GNH"
+expect_out "median rank" "table: prints the ranks"
+
+printf '{"id": "x", "title": {"fr": "X"},\n "cutof": 0.5, "domains": []}\n' >bad.json
+run impact index add bad.json
+expect_status 1 "index add: a wrong definition exits 1"
+expect_err "bad.json:2:2:" "index add: names the line and column of the wrong key"
