@@ -317,3 +317,38 @@ Test(gnh, small_places_are_suppressed)
 	cr_expect_null(json_object_get(j, "gnh"));
 	json_decref(j);
 }
+
+Test(gnh, territory_weights_from_the_definition)
+{
+	impact_index_opts o = IMPACT_INDEX_OPTS_INIT;
+	json_t *j;
+	char *def = strdup(definition), *p;
+	size_t len = strlen(def);
+
+	/* The same index, id t2, with territory weights D1 3, D2 1 for T:
+	 * 0.75 and 0.25, the participatory case: GNH 17/24. */
+	cr_assert_not_null(def);
+	p = strstr(def, "\"id\": \"t\"");
+	cr_assert_not_null(p);
+	memcpy(p, "\"id\":\"t2\"", 9);
+	cr_assert(len > 2 && def[len - 2] == '}');
+	def[len - 2] = '\0';
+	{
+		char buf[4096];
+
+		snprintf(buf, sizeof(buf), "%s, \"weights\": \"territory\","
+		         " \"territory_weights\": { \"T\": { \"D1\": 3,"
+		         " \"D2\": 1 } } }\n", def);
+		cr_assert_eq(impact_index_add(h, t_write(dir, "t2.json", buf),
+		             NULL), 0, "%s", impact_errmsg(h));
+	}
+	free(def);
+	o.index = "t2";
+	o.territory = "T";
+	o.replicates = 50;
+	o.robustness = 0;
+	j = run(&o);
+	near(num(j, "weights_used.domains.D1"), 0.75, "territory w D1");
+	near(num(j, "gnh"), 17.0 / 24, "GNH territory weights");
+	json_decref(j);
+}
