@@ -40,10 +40,9 @@
 #include <jansson.h>
 
 #include "../engine/context.h"
-#include "../surveys/jsonpos.h"
+#include "../surveys/jsondef.h"
 #include "impact/index.h"
 
-#define MAX_PTR 256    /* JSON Pointers the checker builds */
 
 /* Largest definition file read (a definition is a few kilobytes). */
 #define MAX_FILE (4u * 1024 * 1024)
@@ -56,11 +55,7 @@ struct seen {
 
 /* The state of one impact_index_add() check. */
 struct ctx {
-	impact *h;
-	const char *file;       /* path, for messages */
-	const char *text;       /* JSON text (BOM skipped) */
-	size_t len;
-	impact_jsonpos *pos;    /* built on the first error, or NULL */
+	impact__jdef j;         /* the file, its text, error positions */
 	struct seen *seen;      /* indicator ids so far (owned array) */
 	size_t nseen, capseen;  /* used and allocated */
 };
@@ -70,7 +65,7 @@ struct stored {
 	int found;              /* a stored questionnaire has it */
 	int has_min, has_max;   /* its bounds, when it has them */
 	double min, max;
-	char survey[MAX_PTR];   /* the questionnaire it was read from */
+	char survey[IMPACT__JD_MAX_PTR];   /* the questionnaire it was read from */
 };
 
 static const char *const schemes[] = { "equal", "territory",
@@ -78,283 +73,12 @@ static const char *const schemes[] = { "equal", "territory",
 static const char *const combines[] = { "mean", "min", "max", "sum",
                                         NULL };
 
-/* Read a whole file into a NUL-terminated buffer (caller frees). */
-static int slurp(impact *h, const char *path, char **out, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL, *p;
-	size_t n = 0, cap = 0, got;
-	int rc = IMPACT_OK;
-
-	*out = NULL;
-	if (!fp)
-		return impact__error(h, errno == ENOENT ? IMPACT_ENOTFOUND
-		                                        : IMPACT_EIO,
-		                     "cannot open '%s': %s", path, strerror(errno));
-	do {
-		if (cap - n < 4096) {
-			cap = cap ? 2 * cap : 8192;
-			if (cap > MAX_FILE) {
-				rc = impact__error(h, IMPACT_EDATA, "%s: file too "
-				                   "large for an index definition "
-				                   "(4 MiB at most)", path);
-				goto done;
-			}
-			if (!(p = realloc(buf, cap))) {
-				rc = impact__error(h, IMPACT_ENOMEM,
-				                   "out of memory");
-				goto done;
-			}
-			buf = p;
-		}
-		got = fread(buf + n, 1, cap - n - 1, fp);
-		n += got;
-	} while (got > 0);
-	if (ferror(fp)) {
-		rc = impact__error(h, IMPACT_EIO, "cannot read '%s'", path);
-		goto done;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	buf = NULL;
-done:
-	free(buf);
-	fclose(fp);
-	return rc;
-}
-
-static char *ptrf(char *out, const char *fmt, ...) IMPACT__PRINTF(2, 3);
-
-/* Format a JSON Pointer into out (MAX_PTR bytes), truncated if longer: a
- * truncated pointer finds no value, and the error then falls back to the
- * enclosing value's position.  Returns out. */
-static char *ptrf(char *out, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out, MAX_PTR, fmt, ap);
-	va_end(ap);
-	return out;
-}
-
-/*
- * Write the pointer `ptr` ("/domains/0/indicators/1/id") as people read
- * it ("domains[0].indicators[1].id") into out; "" becomes "top level".
- */
-static void show_path(char *out, size_t size, const char *ptr)
-{
-	size_t n = 0;
-
-	out[0] = '\0';
-	if (!*ptr) {
-		snprintf(out, size, "top level");
-		return;
-	}
-	while (*ptr == '/' && n + 1 < size) {
-		const char *seg = ++ptr;
-		size_t len = strcspn(seg, "/"), k;
-		int digits = len > 0;
-
-		for (k = 0; k < len; k++)
-			if (seg[k] < '0' || seg[k] > '9')
-				digits = 0;
-		if (digits) {
-			n += (size_t)snprintf(out + n, size - n, "[%.*s]",
-			                      (int)len, seg);
-		} else {
-			if (n > 0)
-				out[n++] = '.';
-			for (k = 0; k < len && n + 1 < size; k++) {
-				if (seg[k] == '~' && k + 1 < len) {
-					out[n++] = seg[k + 1] == '1' ? '/' : '~';
-					k++;
-				} else {
-					out[n++] = seg[k];
-				}
-			}
-			out[n] = '\0';
-		}
-		if (n >= size) {
-			out[size - 1] = '\0';
-			return;
-		}
-		ptr = seg + len;
-	}
-}
-
-static int bad_at(struct ctx *c, const char *pos_ptr, int at_key,
-                  const char *show_ptr, const char *fmt, ...)
-	IMPACT__PRINTF(5, 6);
-
-/*
- * Record an IMPACT_EDATA error "FILE:LINE:COL: PATH: message", the
- * position being that of the value at pointer `pos_ptr` (of its key when
- * `at_key`), or of the nearest enclosing value found, and PATH the
- * readable form of `show_ptr`.  Returns IMPACT_EDATA.
- */
-static int bad_at(struct ctx *c, const char *pos_ptr, int at_key,
-                  const char *show_ptr, const char *fmt, ...)
-{
-	char msg[600], where[300], ptr[MAX_PTR];
-	int line = 1, col = 1;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	show_path(where, sizeof(where), show_ptr);
-	if (!c->pos && impact__jsonpos_new(&c->pos, c->text, c->len) != 0)
-		c->pos = NULL;
-	ptrf(ptr, "%s", pos_ptr);
-	while (!impact__jsonpos_get(c->pos, ptr, at_key, &line, &col)) {
-		char *slash = strrchr(ptr, '/');
-
-		if (!slash) {
-			line = col = 1;
-			break;
-		}
-		*slash = '\0';
-		at_key = 0;
-	}
-	return impact__error(c->h, IMPACT_EDATA, "%s:%d:%d: %s: %s", c->file,
-	                     line, col, where, msg);
-}
-
-static int bad(struct ctx *c, const char *ptr, const char *fmt, ...)
-	IMPACT__PRINTF(3, 4);
-
-/* bad_at() for the usual case: reported at and about the value `ptr`. */
-static int bad(struct ctx *c, const char *ptr, const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return bad_at(c, ptr, 0, ptr, "%s", msg);
-}
-
-static int bad_key(struct ctx *c, const char *parent, const char *key,
-                   const char *fmt, ...) IMPACT__PRINTF(4, 5);
-
-/* bad_at() about key `key` of the object at `parent`: reported at the
- * key, and named "parent.key". */
-static int bad_key(struct ctx *c, const char *parent, const char *key,
-                   const char *fmt, ...)
-{
-	char msg[600], ptr[MAX_PTR];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (impact__jsonpos_child(ptr, sizeof(ptr), parent, key) != 0)
-		return bad_at(c, parent, 0, parent, "\"%s\": %s", key, msg);
-	return bad_at(c, ptr, 1, ptr, "%s", msg);
-}
-
-/* Is `s` one of the NULL-terminated `list`? */
-static int in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(*list, s) == 0)
-			return 1;
-	return 0;
-}
-
-/* Check that object `o` (at pointer `ptr`) has only keys from the
- * NULL-terminated `allowed`; an unknown key is reported at the key, in
- * the words "PATH: unknown key" of its object. */
-static int only_keys(struct ctx *c, const char *ptr, json_t *o,
-                     const char *const *allowed)
-{
-	char child[MAX_PTR];
-	const char *key;
-	json_t *v;
-	int at_key;
-
-	json_object_foreach(o, key, v) {
-		if (in_list(key, allowed))
-			continue;
-		/* A key too long for a pointer: report at its object. */
-		at_key = impact__jsonpos_child(child, sizeof(child), ptr,
-		                               key) == 0;
-		if (!at_key)
-			ptrf(child, "%s", ptr);
-		return bad_at(c, child, at_key, ptr, "unknown key \"%s\" (see "
-		              "the index definition, docs/index.md)", key);
-	}
-	(void)v;
-	return IMPACT_OK;
-}
-
-/* Same rule as codes in CSV files: 1 to 64 of [A-Za-z0-9_.-]. */
-static int valid_id(const char *s)
-{
-	size_t n = 0;
-
-	for (; s[n]; n++) {
-		char ch = s[n];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
-		      || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
-		      || ch == '.'))
-			return 0;
-	}
-	return n > 0 && n <= 64;
-}
-
-/* Read a string value that must be an id (valid_id); `what` names the
- * expectation in the message ("a question id"). */
-static int id_value(struct ctx *c, const char *ptr, json_t *v,
-                    const char *what, const char **out)
-{
-	if (!json_is_string(v) || !valid_id(json_string_value(v)))
-		return bad(c, ptr, "expected %s: 1 to 64 letters, digits, '-', "
-		           "'_' or '.'", what);
-	*out = json_string_value(v);
-	return IMPACT_OK;
-}
-
-/* Read a {"fr": ..., "en": ...} text at pointer `ptr`; fr required and
- * non-empty, en optional (*en NULL when absent or empty). */
-static int label(struct ctx *c, const char *ptr, json_t *o,
-                 const char **fr, const char **en)
-{
-	static const char *const keys[] = { "fr", "en", NULL };
-	char sub[MAX_PTR];
-	json_t *f, *e;
-	int rc;
-
-	if (!json_is_object(o))
-		return bad(c, ptr, "expected an object {\"fr\": \"...\", "
-		           "\"en\": \"...\"}");
-	if ((rc = only_keys(c, ptr, o, keys)) != IMPACT_OK)
-		return rc;
-	f = json_object_get(o, "fr");
-	e = json_object_get(o, "en");
-	if (!f)
-		return bad(c, ptr, "\"fr\" is required (the French text)");
-	ptrf(sub, "%s/fr", ptr);
-	if (!json_is_string(f) || json_string_length(f) == 0)
-		return bad(c, sub, "expected a non-empty string");
-	ptrf(sub, "%s/en", ptr);
-	if (e && !json_is_string(e))
-		return bad(c, sub, "expected a string");
-	*fr = json_string_value(f);
-	*en = e && json_string_length(e) > 0 ? json_string_value(e) : NULL;
-	return IMPACT_OK;
-}
-
 /* Check that `v` (at `ptr`) is a finite number above 0 (a weight). */
 static int positive(struct ctx *c, const char *ptr, json_t *v)
 {
 	if (!json_is_number(v) || !isfinite(json_number_value(v))
 	    || !(json_number_value(v) > 0))
-		return bad(c, ptr, "expected a positive number (a relative "
+		return impact__jd_bad(&c->j, ptr, "expected a positive number (a relative "
 		           "weight)");
 	return IMPACT_OK;
 }
@@ -374,7 +98,7 @@ static int stored_question(struct ctx *c, const char *ptr, const char *qid,
 	int rc, step;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = impact__prepare(c->h, &st, "SELECT q.kind, q.min, q.max,"
+	if ((rc = impact__prepare(c->j.h, &st, "SELECT q.kind, q.min, q.max,"
 	                          " s.code FROM questions q JOIN surveys s"
 	                          " ON s.id = q.survey_id WHERE q.code = ?1"
 	                          " ORDER BY s.id;")) != IMPACT_OK)
@@ -387,7 +111,7 @@ static int stored_question(struct ctx *c, const char *ptr, const char *qid,
 		static const char *const numeric[] = { "scale", "rating",
 		                                       "yesno", "number", NULL };
 
-		if (!in_list(kind, numeric)
+		if (!impact__jd_in_list(kind, numeric)
 		    && !(strcmp(kind, "single") == 0 && has_min)) {
 			snprintf(msg, sizeof(msg), "question \"%s\" of "
 			         "questionnaire \"%s\" is a \"%s\" question%s: a "
@@ -407,9 +131,9 @@ static int stored_question(struct ctx *c, const char *ptr, const char *qid,
 		break;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = impact__db_error(c->h, "reading the stored questions");
+		rc = impact__db_error(c->j.h, "reading the stored questions");
 	else if (!out->found && *msg)
-		rc = bad(c, ptr, "%s", msg);
+		rc = impact__jd_bad(&c->j, ptr, "%s", msg);
 	else
 		rc = IMPACT_OK;
 	sqlite3_finalize(st);
@@ -442,16 +166,16 @@ static int threshold_range(struct ctx *c, const char *ptr, double z,
                            json_t *questions, const struct stored *qs,
                            size_t n)
 {
-	char sub[MAX_PTR], range[96];
+	char sub[IMPACT__JD_MAX_PTR], range[96];
 	int sum = strcmp(combine, "sum") == 0, lo_ok = 1, hi_ok = 1;
 	double lo = 0, hi = 0;
 	size_t k;
 
-	ptrf(sub, "%s/threshold", ptr);
+	impact__jd_ptrf(sub, "%s/threshold", ptr);
 	if (scale) {
 		hi = sum ? (double)n : 1;
 		if (z < 0 || z > hi)
-			return bad(c, sub, "%g is outside 0 to %g: with \"scale\":"
+			return impact__jd_bad(&c->j, sub, "%g is outside 0 to %g: with \"scale\":"
 			           " true each question's value is rescaled to "
 			           "0-1, so the %s lies from 0 to %g", z, hi,
 			           combine, hi);
@@ -472,14 +196,14 @@ static int threshold_range(struct ctx *c, const char *ptr, double z,
 		if (!q->found || (!q->has_min && !q->has_max))
 			continue;
 		if ((q->has_min && z < q->min) || (q->has_max && z > q->max))
-			return bad(c, sub, "%g is outside the values of question "
+			return impact__jd_bad(&c->j, sub, "%g is outside the values of question "
 			           "\"%s\" (%s in questionnaire \"%s\")", z, qid,
 			           range_text(range, sizeof(range), q->has_min,
 			                      q->min, q->has_max, q->max),
 			           q->survey);
 	}
 	if (sum && ((lo_ok && z < lo) || (hi_ok && z > hi)))
-		return bad(c, sub, "%g is outside the possible sums of the "
+		return impact__jd_bad(&c->j, sub, "%g is outside the possible sums of the "
 		           "questions (%s in the stored questionnaires)", z,
 		           range_text(range, sizeof(range), lo_ok, lo, hi_ok,
 		                      hi));
@@ -495,20 +219,20 @@ static int fit_questions(struct ctx *c, const char *ptr, json_t *qa,
                          double z, int scale, const char *combine)
 {
 	struct stored *qs;
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	size_t n = json_array_size(qa), k;
 	int rc = IMPACT_OK;
 
 	if (!(qs = calloc(n, sizeof(*qs))))
-		return impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+		return impact__error(c->j.h, IMPACT_ENOMEM, "out of memory");
 	for (k = 0; k < n && rc == IMPACT_OK; k++) {
 		const char *qid = json_string_value(json_array_get(qa, k));
 
-		ptrf(sub, "%s/questions/%zu", ptr, k);
+		impact__jd_ptrf(sub, "%s/questions/%zu", ptr, k);
 		if ((rc = stored_question(c, sub, qid, &qs[k])) != IMPACT_OK)
 			break;
 		if (scale && qs[k].found && !(qs[k].has_min && qs[k].has_max))
-			rc = bad(c, sub, "question \"%s\" of questionnaire \"%s\" "
+			rc = impact__jd_bad(&c->j, sub, "question \"%s\" of questionnaire \"%s\" "
 			         "has no %s: \"scale\": true rescales by the "
 			         "bounds, (x - min) / (max - min)", qid,
 			         qs[k].survey, qs[k].has_min ? "max"
@@ -525,22 +249,22 @@ static int fit_questions(struct ctx *c, const char *ptr, json_t *qa,
  * ids. */
 static int question_list(struct ctx *c, const char *ptr, json_t *v)
 {
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	const char *qid;
 	size_t k, j;
 	int rc;
 
 	if (!json_is_array(v) || json_array_size(v) == 0)
-		return bad(c, ptr, "expected a non-empty array of question ids");
+		return impact__jd_bad(&c->j, ptr, "expected a non-empty array of question ids");
 	for (k = 0; k < json_array_size(v); k++) {
-		ptrf(sub, "%s/%zu", ptr, k);
-		if ((rc = id_value(c, sub, json_array_get(v, k), "a question id",
+		impact__jd_ptrf(sub, "%s/%zu", ptr, k);
+		if ((rc = impact__jd_id_value(&c->j, sub, json_array_get(v, k), "a question id",
 		                   &qid)) != IMPACT_OK)
 			return rc;
 		for (j = 0; j < k; j++)
 			if (strcmp(json_string_value(json_array_get(v, j)),
 			           qid) == 0)
-				return bad(c, sub, "\"%s\" is already given at "
+				return impact__jd_bad(&c->j, sub, "\"%s\" is already given at "
 				           "[%zu]", qid, j);
 	}
 	return IMPACT_OK;
@@ -556,7 +280,7 @@ static int unique_indicator(struct ctx *c, const char *ptr, const char *id,
 
 	for (k = 0; k < c->nseen; k++)
 		if (strcmp(c->seen[k].id, id) == 0)
-			return bad(c, ptr, "\"%s\" is already the id of "
+			return impact__jd_bad(&c->j, ptr, "\"%s\" is already the id of "
 			           "domains[%zu].indicators[%zu]: indicator ids "
 			           "are unique in the index", id,
 			           c->seen[k].domain, c->seen[k].index);
@@ -564,7 +288,7 @@ static int unique_indicator(struct ctx *c, const char *ptr, const char *id,
 		size_t cap = c->capseen ? 2 * c->capseen : 32;
 
 		if (!(s = realloc(c->seen, cap * sizeof(*s))))
-			return impact__error(c->h, IMPACT_ENOMEM,
+			return impact__error(c->j.h, IMPACT_ENOMEM,
 			                     "out of memory");
 		c->seen = s;
 		c->capseen = cap;
@@ -583,62 +307,62 @@ static int indicator(struct ctx *c, json_t *o, size_t d, size_t i)
 	static const char *const keys[] = { "id", "label", "questions",
 	                                    "combine", "scale", "threshold",
 	                                    "direction", "weight", NULL };
-	char ptr[MAX_PTR], sub[MAX_PTR];
+	char ptr[IMPACT__JD_MAX_PTR], sub[IMPACT__JD_MAX_PTR];
 	const char *id, *fr, *en, *combine = "mean", *s;
 	json_t *v, *qa;
 	double z;
 	int rc, scale = 0;
 
-	ptrf(ptr, "/domains/%zu/indicators/%zu", d, i);
+	impact__jd_ptrf(ptr, "/domains/%zu/indicators/%zu", d, i);
 	if (!json_is_object(o))
-		return bad(c, ptr, "expected an object with id, label, "
+		return impact__jd_bad(&c->j, ptr, "expected an object with id, label, "
 		           "questions and threshold");
-	if ((rc = only_keys(c, ptr, o, keys)) != IMPACT_OK)
+	if ((rc = impact__jd_only_keys(&c->j, ptr, o, keys)) != IMPACT_OK)
 		return rc;
 	if (!(v = json_object_get(o, "id")))
-		return bad(c, ptr, "\"id\" is required");
-	ptrf(sub, "%s/id", ptr);
-	if ((rc = id_value(c, sub, v, "an indicator id", &id)) != IMPACT_OK
+		return impact__jd_bad(&c->j, ptr, "\"id\" is required");
+	impact__jd_ptrf(sub, "%s/id", ptr);
+	if ((rc = impact__jd_id_value(&c->j, sub, v, "an indicator id", &id)) != IMPACT_OK
 	    || (rc = unique_indicator(c, sub, id, d, i)) != IMPACT_OK)
 		return rc;
 	if (!(v = json_object_get(o, "label")))
-		return bad(c, ptr, "\"label\" is required");
-	if ((rc = label(c, ptrf(sub, "%s/label", ptr), v, &fr, &en)) != 0)
+		return impact__jd_bad(&c->j, ptr, "\"label\" is required");
+	if ((rc = impact__jd_label(&c->j, impact__jd_ptrf(sub, "%s/label", ptr), v, &fr, &en)) != 0)
 		return rc;
 	if (!(qa = json_object_get(o, "questions")))
-		return bad(c, ptr, "\"questions\" is required (the question "
+		return impact__jd_bad(&c->j, ptr, "\"questions\" is required (the question "
 		           "ids whose answers make the indicator)");
-	if ((rc = question_list(c, ptrf(sub, "%s/questions", ptr), qa)) != 0)
+	if ((rc = question_list(c, impact__jd_ptrf(sub, "%s/questions", ptr), qa)) != 0)
 		return rc;
 	if ((v = json_object_get(o, "combine"))) {
 		s = json_is_string(v) ? json_string_value(v) : "";
-		if (!in_list(s, combines))
-			return bad(c, ptrf(sub, "%s/combine", ptr), "expected "
+		if (!impact__jd_in_list(s, combines))
+			return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/combine", ptr), "expected "
 			           "\"mean\", \"min\", \"max\" or \"sum\"");
 		combine = s;
 	}
 	if ((v = json_object_get(o, "scale"))) {
 		if (!json_is_boolean(v))
-			return bad(c, ptrf(sub, "%s/scale", ptr), "expected true "
+			return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/scale", ptr), "expected true "
 			           "or false");
 		scale = json_is_true(v);
 	}
 	if (!(v = json_object_get(o, "threshold")))
-		return bad(c, ptr, "\"threshold\" is required (the sufficiency "
+		return impact__jd_bad(&c->j, ptr, "\"threshold\" is required (the sufficiency "
 		           "cutoff)");
 	if (!json_is_number(v) || !isfinite(json_number_value(v)))
-		return bad(c, ptrf(sub, "%s/threshold", ptr), "expected a "
+		return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/threshold", ptr), "expected a "
 		           "number (the sufficiency cutoff)");
 	z = json_number_value(v);
 	if ((v = json_object_get(o, "direction"))) {
 		s = json_is_string(v) ? json_string_value(v) : "";
 		if (strcmp(s, "higher") && strcmp(s, "lower"))
-			return bad(c, ptrf(sub, "%s/direction", ptr), "expected "
+			return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/direction", ptr), "expected "
 			           "\"higher\" (sufficient at or above the "
 			           "threshold) or \"lower\" (at or below it)");
 	}
 	if ((v = json_object_get(o, "weight"))
-	    && (rc = positive(c, ptrf(sub, "%s/weight", ptr), v)) != 0)
+	    && (rc = positive(c, impact__jd_ptrf(sub, "%s/weight", ptr), v)) != 0)
 		return rc;
 	return fit_questions(c, ptr, qa, z, scale, combine);
 }
@@ -653,54 +377,54 @@ static int domain(struct ctx *c, json_t *domains, size_t d, int weighted)
 	static const char *const keys[] = { "id", "label", "weight",
 	                                    "importance", "indicators", NULL };
 	json_t *o = json_array_get(domains, d), *v, *arr;
-	char ptr[MAX_PTR], sub[MAX_PTR];
+	char ptr[IMPACT__JD_MAX_PTR], sub[IMPACT__JD_MAX_PTR];
 	const char *id, *fr, *en, *qid;
 	struct stored q;
 	size_t j, i;
 	int rc;
 
-	ptrf(ptr, "/domains/%zu", d);
+	impact__jd_ptrf(ptr, "/domains/%zu", d);
 	if (!json_is_object(o))
-		return bad(c, ptr, "expected an object with id, label and "
+		return impact__jd_bad(&c->j, ptr, "expected an object with id, label and "
 		           "indicators");
-	if ((rc = only_keys(c, ptr, o, keys)) != IMPACT_OK)
+	if ((rc = impact__jd_only_keys(&c->j, ptr, o, keys)) != IMPACT_OK)
 		return rc;
 	if (!(v = json_object_get(o, "id")))
-		return bad(c, ptr, "\"id\" is required");
-	ptrf(sub, "%s/id", ptr);
-	if ((rc = id_value(c, sub, v, "a domain id", &id)) != IMPACT_OK)
+		return impact__jd_bad(&c->j, ptr, "\"id\" is required");
+	impact__jd_ptrf(sub, "%s/id", ptr);
+	if ((rc = impact__jd_id_value(&c->j, sub, v, "a domain id", &id)) != IMPACT_OK)
 		return rc;
 	for (j = 0; j < d; j++)
 		if (strcmp(json_string_value(json_object_get(
 		           json_array_get(domains, j), "id")), id) == 0)
-			return bad(c, sub, "\"%s\" is already the id of "
+			return impact__jd_bad(&c->j, sub, "\"%s\" is already the id of "
 			           "domains[%zu]", id, j);
 	if (!(v = json_object_get(o, "label")))
-		return bad(c, ptr, "\"label\" is required");
-	if ((rc = label(c, ptrf(sub, "%s/label", ptr), v, &fr, &en)) != 0)
+		return impact__jd_bad(&c->j, ptr, "\"label\" is required");
+	if ((rc = impact__jd_label(&c->j, impact__jd_ptrf(sub, "%s/label", ptr), v, &fr, &en)) != 0)
 		return rc;
 	if ((v = json_object_get(o, "weight"))) {
-		if ((rc = positive(c, ptrf(sub, "%s/weight", ptr), v)) != 0)
+		if ((rc = positive(c, impact__jd_ptrf(sub, "%s/weight", ptr), v)) != 0)
 			return rc;
 		if (!weighted)
-			return bad(c, sub, "domains[0] gives no weight: give a "
+			return impact__jd_bad(&c->j, sub, "domains[0] gives no weight: give a "
 			           "weight to every domain or to none");
 	} else if (weighted) {
-		return bad(c, ptr, "\"weight\" is required: domains[0] gives "
+		return impact__jd_bad(&c->j, ptr, "\"weight\" is required: domains[0] gives "
 		           "one, and weights are given to every domain or to "
 		           "none");
 	}
 	if ((v = json_object_get(o, "importance"))) {
-		ptrf(sub, "%s/importance", ptr);
-		if ((rc = id_value(c, sub, v, "a question id (the domain's "
+		impact__jd_ptrf(sub, "%s/importance", ptr);
+		if ((rc = impact__jd_id_value(&c->j, sub, v, "a question id (the domain's "
 		                   "importance rating)", &qid)) != IMPACT_OK
 		    || (rc = stored_question(c, sub, qid, &q)) != IMPACT_OK)
 			return rc;
 	}
 	if (!(arr = json_object_get(o, "indicators")))
-		return bad(c, ptr, "\"indicators\" is required");
+		return impact__jd_bad(&c->j, ptr, "\"indicators\" is required");
 	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return bad(c, ptrf(sub, "%s/indicators", ptr), "expected a "
+		return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/indicators", ptr), "expected a "
 		           "non-empty array of indicators");
 	for (i = 0; i < json_array_size(arr); i++)
 		if ((rc = indicator(c, json_array_get(arr, i), d, i)) != 0)
@@ -727,31 +451,31 @@ static int has_domain(json_t *domains, const char *id)
  */
 static int territory_weights(struct ctx *c, json_t *tw, json_t *domains)
 {
-	char ptr[MAX_PTR], sub[MAX_PTR];
+	char ptr[IMPACT__JD_MAX_PTR], sub[IMPACT__JD_MAX_PTR];
 	const char *code, *id;
 	json_t *o, *w;
 
 	if (!json_is_object(tw))
-		return bad(c, "/territory_weights", "expected an object: "
+		return impact__jd_bad(&c->j, "/territory_weights", "expected an object: "
 		           "territory code -> {domain id: weight}");
 	json_object_foreach(tw, code, o) {
-		if (!valid_id(code))
-			return bad_key(c, "/territory_weights", code, "expected a "
+		if (!impact__jd_valid_id(code))
+			return impact__jd_bad_key(&c->j, "/territory_weights", code, "expected a "
 			               "territory code: 1 to 64 letters, digits, "
 			               "'-', '_' or '.'");
 		if (impact__jsonpos_child(ptr, sizeof(ptr),
 		                          "/territory_weights", code) != 0)
-			ptrf(ptr, "/territory_weights");
+			impact__jd_ptrf(ptr, "/territory_weights");
 		if (!json_is_object(o) || json_object_size(o) == 0)
-			return bad(c, ptr, "expected a non-empty object: domain "
+			return impact__jd_bad(&c->j, ptr, "expected a non-empty object: domain "
 			           "id -> weight");
 		json_object_foreach(o, id, w) {
 			if (!has_domain(domains, id))
-				return bad_key(c, ptr, id, "unknown domain \"%s\": "
+				return impact__jd_bad_key(&c->j, ptr, id, "unknown domain \"%s\": "
 				               "expected the id of one of the "
 				               "definition's domains", id);
 			if (impact__jsonpos_child(sub, sizeof(sub), ptr, id) != 0)
-				ptrf(sub, "%s", ptr);
+				impact__jd_ptrf(sub, "%s", ptr);
 			if (positive(c, sub, w) != IMPACT_OK)
 				return IMPACT_EDATA;
 		}
@@ -774,35 +498,35 @@ static int check(struct ctx *c, json_t *root, const char **code,
 	int rc, weighted;
 
 	if (!json_is_object(root))
-		return bad(c, "", "expected a JSON object with id, title and "
+		return impact__jd_bad(&c->j, "", "expected a JSON object with id, title and "
 		           "domains");
-	if ((rc = only_keys(c, "", root, keys)) != IMPACT_OK)
+	if ((rc = impact__jd_only_keys(&c->j, "", root, keys)) != IMPACT_OK)
 		return rc;
 	if (!(v = json_object_get(root, "id")))
-		return bad(c, "", "\"id\" is required");
-	if ((rc = id_value(c, "/id", v, "the index's id", code)) != 0)
+		return impact__jd_bad(&c->j, "", "\"id\" is required");
+	if ((rc = impact__jd_id_value(&c->j, "/id", v, "the index's id", code)) != 0)
 		return rc;
 	if (!(v = json_object_get(root, "title")))
-		return bad(c, "", "\"title\" is required");
-	if ((rc = label(c, "/title", v, title_fr, title_en)) != IMPACT_OK)
+		return impact__jd_bad(&c->j, "", "\"title\" is required");
+	if ((rc = impact__jd_label(&c->j, "/title", v, title_fr, title_en)) != IMPACT_OK)
 		return rc;
 	/* Alkire-Foster's k: a share of the weighted sufficiency, so in
 	 * (0, 1]; 0 would make everyone happy. */
 	if ((v = json_object_get(root, "cutoff"))
 	    && (!json_is_number(v) || !(json_number_value(v) > 0)
 	        || !(json_number_value(v) <= 1)))
-		return bad(c, "/cutoff", "expected a number above 0 and at "
+		return impact__jd_bad(&c->j, "/cutoff", "expected a number above 0 and at "
 		           "most 1 (the share of weighted sufficiency that "
 		           "makes a person happy, 0.66 in the GNH index)");
 	if ((v = json_object_get(root, "weights"))
-	    && (!json_is_string(v) || !in_list(json_string_value(v),
+	    && (!json_is_string(v) || !impact__jd_in_list(json_string_value(v),
 	                                      schemes)))
-		return bad(c, "/weights", "expected \"equal\", \"territory\", "
+		return impact__jd_bad(&c->j, "/weights", "expected \"equal\", \"territory\", "
 		           "\"participatory\" or \"pca\"");
 	if (!(domains = json_object_get(root, "domains")))
-		return bad(c, "", "\"domains\" is required");
+		return impact__jd_bad(&c->j, "", "\"domains\" is required");
 	if (!json_is_array(domains) || json_array_size(domains) == 0)
-		return bad(c, "/domains", "expected a non-empty array of "
+		return impact__jd_bad(&c->j, "/domains", "expected a non-empty array of "
 		           "domains");
 	first = json_array_get(domains, 0);
 	weighted = json_is_object(first)
@@ -876,16 +600,17 @@ int impact_index_add(impact *h, const char *path, char **out_code)
 		*out_code = NULL;
 	if ((rc = impact__need_db(h)) != IMPACT_OK)
 		return rc;
-	if ((rc = slurp(h, path, &text, &len)) != IMPACT_OK)
+	if ((rc = impact__jd_slurp(h, path, "an index definition", &text, &len)) != IMPACT_OK)
 		return rc;
 	/* A UTF-8 byte-order mark is not part of the JSON: positions count
 	 * from after it, as an editor shows them. */
 	skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	c.h = h;
-	c.file = path;
-	c.text = text + skip;
-	c.len = len - skip;
-	root = json_loadb(c.text, c.len, JSON_REJECT_DUPLICATES, &jerr);
+	c.j.h = h;
+	c.j.file = path;
+	c.j.doc = "the index definition, docs/index.md";
+	c.j.text = text + skip;
+	c.j.len = len - skip;
+	root = json_loadb(c.j.text, c.j.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		rc = impact__error(h, IMPACT_EDATA, "%s:%d:%d: %s", path,
 		                   jerr.line, jerr.column, jerr.text);
@@ -898,7 +623,7 @@ int impact_index_add(impact *h, const char *path, char **out_code)
 	in_tx = 1;
 	if ((rc = check(&c, root, &code, &title_fr, &title_en)) != IMPACT_OK)
 		goto done;
-	if ((rc = store(h, code, title_fr, title_en, c.text)) != IMPACT_OK)
+	if ((rc = store(h, code, title_fr, title_en, c.j.text)) != IMPACT_OK)
 		goto done;
 	if (out_code && !(*out_code = strdup(code))) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
@@ -913,7 +638,7 @@ done:
 		*out_code = NULL;
 	}
 	free(c.seen);
-	impact__jsonpos_free(c.pos);
+	impact__jsonpos_free(c.j.pos);
 	json_decref(root);
 	free(text);
 	return rc;

@@ -41,11 +41,10 @@
 #include <jansson.h>
 
 #include "../engine/context.h"
-#include "../surveys/jsonpos.h"
+#include "../surveys/jsondef.h"
 #include "../surveys/text.h"
 #include "impact/indicators.h"
 
-#define MAX_PTR 256    /* JSON Pointers the checker builds */
 
 /* Largest library file read (a few hundred indicators fit in 1 MiB). */
 #define MAX_FILE (16u * 1024 * 1024)
@@ -81,11 +80,7 @@ struct indicator {
 
 /* The state of one impact_indicators_add() check. */
 struct ctx {
-	impact *h;
-	const char *file;       /* path, for messages */
-	const char *text;       /* JSON text (BOM skipped) */
-	size_t len;
-	impact_jsonpos *pos;    /* built on the first error, or NULL */
+	impact__jdef j;         /* the file, its text, error positions */
 };
 
 /* An activity field of docs/indicators.md and whether it is a category
@@ -116,297 +111,26 @@ static const char *const kinds[] = { "mean", "share", "count", "sum",
 static const char *const group_roles[] = { "age_band", "sex",
                                            "activity_status", NULL };
 
-/* Read a whole file into a NUL-terminated buffer (caller frees). */
-static int slurp(impact *h, const char *path, char **out, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL, *p;
-	size_t n = 0, cap = 0, got;
-	int rc = IMPACT_OK;
-
-	*out = NULL;
-	if (!fp)
-		return impact__error(h, errno == ENOENT ? IMPACT_ENOTFOUND
-		                                        : IMPACT_EIO,
-		                     "cannot open '%s': %s", path, strerror(errno));
-	do {
-		if (cap - n < 4096) {
-			cap = cap ? 2 * cap : 8192;
-			if (cap > MAX_FILE) {
-				rc = impact__error(h, IMPACT_EDATA, "%s: file too "
-				                   "large for an indicator library "
-				                   "(16 MiB at most)", path);
-				goto done;
-			}
-			if (!(p = realloc(buf, cap))) {
-				rc = impact__error(h, IMPACT_ENOMEM,
-				                   "out of memory");
-				goto done;
-			}
-			buf = p;
-		}
-		got = fread(buf + n, 1, cap - n - 1, fp);
-		n += got;
-	} while (got > 0);
-	if (ferror(fp)) {
-		rc = impact__error(h, IMPACT_EIO, "cannot read '%s'", path);
-		goto done;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	buf = NULL;
-done:
-	free(buf);
-	fclose(fp);
-	return rc;
-}
-
-static char *ptrf(char *out, const char *fmt, ...) IMPACT__PRINTF(2, 3);
-
-/* Format a JSON Pointer into out (MAX_PTR bytes), truncated if longer: a
- * truncated pointer finds no value, and the error then falls back to the
- * enclosing value's position.  Returns out. */
-static char *ptrf(char *out, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out, MAX_PTR, fmt, ap);
-	va_end(ap);
-	return out;
-}
-
-/*
- * Write the pointer `ptr` ("/indicators/3/of") as people read it
- * ("indicators[3].of") into out; "" becomes "top level".
- */
-static void show_path(char *out, size_t size, const char *ptr)
-{
-	size_t n = 0;
-
-	out[0] = '\0';
-	if (!*ptr) {
-		snprintf(out, size, "top level");
-		return;
-	}
-	while (*ptr == '/' && n + 1 < size) {
-		const char *seg = ++ptr;
-		size_t len = strcspn(seg, "/"), k;
-		int digits = len > 0;
-
-		for (k = 0; k < len; k++)
-			if (seg[k] < '0' || seg[k] > '9')
-				digits = 0;
-		if (digits) {
-			n += (size_t)snprintf(out + n, size - n, "[%.*s]",
-			                      (int)len, seg);
-		} else {
-			if (n > 0)
-				out[n++] = '.';
-			for (k = 0; k < len && n + 1 < size; k++) {
-				if (seg[k] == '~' && k + 1 < len) {
-					out[n++] = seg[k + 1] == '1' ? '/' : '~';
-					k++;
-				} else {
-					out[n++] = seg[k];
-				}
-			}
-			out[n] = '\0';
-		}
-		if (n >= size) {
-			out[size - 1] = '\0';
-			return;
-		}
-		ptr = seg + len;
-	}
-}
-
-static int bad_at(struct ctx *c, const char *pos_ptr, int at_key,
-                  const char *show_ptr, const char *fmt, ...)
-	IMPACT__PRINTF(5, 6);
-
-/*
- * Record an IMPACT_EDATA error "FILE:LINE:COL: PATH: message", the
- * position being that of the value at pointer `pos_ptr` (of its key when
- * `at_key`), or of the nearest enclosing value found, and PATH the
- * readable form of `show_ptr`.  Returns IMPACT_EDATA.
- */
-static int bad_at(struct ctx *c, const char *pos_ptr, int at_key,
-                  const char *show_ptr, const char *fmt, ...)
-{
-	char msg[600], where[300], ptr[MAX_PTR];
-	int line = 1, col = 1;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	show_path(where, sizeof(where), show_ptr);
-	if (!c->pos && impact__jsonpos_new(&c->pos, c->text, c->len) != 0)
-		c->pos = NULL;
-	ptrf(ptr, "%s", pos_ptr);
-	while (!impact__jsonpos_get(c->pos, ptr, at_key, &line, &col)) {
-		char *slash = strrchr(ptr, '/');
-
-		if (!slash) {
-			line = col = 1;
-			break;
-		}
-		*slash = '\0';
-		at_key = 0;
-	}
-	return impact__error(c->h, IMPACT_EDATA, "%s:%d:%d: %s: %s", c->file,
-	                     line, col, where, msg);
-}
-
-static int bad(struct ctx *c, const char *ptr, const char *fmt, ...)
-	IMPACT__PRINTF(3, 4);
-
-/* bad_at() for the usual case: reported at and about the value `ptr`. */
-static int bad(struct ctx *c, const char *ptr, const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return bad_at(c, ptr, 0, ptr, "%s", msg);
-}
-
-static int bad_key(struct ctx *c, const char *parent, const char *key,
-                   const char *fmt, ...) IMPACT__PRINTF(4, 5);
-
-/* bad_at() about key `key` of the object at `parent`: reported at the
- * key, and named "parent.key". */
-static int bad_key(struct ctx *c, const char *parent, const char *key,
-                   const char *fmt, ...)
-{
-	char msg[600], ptr[MAX_PTR];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (impact__jsonpos_child(ptr, sizeof(ptr), parent, key) != 0)
-		return bad_at(c, parent, 0, parent, "\"%s\": %s", key, msg);
-	return bad_at(c, ptr, 1, ptr, "%s", msg);
-}
-
-/* Is `s` one of the NULL-terminated `list`? */
-static int in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(*list, s) == 0)
-			return 1;
-	return 0;
-}
-
-/* Check that object `o` (at pointer `ptr`) has only keys from the
- * NULL-terminated `allowed`; an unknown key is reported at the key, in
- * the words "PATH: unknown key" of its object. */
-static int only_keys(struct ctx *c, const char *ptr, json_t *o,
-                     const char *const *allowed)
-{
-	char child[MAX_PTR];
-	const char *key;
-	json_t *v;
-	int at_key;
-
-	json_object_foreach(o, key, v) {
-		if (in_list(key, allowed))
-			continue;
-		/* A key too long for a pointer: report at its object. */
-		at_key = impact__jsonpos_child(child, sizeof(child), ptr,
-		                               key) == 0;
-		if (!at_key)
-			ptrf(child, "%s", ptr);
-		return bad_at(c, child, at_key, ptr, "unknown key \"%s\" (see "
-		              "the library format, docs/indicators.md)", key);
-	}
-	(void)v;
-	return IMPACT_OK;
-}
-
-/* Same rule as codes in CSV files: 1 to 64 of [A-Za-z0-9_.-]. */
-static int valid_id(const char *s)
-{
-	size_t n = 0;
-
-	for (; s[n]; n++) {
-		char ch = s[n];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
-		      || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
-		      || ch == '.'))
-			return 0;
-	}
-	return n > 0 && n <= 64;
-}
-
-/* Read a string value that must be an id (valid_id); `what` names the
- * expectation in the message ("a question id"). */
-static int id_value(struct ctx *c, const char *ptr, json_t *v,
-                    const char *what, const char **out)
-{
-	if (!json_is_string(v) || !valid_id(json_string_value(v)))
-		return bad(c, ptr, "expected %s: 1 to 64 letters, digits, '-', "
-		           "'_' or '.'", what);
-	*out = json_string_value(v);
-	return IMPACT_OK;
-}
-
-/* Read a {"fr": ..., "en": ...} text at pointer `ptr`; fr required and
- * non-empty, en optional (NULL when absent or empty). */
-static int label(struct ctx *c, const char *ptr, json_t *o,
-                 const char **fr, const char **en)
-{
-	static const char *const keys[] = { "fr", "en", NULL };
-	char sub[MAX_PTR];
-	json_t *f, *e;
-	int rc;
-
-	if (!json_is_object(o))
-		return bad(c, ptr, "expected an object {\"fr\": \"...\", "
-		           "\"en\": \"...\"}");
-	if ((rc = only_keys(c, ptr, o, keys)) != IMPACT_OK)
-		return rc;
-	f = json_object_get(o, "fr");
-	e = json_object_get(o, "en");
-	if (!f)
-		return bad(c, ptr, "\"fr\" is required (the French text)");
-	ptrf(sub, "%s/fr", ptr);
-	if (!json_is_string(f) || json_string_length(f) == 0)
-		return bad(c, sub, "expected a non-empty string");
-	ptrf(sub, "%s/en", ptr);
-	if (e && !json_is_string(e))
-		return bad(c, sub, "expected a string");
-	*fr = json_string_value(f);
-	*en = e && json_string_length(e) > 0 ? json_string_value(e) : NULL;
-	return IMPACT_OK;
-}
-
 /* Check that `v` (at `ptr`) is a non-empty array of distinct non-empty
  * strings; `what` names them in the message ("choice codes"). */
 static int string_list(struct ctx *c, const char *ptr, json_t *v,
                        const char *what)
 {
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	size_t k, j;
 
 	if (!json_is_array(v) || json_array_size(v) == 0)
-		return bad(c, ptr, "expected a non-empty array of %s", what);
+		return impact__jd_bad(&c->j, ptr, "expected a non-empty array of %s", what);
 	for (k = 0; k < json_array_size(v); k++) {
 		json_t *e = json_array_get(v, k);
 
-		ptrf(sub, "%s/%zu", ptr, k);
+		impact__jd_ptrf(sub, "%s/%zu", ptr, k);
 		if (!json_is_string(e) || json_string_length(e) == 0)
-			return bad(c, sub, "expected a non-empty string");
+			return impact__jd_bad(&c->j, sub, "expected a non-empty string");
 		for (j = 0; j < k; j++)
 			if (strcmp(json_string_value(json_array_get(v, j)),
 			           json_string_value(e)) == 0)
-				return bad(c, sub, "\"%s\" is already given at "
+				return impact__jd_bad(&c->j, sub, "\"%s\" is already given at "
 				           "[%zu]", json_string_value(e), j);
 	}
 	return IMPACT_OK;
@@ -425,7 +149,7 @@ static int type_fits(const char *type, int min_set, enum use use,
 	case USE_NUMBER:
 		*why = "a number is needed (a scale, rating, yesno or number "
 		       "question, or a single choice with values)";
-		return in_list(type, (const char *const[]){ "scale", "rating",
+		return impact__jd_in_list(type, (const char *const[]){ "scale", "rating",
 		                                            "yesno", "number",
 		                                            NULL })
 		       || (strcmp(type, "single") == 0 && min_set);
@@ -461,16 +185,16 @@ static int question_fits(struct ctx *c, const char *ptr, const char *qid,
                          enum use use, json_t *codes, const char *codes_ptr)
 {
 	sqlite3_stmt *st = NULL, *sc = NULL;
-	char msg[400] = "", at[MAX_PTR];
+	char msg[400] = "", at[IMPACT__JD_MAX_PTR];
 	int rc, step = SQLITE_DONE, fit = 0;
 
-	ptrf(at, "%s", ptr);
-	if ((rc = impact__prepare(c->h, &st, "SELECT q.id, q.kind,"
+	impact__jd_ptrf(at, "%s", ptr);
+	if ((rc = impact__prepare(c->j.h, &st, "SELECT q.id, q.kind,"
 	                          " q.min IS NOT NULL, s.code FROM questions q"
 	                          " JOIN surveys s ON s.id = q.survey_id"
 	                          " WHERE q.code = ?1 ORDER BY s.id;")) != 0)
 		goto done;
-	if ((rc = impact__prepare(c->h, &sc, "SELECT 1 FROM choices"
+	if ((rc = impact__prepare(c->j.h, &sc, "SELECT 1 FROM choices"
 	                          " WHERE question_id = ?1 AND code = ?2;"))
 	    != IMPACT_OK)
 		goto done;
@@ -503,7 +227,7 @@ static int question_fits(struct ctx *c, const char *ptr, const char *qid,
 			snprintf(msg, sizeof(msg), "\"%s\" is not a choice code "
 			         "of question \"%s\" in questionnaire \"%s\"",
 			         code, qid, survey);
-			ptrf(at, "%s/%zu", codes_ptr, k);
+			impact__jd_ptrf(at, "%s/%zu", codes_ptr, k);
 			fit = 0;
 			break;
 		}
@@ -511,10 +235,10 @@ static int question_fits(struct ctx *c, const char *ptr, const char *qid,
 			break;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = impact__db_error(c->h, "reading the stored questions");
+		rc = impact__db_error(c->j.h, "reading the stored questions");
 		goto done;
 	}
-	rc = fit || !*msg ? IMPACT_OK : bad(c, at, "%s", msg);
+	rc = fit || !*msg ? IMPACT_OK : impact__jd_bad(&c->j, at, "%s", msg);
 done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(sc);
@@ -536,29 +260,29 @@ static int measure(struct ctx *c, const char *ptr, json_t *v,
 	size_t k;
 
 	if (src == SRC_ANSWERS) {
-		if (id_value(c, ptr, v, "a question id", out) != IMPACT_OK)
+		if (impact__jd_id_value(&c->j, ptr, v, "a question id", out) != IMPACT_OK)
 			return IMPACT_EDATA;
 		return question_fits(c, ptr, *out, use, NULL, NULL);
 	}
 	if (src == SRC_FACTS)
-		return id_value(c, ptr, v, "a fact key such as "
+		return impact__jd_id_value(&c->j, ptr, v, "a fact key such as "
 		                "\"emplois_etp\"", out);
 	if (!json_is_string(v))
-		return bad(c, ptr, "expected an activity field: " NUMBER_FIELDS
+		return impact__jd_bad(&c->j, ptr, "expected an activity field: " NUMBER_FIELDS
 		           ", " CATEGORY_FIELDS);
 	name = json_string_value(v);
 	for (k = 0; k < NFIELDS; k++)
 		if (strcmp(fields[k].name, name) == 0)
 			break;
 	if (k == NFIELDS)
-		return bad(c, ptr, "unknown activity field \"%s\": expected one "
+		return impact__jd_bad(&c->j, ptr, "unknown activity field \"%s\": expected one "
 		           "of " NUMBER_FIELDS ", " CATEGORY_FIELDS, name);
 	if (fields[k].category && !category)
-		return bad(c, ptr, "\"%s\" is not a number: expected one of "
+		return impact__jd_bad(&c->j, ptr, "\"%s\" is not a number: expected one of "
 		           NUMBER_FIELDS " (" CATEGORY_FIELDS " are for kinds "
 		           "distinct and diversity)", name);
 	if (!fields[k].category && category)
-		return bad(c, ptr, "\"%s\" is a number: kinds distinct and "
+		return impact__jd_bad(&c->j, ptr, "\"%s\" is a number: kinds distinct and "
 		           "diversity take one of " CATEGORY_FIELDS, name);
 	*out = name;
 	return IMPACT_OK;
@@ -576,18 +300,18 @@ static int condition(struct ctx *c, const char *ptr, json_t *v,
 	static const char *const keys[] = { "at_least", "at_most",
 	                                    "choices", "yes", NULL };
 	const char *key, *form = NULL;
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	json_t *x, *val = NULL;
 	int rc;
 
 	if (!json_is_object(v))
-		return bad(c, ptr, "expected an object such as "
+		return impact__jd_bad(&c->j, ptr, "expected an object such as "
 		           "{\"at_least\": 3}");
-	if ((rc = only_keys(c, ptr, v, keys)) != IMPACT_OK)
+	if ((rc = impact__jd_only_keys(&c->j, ptr, v, keys)) != IMPACT_OK)
 		return rc;
 	json_object_foreach(v, key, x) {
 		if (form)
-			return bad_key(c, ptr, key, "give only one of "
+			return impact__jd_bad_key(&c->j, ptr, key, "give only one of "
 			               "\"at_least\", \"at_most\", \"choices\" "
 			               "and \"yes\" (\"%s\" is already given)",
 			               form);
@@ -595,12 +319,12 @@ static int condition(struct ctx *c, const char *ptr, json_t *v,
 		val = x;
 	}
 	if (!form)
-		return bad(c, ptr, "expected one of \"at_least\", \"at_most\", "
+		return impact__jd_bad(&c->j, ptr, "expected one of \"at_least\", \"at_most\", "
 		           "\"choices\" or \"yes\"");
-	ptrf(sub, "%s/%s", ptr, form);
+	impact__jd_ptrf(sub, "%s/%s", ptr, form);
 	if (strcmp(form, "choices") == 0) {
 		if (src != SRC_ANSWERS)
-			return bad_key(c, ptr, form, "only for questions (source "
+			return impact__jd_bad_key(&c->j, ptr, form, "only for questions (source "
 			               "\"answers\"): activity fields and facts "
 			               "are numbers, use \"at_least\", "
 			               "\"at_most\" or \"yes\"");
@@ -610,13 +334,13 @@ static int condition(struct ctx *c, const char *ptr, json_t *v,
 	}
 	if (strcmp(form, "yes") == 0) {
 		if (!json_is_true(val))
-			return bad(c, sub, "expected true (for \"no\", write "
+			return impact__jd_bad(&c->j, sub, "expected true (for \"no\", write "
 			           "{\"at_most\": 0})");
 		if (src == SRC_FACTS)
-			return bad_key(c, ptr, form, "facts are numbers: use "
+			return impact__jd_bad_key(&c->j, ptr, form, "facts are numbers: use "
 			               "\"at_least\" or \"at_most\"");
 		if (src == SRC_ACTIVITIES && strcmp(of, "free") != 0)
-			return bad_key(c, ptr, form, "only the activity field "
+			return impact__jd_bad_key(&c->j, ptr, form, "only the activity field "
 			               "\"free\" is yes or no (\"%s\" is a "
 			               "number: use \"at_least\" or \"at_most\")",
 			               of);
@@ -625,7 +349,7 @@ static int condition(struct ctx *c, const char *ptr, json_t *v,
 		       : IMPACT_OK;
 	}
 	if (!json_is_number(val) || !isfinite(json_number_value(val)))
-		return bad(c, sub, "expected a number");
+		return impact__jd_bad(&c->j, sub, "expected a number");
 	return src == SRC_ANSWERS
 	       ? question_fits(c, ptr, of, USE_NUMBER, NULL, NULL)
 	       : IMPACT_OK;
@@ -637,7 +361,7 @@ static int condition(struct ctx *c, const char *ptr, json_t *v,
 static int folded_list(struct ctx *c, const char *ptr, json_t *v,
                        int dashed)
 {
-	char sub[MAX_PTR], *f, *p;
+	char sub[IMPACT__JD_MAX_PTR], *f, *p;
 	size_t k;
 	int rc = IMPACT_OK;
 
@@ -646,15 +370,15 @@ static int folded_list(struct ctx *c, const char *ptr, json_t *v,
 		size_t size = 2 * strlen(s) + 1;
 
 		if (!(f = malloc(size)))
-			return impact__error(c->h, IMPACT_ENOMEM,
+			return impact__error(c->j.h, IMPACT_ENOMEM,
 			                     "out of memory");
 		impact__fold(f, size, s);
 		for (p = f; dashed && *p; p++)
 			if (*p == ' ')
 				*p = '-';
 		if (strcmp(f, s) != 0) {
-			ptrf(sub, "%s/%zu", ptr, k);
-			rc = bad(c, sub, "write \"%s\" as activities store it: "
+			impact__jd_ptrf(sub, "%s/%zu", ptr, k);
+			rc = impact__jd_bad(&c->j, sub, "write \"%s\" as activities store it: "
 			         "\"%s\"", s, f);
 		}
 		free(f);
@@ -666,24 +390,24 @@ static int folded_list(struct ctx *c, const char *ptr, json_t *v,
 static int group(struct ctx *c, const char *ptr, json_t *v)
 {
 	static const char *const keys[] = { "role", "choices", NULL };
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	json_t *x;
 	int rc;
 
 	if (!json_is_object(v))
-		return bad(c, ptr, "expected an object {\"role\": \"age_band\", "
+		return impact__jd_bad(&c->j, ptr, "expected an object {\"role\": \"age_band\", "
 		           "\"choices\": [...]}");
-	if ((rc = only_keys(c, ptr, v, keys)) != IMPACT_OK)
+	if ((rc = impact__jd_only_keys(&c->j, ptr, v, keys)) != IMPACT_OK)
 		return rc;
 	if (!(x = json_object_get(v, "role")))
-		return bad(c, ptr, "\"role\" is required");
-	ptrf(sub, "%s/role", ptr);
-	if (!json_is_string(x) || !in_list(json_string_value(x), group_roles))
-		return bad(c, sub, "expected one of \"age_band\", \"sex\", "
+		return impact__jd_bad(&c->j, ptr, "\"role\" is required");
+	impact__jd_ptrf(sub, "%s/role", ptr);
+	if (!json_is_string(x) || !impact__jd_in_list(json_string_value(x), group_roles))
+		return impact__jd_bad(&c->j, sub, "expected one of \"age_band\", \"sex\", "
 		           "\"activity_status\"");
 	if (!(x = json_object_get(v, "choices")))
-		return bad(c, ptr, "\"choices\" is required");
-	ptrf(sub, "%s/choices", ptr);
+		return impact__jd_bad(&c->j, ptr, "\"choices\" is required");
+	impact__jd_ptrf(sub, "%s/choices", ptr);
 	return string_list(c, sub, x, "choice codes");
 }
 
@@ -701,59 +425,59 @@ static int filter(struct ctx *c, const char *ptr, json_t *v,
 	static const char *const for_activities[] = { "categories",
 	                                              "publics", "free",
 	                                              NULL };
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	const char *key, *qid = NULL;
 	json_t *x, *q, *cond;
 	int rc;
 
 	if (!json_is_object(v))
-		return bad(c, ptr, "expected an object such as "
+		return impact__jd_bad(&c->j, ptr, "expected an object such as "
 		           "{\"categories\": [\"atelier\"]}");
-	if ((rc = only_keys(c, ptr, v, keys)) != IMPACT_OK)
+	if ((rc = impact__jd_only_keys(&c->j, ptr, v, keys)) != IMPACT_OK)
 		return rc;
 	json_object_foreach(v, key, x) {
-		int act = in_list(key, for_activities);
+		int act = impact__jd_in_list(key, for_activities);
 
 		if (act && src != SRC_ACTIVITIES)
-			return bad_key(c, ptr, key, "only for source "
+			return impact__jd_bad_key(&c->j, ptr, key, "only for source "
 			               "\"activities\"");
 		if (!act && src != SRC_ANSWERS)
-			return bad_key(c, ptr, key, "only for source "
+			return impact__jd_bad_key(&c->j, ptr, key, "only for source "
 			               "\"answers\"");
 	}
 	if ((x = json_object_get(v, "categories"))) {
-		ptrf(sub, "%s/categories", ptr);
+		impact__jd_ptrf(sub, "%s/categories", ptr);
 		if ((rc = string_list(c, sub, x, "categories")) != IMPACT_OK
 		    || (rc = folded_list(c, sub, x, 1)) != IMPACT_OK)
 			return rc;
 	}
 	if ((x = json_object_get(v, "publics"))) {
-		ptrf(sub, "%s/publics", ptr);
+		impact__jd_ptrf(sub, "%s/publics", ptr);
 		if ((rc = string_list(c, sub, x, "publics")) != IMPACT_OK
 		    || (rc = folded_list(c, sub, x, 0)) != IMPACT_OK)
 			return rc;
 	}
 	if ((x = json_object_get(v, "free")) && !json_is_boolean(x))
-		return bad(c, ptrf(sub, "%s/free", ptr), "expected true (free "
+		return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/free", ptr), "expected true (free "
 		           "activities only) or false (paid only)");
 	q = json_object_get(v, "question");
 	cond = json_object_get(v, "condition");
 	if (q && !cond)
-		return bad(c, ptr, "\"condition\" is required with "
+		return impact__jd_bad(&c->j, ptr, "\"condition\" is required with "
 		           "\"question\"");
 	if (cond && !q)
-		return bad(c, ptr, "\"question\" is required with "
+		return impact__jd_bad(&c->j, ptr, "\"question\" is required with "
 		           "\"condition\"");
 	if (q) {
-		ptrf(sub, "%s/question", ptr);
-		if ((rc = id_value(c, sub, q, "a question id", &qid)) != 0)
+		impact__jd_ptrf(sub, "%s/question", ptr);
+		if ((rc = impact__jd_id_value(&c->j, sub, q, "a question id", &qid)) != 0)
 			return rc;
-		ptrf(sub, "%s/condition", ptr);
+		impact__jd_ptrf(sub, "%s/condition", ptr);
 		if ((rc = condition(c, sub, cond, SRC_ANSWERS, qid)) != 0)
 			return rc;
 	}
 	if ((x = json_object_get(v, "group")))
-		return group(c, ptrf(sub, "%s/group", ptr), x);
+		return group(c, impact__jd_ptrf(sub, "%s/group", ptr), x);
 	return IMPACT_OK;
 }
 
@@ -763,46 +487,46 @@ static int part(struct ctx *c, const char *ptr, json_t *v, enum source src)
 {
 	static const char *const keys[] = { "kind", "of", "times", "filter",
 	                                    NULL };
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	const char *kind, *name;
 	json_t *x;
 	int rc, sum;
 
 	if (!json_is_object(v))
-		return bad(c, ptr, "expected an object such as {\"kind\": "
+		return impact__jd_bad(&c->j, ptr, "expected an object such as {\"kind\": "
 		           "\"sum\", \"of\": \"...\"}");
-	if ((rc = only_keys(c, ptr, v, keys)) != IMPACT_OK)
+	if ((rc = impact__jd_only_keys(&c->j, ptr, v, keys)) != IMPACT_OK)
 		return rc;
 	if (!(x = json_object_get(v, "kind")))
-		return bad(c, ptr, "\"kind\" is required");
-	ptrf(sub, "%s/kind", ptr);
+		return impact__jd_bad(&c->j, ptr, "\"kind\" is required");
+	impact__jd_ptrf(sub, "%s/kind", ptr);
 	if (!json_is_string(x) || (strcmp(json_string_value(x), "sum")
 	                           && strcmp(json_string_value(x), "count")))
-		return bad(c, sub, "expected \"sum\" or \"count\"");
+		return impact__jd_bad(&c->j, sub, "expected \"sum\" or \"count\"");
 	kind = json_string_value(x);
 	sum = strcmp(kind, "sum") == 0;
 	if ((x = json_object_get(v, "of"))) {
-		ptrf(sub, "%s/of", ptr);
+		impact__jd_ptrf(sub, "%s/of", ptr);
 		if ((rc = measure(c, sub, x, src, sum ? USE_NUMBER : USE_ANY,
 		                  &name)) != IMPACT_OK)
 			return rc;
 	} else if (sum) {
-		return bad(c, ptr, "\"of\" is required for a sum");
+		return impact__jd_bad(&c->j, ptr, "\"of\" is required for a sum");
 	}
 	if ((x = json_object_get(v, "times"))) {
 		if (!sum)
-			return bad_key(c, ptr, "times", "only for a sum");
+			return impact__jd_bad_key(&c->j, ptr, "times", "only for a sum");
 		if (src == SRC_FACTS)
-			return bad_key(c, ptr, "times", "only for answers and "
+			return impact__jd_bad_key(&c->j, ptr, "times", "only for answers and "
 			               "activities");
-		ptrf(sub, "%s/times", ptr);
+		impact__jd_ptrf(sub, "%s/times", ptr);
 		if ((rc = measure(c, sub, x, src, USE_NUMBER, &name)) != 0)
 			return rc;
 	}
 	if ((x = json_object_get(v, "filter"))) {
 		if (src == SRC_FACTS)
-			return bad_key(c, ptr, "filter", "facts take no filter");
-		return filter(c, ptrf(sub, "%s/filter", ptr), x, src);
+			return impact__jd_bad_key(&c->j, ptr, "filter", "facts take no filter");
+		return filter(c, impact__jd_ptrf(sub, "%s/filter", ptr), x, src);
 	}
 	return IMPACT_OK;
 }
@@ -834,62 +558,62 @@ static int shape(struct ctx *c, const char *ptr, json_t *o,
 	json_t *num = json_object_get(o, "numerator");
 	json_t *den = json_object_get(o, "denominator");
 	const char *k = d->kind, *name = NULL, *tname;
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	int rc;
 
 	if (strcmp(k, "ratio") == 0) {
 		if (of || times || cond)
-			return bad_key(c, ptr, of ? "of" : times ? "times"
+			return impact__jd_bad_key(&c->j, ptr, of ? "of" : times ? "times"
 			               : "condition", "not for kind \"ratio\": "
 			               "its numerator and denominator say what is "
 			               "summed or counted");
 		if (!num)
-			return bad(c, ptr, "\"numerator\" is required for kind "
+			return impact__jd_bad(&c->j, ptr, "\"numerator\" is required for kind "
 			           "\"ratio\"");
 		if (!den)
-			return bad(c, ptr, "\"denominator\" is required for "
+			return impact__jd_bad(&c->j, ptr, "\"denominator\" is required for "
 			           "kind \"ratio\"");
-		if ((rc = part(c, ptrf(sub, "%s/numerator", ptr), num, src))
+		if ((rc = part(c, impact__jd_ptrf(sub, "%s/numerator", ptr), num, src))
 		    != IMPACT_OK)
 			return rc;
-		return part(c, ptrf(sub, "%s/denominator", ptr), den, src);
+		return part(c, impact__jd_ptrf(sub, "%s/denominator", ptr), den, src);
 	}
 	if (num || den)
-		return bad_key(c, ptr, num ? "numerator" : "denominator",
+		return impact__jd_bad_key(&c->j, ptr, num ? "numerator" : "denominator",
 		               "only for kind \"ratio\"");
 	if (src == SRC_FACTS && (strcmp(k, "distinct") == 0
 	                         || strcmp(k, "diversity") == 0))
-		return bad(c, ptrf(sub, "%s/kind", ptr), "kind \"%s\" counts "
+		return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/kind", ptr), "kind \"%s\" counts "
 		           "the values of a question or of an activity field; "
 		           "facts are numbers", k);
 	if (!of && strcmp(k, "count") != 0)
-		return bad(c, ptr, "\"of\" is required for kind \"%s\"", k);
-	if (of && (rc = measure(c, ptrf(sub, "%s/of", ptr), of, src,
+		return impact__jd_bad(&c->j, ptr, "\"of\" is required for kind \"%s\"", k);
+	if (of && (rc = measure(c, impact__jd_ptrf(sub, "%s/of", ptr), of, src,
 	                        kind_use(k), &name)) != IMPACT_OK)
 		return rc;
 	if (times) {
 		if (strcmp(k, "mean") && strcmp(k, "sum"))
-			return bad_key(c, ptr, "times", "only for kinds \"mean\" "
+			return impact__jd_bad_key(&c->j, ptr, "times", "only for kinds \"mean\" "
 			               "and \"sum\"");
 		if (src == SRC_FACTS)
-			return bad_key(c, ptr, "times", "only for answers and "
+			return impact__jd_bad_key(&c->j, ptr, "times", "only for answers and "
 			               "activities");
-		if ((rc = measure(c, ptrf(sub, "%s/times", ptr), times, src,
+		if ((rc = measure(c, impact__jd_ptrf(sub, "%s/times", ptr), times, src,
 		                  USE_NUMBER, &tname)) != IMPACT_OK)
 			return rc;
 	}
 	if (cond) {
 		if (strcmp(k, "share") && strcmp(k, "count"))
-			return bad_key(c, ptr, "condition", "only for kinds "
+			return impact__jd_bad_key(&c->j, ptr, "condition", "only for kinds "
 			               "\"share\" and \"count\"");
 		if (!of)
-			return bad_key(c, ptr, "condition", "needs \"of\": the "
+			return impact__jd_bad_key(&c->j, ptr, "condition", "needs \"of\": the "
 			               "question, field or fact it applies to");
-		return condition(c, ptrf(sub, "%s/condition", ptr), cond, src,
+		return condition(c, impact__jd_ptrf(sub, "%s/condition", ptr), cond, src,
 		                 name);
 	}
 	if (strcmp(k, "share") == 0)
-		return bad(c, ptr, "\"condition\" is required for kind "
+		return impact__jd_bad(&c->j, ptr, "\"condition\" is required for kind "
 		           "\"share\"");
 	return IMPACT_OK;
 }
@@ -899,17 +623,17 @@ static int shape(struct ctx *c, const char *ptr, json_t *o,
 static int presentation(struct ctx *c, const char *ptr, json_t *o,
                         struct indicator *d, enum source src)
 {
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	json_t *v;
 	int rc, sensitive = 0;
 
 	if ((v = json_object_get(o, "multiply"))
 	    && (!json_is_number(v) || !isfinite(json_number_value(v))
 	        || json_number_value(v) == 0))
-		return bad(c, ptrf(sub, "%s/multiply", ptr), "expected a "
+		return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/multiply", ptr), "expected a "
 		           "number other than 0");
 	if ((v = json_object_get(o, "unit"))
-	    && (rc = label(c, ptrf(sub, "%s/unit", ptr), v, &d->unit_fr,
+	    && (rc = impact__jd_label(&c->j, impact__jd_ptrf(sub, "%s/unit", ptr), v, &d->unit_fr,
 	                   &d->unit_en)) != IMPACT_OK)
 		return rc;
 	d->direction = 1;
@@ -917,7 +641,7 @@ static int presentation(struct ctx *c, const char *ptr, json_t *o,
 		const char *s = json_is_string(v) ? json_string_value(v) : "";
 
 		if (strcmp(s, "higher") && strcmp(s, "lower"))
-			return bad(c, ptrf(sub, "%s/direction", ptr), "expected "
+			return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/direction", ptr), "expected "
 			           "\"higher\" (more is better) or \"lower\" "
 			           "(less is better)");
 		d->direction = strcmp(s, "lower") == 0 ? -1 : 1;
@@ -926,25 +650,25 @@ static int presentation(struct ctx *c, const char *ptr, json_t *o,
 	if ((v = json_object_get(o, "decimals"))) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0
 		    || json_integer_value(v) > 3)
-			return bad(c, ptrf(sub, "%s/decimals", ptr), "expected "
+			return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/decimals", ptr), "expected "
 			           "a whole number from 0 to 3");
 		d->decimals = (int)json_integer_value(v);
 	}
 	if ((v = json_object_get(o, "sensitive"))) {
 		if (!json_is_boolean(v))
-			return bad(c, ptrf(sub, "%s/sensitive", ptr), "expected "
+			return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/sensitive", ptr), "expected "
 			           "true or false");
 		sensitive = json_is_true(v);
 	}
 	d->min_n = sensitive ? 10 : IMPACT_MIN_PUBLISHED_N;
 	if ((v = json_object_get(o, "min_n"))) {
 		if (src != SRC_ANSWERS)
-			return bad_key(c, ptr, "min_n", "only for source "
+			return impact__jd_bad_key(&c->j, ptr, "min_n", "only for source "
 			               "\"answers\" (the respondents a value "
 			               "needs to be published)");
 		if (!json_is_integer(v) || json_integer_value(v) < 1
 		    || json_integer_value(v) > 1000000)
-			return bad(c, ptrf(sub, "%s/min_n", ptr), "expected a "
+			return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/min_n", ptr), "expected a "
 			           "whole number, 1 or more");
 		d->min_n = (int)json_integer_value(v);
 	}
@@ -966,57 +690,57 @@ static int indicator(struct ctx *c, json_t *o, struct indicator *ds,
 	                                    "decimals", "min_n", "sensitive",
 	                                    NULL };
 	struct indicator *d = &ds[i];
-	char ptr[MAX_PTR], sub[MAX_PTR];
+	char ptr[IMPACT__JD_MAX_PTR], sub[IMPACT__JD_MAX_PTR];
 	enum source src;
 	json_t *v;
 	size_t j;
 	int rc;
 
-	ptrf(ptr, "/indicators/%zu", i);
+	impact__jd_ptrf(ptr, "/indicators/%zu", i);
 	d->obj = o;
 	if (!json_is_object(o))
-		return bad(c, ptr, "expected an object with id, label, "
+		return impact__jd_bad(&c->j, ptr, "expected an object with id, label, "
 		           "description, domain, source and kind");
-	if ((rc = only_keys(c, ptr, o, keys)) != IMPACT_OK)
+	if ((rc = impact__jd_only_keys(&c->j, ptr, o, keys)) != IMPACT_OK)
 		return rc;
 	if (!(v = json_object_get(o, "id")))
-		return bad(c, ptr, "\"id\" is required");
-	ptrf(sub, "%s/id", ptr);
-	if ((rc = id_value(c, sub, v, "an indicator id", &d->id)) != 0)
+		return impact__jd_bad(&c->j, ptr, "\"id\" is required");
+	impact__jd_ptrf(sub, "%s/id", ptr);
+	if ((rc = impact__jd_id_value(&c->j, sub, v, "an indicator id", &d->id)) != 0)
 		return rc;
 	for (j = 0; j < i; j++)
 		if (strcmp(ds[j].id, d->id) == 0)
-			return bad(c, sub, "\"%s\" is already the id of "
+			return impact__jd_bad(&c->j, sub, "\"%s\" is already the id of "
 			           "indicators[%zu]", d->id, j);
 	if (!(v = json_object_get(o, "label")))
-		return bad(c, ptr, "\"label\" is required");
-	if ((rc = label(c, ptrf(sub, "%s/label", ptr), v, &d->label_fr,
+		return impact__jd_bad(&c->j, ptr, "\"label\" is required");
+	if ((rc = impact__jd_label(&c->j, impact__jd_ptrf(sub, "%s/label", ptr), v, &d->label_fr,
 	                &d->label_en)) != IMPACT_OK)
 		return rc;
 	if (!(v = json_object_get(o, "description")))
-		return bad(c, ptr, "\"description\" is required (what the "
+		return impact__jd_bad(&c->j, ptr, "\"description\" is required (what the "
 		           "indicator is computed from, and how)");
-	if ((rc = label(c, ptrf(sub, "%s/description", ptr), v, &d->desc_fr,
+	if ((rc = impact__jd_label(&c->j, impact__jd_ptrf(sub, "%s/description", ptr), v, &d->desc_fr,
 	                &d->desc_en)) != IMPACT_OK)
 		return rc;
 	if (!(v = json_object_get(o, "domain")))
-		return bad(c, ptr, "\"domain\" is required");
-	if ((rc = id_value(c, ptrf(sub, "%s/domain", ptr), v, "a short word "
+		return impact__jd_bad(&c->j, ptr, "\"domain\" is required");
+	if ((rc = impact__jd_id_value(&c->j, impact__jd_ptrf(sub, "%s/domain", ptr), v, "a short word "
 	                   "such as \"social_link\"", &d->domain)) != 0)
 		return rc;
 	if (!(v = json_object_get(o, "source")))
-		return bad(c, ptr, "\"source\" is required");
-	if (!json_is_string(v) || !in_list(json_string_value(v), sources))
-		return bad(c, ptrf(sub, "%s/source", ptr), "expected one of "
+		return impact__jd_bad(&c->j, ptr, "\"source\" is required");
+	if (!json_is_string(v) || !impact__jd_in_list(json_string_value(v), sources))
+		return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/source", ptr), "expected one of "
 		           "\"answers\", \"activities\", \"facts\"");
 	d->source = json_string_value(v);
 	src = strcmp(d->source, "answers") == 0 ? SRC_ANSWERS
 	      : strcmp(d->source, "activities") == 0 ? SRC_ACTIVITIES
 	                                             : SRC_FACTS;
 	if (!(v = json_object_get(o, "kind")))
-		return bad(c, ptr, "\"kind\" is required");
-	if (!json_is_string(v) || !in_list(json_string_value(v), kinds))
-		return bad(c, ptrf(sub, "%s/kind", ptr), "expected one of "
+		return impact__jd_bad(&c->j, ptr, "\"kind\" is required");
+	if (!json_is_string(v) || !impact__jd_in_list(json_string_value(v), kinds))
+		return impact__jd_bad(&c->j, impact__jd_ptrf(sub, "%s/kind", ptr), "expected one of "
 		           "\"mean\", \"share\", \"count\", \"sum\", "
 		           "\"distinct\", \"ratio\", \"diversity\"");
 	d->kind = json_string_value(v);
@@ -1024,8 +748,8 @@ static int indicator(struct ctx *c, json_t *o, struct indicator *ds,
 		return rc;
 	if ((v = json_object_get(o, "filter"))) {
 		if (src == SRC_FACTS)
-			return bad_key(c, ptr, "filter", "facts take no filter");
-		if ((rc = filter(c, ptrf(sub, "%s/filter", ptr), v, src)) != 0)
+			return impact__jd_bad_key(&c->j, ptr, "filter", "facts take no filter");
+		if ((rc = filter(c, impact__jd_ptrf(sub, "%s/filter", ptr), v, src)) != 0)
 			return rc;
 	}
 	return presentation(c, ptr, o, d, src);
@@ -1049,26 +773,26 @@ static int check(struct ctx *c, json_t *root, const char **code,
 	*out = NULL;
 	*nout = 0;
 	if (!json_is_object(root))
-		return bad(c, "", "expected a JSON object with id, title and "
+		return impact__jd_bad(&c->j, "", "expected a JSON object with id, title and "
 		           "indicators");
-	if ((rc = only_keys(c, "", root, keys)) != IMPACT_OK)
+	if ((rc = impact__jd_only_keys(&c->j, "", root, keys)) != IMPACT_OK)
 		return rc;
 	if (!(v = json_object_get(root, "id")))
-		return bad(c, "", "\"id\" is required");
-	if ((rc = id_value(c, "/id", v, "the library's id", code)) != 0)
+		return impact__jd_bad(&c->j, "", "\"id\" is required");
+	if ((rc = impact__jd_id_value(&c->j, "/id", v, "the library's id", code)) != 0)
 		return rc;
 	if (!(v = json_object_get(root, "title")))
-		return bad(c, "", "\"title\" is required");
-	if ((rc = label(c, "/title", v, title_fr, title_en)) != IMPACT_OK)
+		return impact__jd_bad(&c->j, "", "\"title\" is required");
+	if ((rc = impact__jd_label(&c->j, "/title", v, title_fr, title_en)) != IMPACT_OK)
 		return rc;
 	if (!(arr = json_object_get(root, "indicators")))
-		return bad(c, "", "\"indicators\" is required");
+		return impact__jd_bad(&c->j, "", "\"indicators\" is required");
 	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return bad(c, "/indicators", "expected a non-empty array of "
+		return impact__jd_bad(&c->j, "/indicators", "expected a non-empty array of "
 		           "indicators");
 	n = json_array_size(arr);
 	if (!(ds = calloc(n, sizeof(*ds))))
-		return impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+		return impact__error(c->j.h, IMPACT_ENOMEM, "out of memory");
 	*out = ds;
 	*nout = n;
 	for (i = 0; i < n; i++)
@@ -1211,16 +935,17 @@ int impact_indicators_add(impact *h, const char *path, char **out_code,
 		*out_count = 0;
 	if ((rc = impact__need_db(h)) != IMPACT_OK)
 		return rc;
-	if ((rc = slurp(h, path, &text, &len)) != IMPACT_OK)
+	if ((rc = impact__jd_slurp(h, path, "an indicator library", &text, &len)) != IMPACT_OK)
 		return rc;
 	/* A UTF-8 byte-order mark is not part of the JSON: positions count
 	 * from after it, as an editor shows them. */
 	skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	c.h = h;
-	c.file = path;
-	c.text = text + skip;
-	c.len = len - skip;
-	root = json_loadb(c.text, c.len, JSON_REJECT_DUPLICATES, &jerr);
+	c.j.h = h;
+	c.j.file = path;
+	c.j.doc = "the library format, docs/indicators.md";
+	c.j.text = text + skip;
+	c.j.len = len - skip;
+	root = json_loadb(c.j.text, c.j.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		rc = impact__error(h, IMPACT_EDATA, "%s:%d:%d: %s", path,
 		                   jerr.line, jerr.column, jerr.text);
@@ -1231,7 +956,7 @@ int impact_indicators_add(impact *h, const char *path, char **out_code,
 	if ((rc = impact__exec(h, "BEGIN IMMEDIATE;")) != IMPACT_OK)
 		goto done;
 	in_tx = 1;
-	if ((rc = store(h, code, title_fr, title_en, c.text, ds, n)) != 0)
+	if ((rc = store(h, code, title_fr, title_en, c.j.text, ds, n)) != 0)
 		goto done;
 	if (out_code && !(*out_code = strdup(code))) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
@@ -1250,7 +975,7 @@ done:
 	if (rc != IMPACT_OK && out_count)
 		*out_count = 0;
 	free(ds);
-	impact__jsonpos_free(c.pos);
+	impact__jsonpos_free(c.j.pos);
 	json_decref(root);
 	free(text);
 	return rc;

@@ -33,10 +33,9 @@
 
 #include "../engine/context.h"
 #include "impact/surveys.h"
-#include "jsonpos.h"
+#include "jsondef.h"
 #include "text.h"
 
-#define MAX_PTR 256    /* JSON Pointers the loader builds ("/questions/..") */
 
 /* One choice of a `single` or `multiple` question. */
 struct choice {
@@ -67,11 +66,7 @@ struct question {
 
 /* The state of one impact_survey_add() check. */
 struct ctx {
-	impact *h;
-	const char *file;       /* path, for messages */
-	const char *text;       /* JSON text (BOM skipped) */
-	size_t len;
-	impact_jsonpos *pos;    /* built on the first error, or NULL */
+	impact__jdef j;         /* the file, its text, error positions */
 };
 
 static const char *const types[] = { "scale", "rating", "yesno", "single",
@@ -81,229 +76,6 @@ static const char *const roles[] = { "place", "respondent", "date",
                                      "age_band", "sex", "commune",
                                      "activity_status", NULL };
 
-/* Read a whole file into a NUL-terminated buffer (caller frees). */
-static int slurp(impact *h, const char *path, char **out, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	*out = NULL;
-	if (!fp)
-		return impact__error(h, errno == ENOENT ? IMPACT_ENOTFOUND
-		                                        : IMPACT_EIO,
-		                     "cannot open '%s': %s", path, strerror(errno));
-	do {
-		if (cap - n < 4096) {
-			char *p;
-
-			cap = cap ? 2 * cap : 8192;
-			if (cap > 16u * 1024 * 1024) {
-				free(buf);
-				fclose(fp);
-				return impact__error(h, IMPACT_EDATA, "%s: file too "
-				                     "large for a questionnaire (16 MiB "
-				                     "at most)", path);
-			}
-			p = realloc(buf, cap);
-			if (!p) {
-				free(buf);
-				fclose(fp);
-				return impact__error(h, IMPACT_ENOMEM, "out of memory");
-			}
-			buf = p;
-		}
-		got = fread(buf + n, 1, cap - n - 1, fp);
-		n += got;
-	} while (got > 0);
-	if (ferror(fp)) {
-		free(buf);
-		fclose(fp);
-		return impact__error(h, IMPACT_EIO, "cannot read '%s'", path);
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return IMPACT_OK;
-}
-
-static char *ptrf(char *out, const char *fmt, ...) IMPACT__PRINTF(2, 3);
-
-/* Format a JSON Pointer into out (MAX_PTR bytes), truncated if longer:
- * a truncated pointer finds no value, and errors then fall back to the
- * enclosing value's position.  Returns out. */
-static char *ptrf(char *out, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out, MAX_PTR, fmt, ap);
-	va_end(ap);
-	return out;
-}
-
-/*
- * Write the pointer `ptr` ("/questions/3/max") as people read it
- * ("questions[3].max") into out; "" becomes "top level".
- */
-static void show_path(char *out, size_t size, const char *ptr)
-{
-	size_t n = 0;
-
-	out[0] = '\0';
-	if (!*ptr) {
-		snprintf(out, size, "top level");
-		return;
-	}
-	while (*ptr == '/' && n + 1 < size) {
-		const char *seg = ++ptr;
-		size_t len = strcspn(seg, "/"), k;
-		int digits = len > 0;
-
-		for (k = 0; k < len; k++)
-			if (seg[k] < '0' || seg[k] > '9')
-				digits = 0;
-		if (digits) {
-			n += (size_t)snprintf(out + n, size - n, "[%.*s]",
-			                      (int)len, seg);
-		} else {
-			if (n > 0)
-				out[n++] = '.';
-			for (k = 0; k < len && n + 1 < size; k++) {
-				if (seg[k] == '~' && k + 1 < len) {
-					out[n++] = seg[k + 1] == '1' ? '/' : '~';
-					k++;
-				} else {
-					out[n++] = seg[k];
-				}
-			}
-			out[n] = '\0';
-		}
-		if (n >= size) {
-			out[size - 1] = '\0';
-			return;
-		}
-		ptr = seg + len;
-	}
-}
-
-static int bad_at(struct ctx *c, const char *pos_ptr, int at_key,
-                  const char *show_ptr, const char *fmt, ...)
-	IMPACT__PRINTF(5, 6);
-
-/*
- * Record an IMPACT_EDATA error "FILE:LINE:COL: PATH: message", the
- * position being that of the value at pointer `pos_ptr` (of its key when
- * `at_key`), or of the nearest enclosing value found, and PATH the
- * readable form of `show_ptr`.  Returns IMPACT_EDATA.
- */
-static int bad_at(struct ctx *c, const char *pos_ptr, int at_key,
-                  const char *show_ptr, const char *fmt, ...)
-{
-	char msg[600], where[300], ptr[MAX_PTR];
-	int line = 1, col = 1;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	show_path(where, sizeof(where), show_ptr);
-	if (!c->pos && impact__jsonpos_new(&c->pos, c->text, c->len) != 0)
-		c->pos = NULL;
-	ptrf(ptr, "%s", pos_ptr);
-	while (!impact__jsonpos_get(c->pos, ptr, at_key, &line, &col)) {
-		char *slash = strrchr(ptr, '/');
-
-		if (!slash) {
-			line = col = 1;
-			break;
-		}
-		*slash = '\0';
-		at_key = 0;
-	}
-	return impact__error(c->h, IMPACT_EDATA, "%s:%d:%d: %s: %s", c->file,
-	                     line, col, where, msg);
-}
-
-static int bad(struct ctx *c, const char *ptr, const char *fmt, ...)
-	IMPACT__PRINTF(3, 4);
-
-/* bad_at() for the usual case: reported at and about the value `ptr`. */
-static int bad(struct ctx *c, const char *ptr, const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return bad_at(c, ptr, 0, ptr, "%s", msg);
-}
-
-/* Is `s` one of the NULL-terminated `list`? */
-static int in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(*list, s) == 0)
-			return 1;
-	return 0;
-}
-
-/* Check that object `o` (at pointer `ptr`) has only keys from the
- * NULL-terminated `allowed`; an unknown key is reported at the key. */
-static int only_keys(struct ctx *c, const char *ptr, json_t *o,
-                     const char *const *allowed)
-{
-	char child[MAX_PTR];
-	const char *key;
-	json_t *v;
-	int at_key;
-
-	json_object_foreach(o, key, v) {
-		if (in_list(key, allowed))
-			continue;
-		/* A key too long for a pointer: report at its object. */
-		at_key = impact__jsonpos_child(child, sizeof(child), ptr,
-		                               key) == 0;
-		if (!at_key)
-			ptrf(child, "%s", ptr);
-		return bad_at(c, child, at_key, ptr, "unknown key \"%s\" (see "
-		              "the questionnaire format, docs/formats.md)",
-		              key);
-	}
-	(void)v;
-	return IMPACT_OK;
-}
-
-/* Same rule as codes in CSV files: 1 to 64 of [A-Za-z0-9_.-]. */
-static int valid_id(const char *s)
-{
-	size_t n = 0;
-
-	for (; s[n]; n++) {
-		char ch = s[n];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
-		      || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'
-		      || ch == '.'))
-			return 0;
-	}
-	return n > 0 && n <= 64;
-}
-
-/* Read a string value that must be an id (valid_id); `what` names the
- * expectation in the message ("a short word such as \"health\""). */
-static int id_value(struct ctx *c, const char *ptr, json_t *v,
-                    const char *what, const char **out)
-{
-	if (!json_is_string(v) || !valid_id(json_string_value(v)))
-		return bad(c, ptr, "expected %s: 1 to 64 letters, digits, '-', "
-		           "'_' or '.'", what);
-	*out = json_string_value(v);
-	return IMPACT_OK;
-}
-
 /* A heap copy of `s` folded by impact__fold(), or NULL when out of
  * memory (the caller frees). */
 static char *fold_dup(const char *s)
@@ -312,36 +84,6 @@ static char *fold_dup(const char *s)
 	char *out = malloc(size);
 
 	return out ? impact__fold(out, size, s) : NULL;
-}
-
-/* Read a {"fr": ..., "en": ...} label at pointer `ptr`; fr required and
- * non-empty, en optional. */
-static int label(struct ctx *c, const char *ptr, json_t *o,
-                 const char **fr, const char **en)
-{
-	static const char *const keys[] = { "fr", "en", NULL };
-	char sub[MAX_PTR];
-	json_t *f, *e;
-	int rc;
-
-	if (!json_is_object(o))
-		return bad(c, ptr, "expected an object {\"fr\": \"...\", "
-		           "\"en\": \"...\"}");
-	if ((rc = only_keys(c, ptr, o, keys)) != IMPACT_OK)
-		return rc;
-	f = json_object_get(o, "fr");
-	e = json_object_get(o, "en");
-	if (!f)
-		return bad(c, ptr, "\"fr\" is required (the French text)");
-	ptrf(sub, "%s/fr", ptr);
-	if (!json_is_string(f) || json_string_length(f) == 0)
-		return bad(c, sub, "expected a non-empty string");
-	ptrf(sub, "%s/en", ptr);
-	if (e && !json_is_string(e))
-		return bad(c, sub, "expected a string");
-	*fr = json_string_value(f);
-	*en = e && json_string_length(e) > 0 ? json_string_value(e) : NULL;
-	return IMPACT_OK;
 }
 
 /* Free the owned parts of n questions, and the array. */
@@ -370,7 +112,7 @@ static int bounds(struct ctx *c, const char *ptr, json_t *o,
                   struct question *q)
 {
 	json_t *mn = json_object_get(o, "min"), *mx = json_object_get(o, "max");
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	const char *why = NULL;
 
 	if (strcmp(q->kind, "rating") == 0) {
@@ -390,27 +132,27 @@ static int bounds(struct ctx *c, const char *ptr, json_t *o,
 		why = "only \"scale\" and \"number\" questions have bounds";
 	}
 	if (why && (mn || mx)) {
-		ptrf(sub, "%s/%s", ptr, mn ? "min" : "max");
-		return bad_at(c, sub, 1, sub, "not allowed for a \"%s\" "
+		impact__jd_ptrf(sub, "%s/%s", ptr, mn ? "min" : "max");
+		return impact__jd_bad_at(&c->j, sub, 1, sub, "not allowed for a \"%s\" "
 		              "question (%s)", q->kind, why);
 	}
 	if (why)
 		return IMPACT_OK;
 	if (strcmp(q->kind, "scale") == 0 && (!mn || !mx))
-		return bad(c, ptr, "\"%s\" is required for a \"scale\" question",
+		return impact__jd_bad(&c->j, ptr, "\"%s\" is required for a \"scale\" question",
 		           mn ? "max" : "min");
-	ptrf(sub, "%s/min", ptr);
+	impact__jd_ptrf(sub, "%s/min", ptr);
 	if (mn && !json_is_number(mn))
-		return bad(c, sub, "expected a number");
-	ptrf(sub, "%s/max", ptr);
+		return impact__jd_bad(&c->j, sub, "expected a number");
+	impact__jd_ptrf(sub, "%s/max", ptr);
 	if (mx && !json_is_number(mx))
-		return bad(c, sub, "expected a number");
+		return impact__jd_bad(&c->j, sub, "expected a number");
 	q->has_min = mn != NULL;
 	q->has_max = mx != NULL;
 	q->min = mn ? json_number_value(mn) : 0;
 	q->max = mx ? json_number_value(mx) : 0;
 	if (mn && mx && !(q->min < q->max))
-		return bad(c, sub, "must be greater than min (here %g <= %g)",
+		return impact__jd_bad(&c->j, sub, "must be greater than min (here %g <= %g)",
 		           q->max, q->min);
 	return IMPACT_OK;
 }
@@ -430,30 +172,30 @@ static int choices(struct ctx *c, const char *ptr, json_t *o,
 {
 	static const char *const keys[] = { "code", "label", "value", NULL };
 	json_t *arr = json_object_get(o, "choices");
-	char sub[MAX_PTR], cp[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR], cp[IMPACT__JD_MAX_PTR];
 	char **fcodes = NULL, **flabels = NULL;
 	int choosing = strcmp(q->kind, "single") == 0
 	               || strcmp(q->kind, "multiple") == 0;
 	size_t n, k, j;
 	int rc = IMPACT_OK, valued = 0;
 
-	ptrf(sub, "%s/choices", ptr);
+	impact__jd_ptrf(sub, "%s/choices", ptr);
 	if (!choosing && arr)
-		return bad_at(c, sub, 1, sub, "only \"single\" and "
+		return impact__jd_bad_at(&c->j, sub, 1, sub, "only \"single\" and "
 		              "\"multiple\" questions have choices");
 	if (!choosing)
 		return IMPACT_OK;
 	if (!arr)
-		return bad(c, ptr, "\"choices\" is required for a \"%s\" "
+		return impact__jd_bad(&c->j, ptr, "\"choices\" is required for a \"%s\" "
 		           "question", q->kind);
 	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return bad(c, sub, "expected a non-empty array of choices");
+		return impact__jd_bad(&c->j, sub, "expected a non-empty array of choices");
 	n = json_array_size(arr);
 	q->choices = calloc(n, sizeof(*q->choices));
 	fcodes = calloc(n, sizeof(*fcodes));
 	flabels = calloc(n, sizeof(*flabels));
 	if (!q->choices || !fcodes || !flabels) {
-		rc = impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+		rc = impact__error(c->j.h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
 	q->nchoices = n;
@@ -461,66 +203,66 @@ static int choices(struct ctx *c, const char *ptr, json_t *o,
 		struct choice *ch = &q->choices[k];
 		json_t *e = json_array_get(arr, k), *v;
 
-		ptrf(cp, "%s/%zu", sub, k);
+		impact__jd_ptrf(cp, "%s/%zu", sub, k);
 		if (!json_is_object(e)) {
-			rc = bad(c, cp, "expected an object {\"code\", \"label\", "
+			rc = impact__jd_bad(&c->j, cp, "expected an object {\"code\", \"label\", "
 			         "\"value\"}");
 			goto done;
 		}
-		if ((rc = only_keys(c, cp, e, keys)) != IMPACT_OK)
+		if ((rc = impact__jd_only_keys(&c->j, cp, e, keys)) != IMPACT_OK)
 			goto done;
 		if (!(v = json_object_get(e, "code"))) {
-			rc = bad(c, cp, "\"code\" is required");
+			rc = impact__jd_bad(&c->j, cp, "\"code\" is required");
 			goto done;
 		}
-		ptrf(cp, "%s/%zu/code", sub, k);
+		impact__jd_ptrf(cp, "%s/%zu/code", sub, k);
 		if (!json_is_string(v) || json_string_length(v) == 0) {
-			rc = bad(c, cp, "expected a non-empty string");
+			rc = impact__jd_bad(&c->j, cp, "expected a non-empty string");
 			goto done;
 		}
 		ch->code = json_string_value(v);
 		if (strcmp(q->kind, "multiple") == 0 && strchr(ch->code, ';')) {
-			rc = bad(c, cp, "\"%s\": a code of a multiple choice "
+			rc = impact__jd_bad(&c->j, cp, "\"%s\": a code of a multiple choice "
 			         "cannot hold ';' (it separates the codes "
 			         "chosen)", ch->code);
 			goto done;
 		}
 		if (!(fcodes[k] = fold_dup(ch->code))) {
-			rc = impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+			rc = impact__error(c->j.h, IMPACT_ENOMEM, "out of memory");
 			goto done;
 		}
 		for (j = 0; j < k; j++)
 			if (strcmp(fcodes[j], fcodes[k]) == 0) {
-				rc = bad(c, cp, "\"%s\" is already the code of "
+				rc = impact__jd_bad(&c->j, cp, "\"%s\" is already the code of "
 				         "choices[%zu]%s", ch->code, j,
 				         strcmp(q->choices[j].code, ch->code)
 				         ? " (case, accents and spacing aside)"
 				         : "");
 				goto done;
 			}
-		ptrf(cp, "%s/%zu", sub, k);
+		impact__jd_ptrf(cp, "%s/%zu", sub, k);
 		if (!(v = json_object_get(e, "label"))) {
-			rc = bad(c, cp, "\"label\" is required");
+			rc = impact__jd_bad(&c->j, cp, "\"label\" is required");
 			goto done;
 		}
-		ptrf(cp, "%s/%zu/label", sub, k);
-		if ((rc = label(c, cp, v, &ch->fr, &ch->en)) != IMPACT_OK)
+		impact__jd_ptrf(cp, "%s/%zu/label", sub, k);
+		if ((rc = impact__jd_label(&c->j, cp, v, &ch->fr, &ch->en)) != IMPACT_OK)
 			goto done;
 		if (!(flabels[k] = fold_dup(ch->fr))) {
-			rc = impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+			rc = impact__error(c->j.h, IMPACT_ENOMEM, "out of memory");
 			goto done;
 		}
 		for (j = 0; j < k; j++)
 			if (strcmp(flabels[j], flabels[k]) == 0) {
-				ptrf(cp, "%s/%zu/label/fr", sub, k);
-				rc = bad(c, cp, "\"%s\" is already the label of "
+				impact__jd_ptrf(cp, "%s/%zu/label/fr", sub, k);
+				rc = impact__jd_bad(&c->j, cp, "\"%s\" is already the label of "
 				         "choices[%zu]", ch->fr, j);
 				goto done;
 			}
 		if ((v = json_object_get(e, "value"))) {
-			ptrf(cp, "%s/%zu/value", sub, k);
+			impact__jd_ptrf(cp, "%s/%zu/value", sub, k);
 			if (!json_is_number(v)) {
-				rc = bad(c, cp, "expected a number");
+				rc = impact__jd_bad(&c->j, cp, "expected a number");
 				goto done;
 			}
 			ch->has_value = 1;
@@ -534,7 +276,7 @@ static int choices(struct ctx *c, const char *ptr, json_t *o,
 	}
 	if (strcmp(q->kind, "single") == 0 && valued) {
 		if (!(q->min < q->max)) {
-			rc = bad(c, sub, "the choices' values must not all be "
+			rc = impact__jd_bad(&c->j, sub, "the choices' values must not all be "
 			         "equal (here all %g): give two values at least, "
 			         "or none", q->min);
 			goto done;
@@ -563,38 +305,38 @@ static int aliases(struct ctx *c, const char *ptr, json_t *o,
                    struct question *q)
 {
 	json_t *arr = json_object_get(o, "aliases");
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	size_t n, k, j;
 
 	if (!arr)
 		return IMPACT_OK;
-	ptrf(sub, "%s/aliases", ptr);
+	impact__jd_ptrf(sub, "%s/aliases", ptr);
 	if (!json_is_array(arr))
-		return bad(c, sub, "expected an array of column names");
+		return impact__jd_bad(&c->j, sub, "expected an array of column names");
 	n = json_array_size(arr);
 	if (n == 0)
 		return IMPACT_OK;
 	q->aliases = calloc(n, sizeof(*q->aliases));
 	q->faliases = calloc(n, sizeof(*q->faliases));
 	if (!q->aliases || !q->faliases)
-		return impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+		return impact__error(c->j.h, IMPACT_ENOMEM, "out of memory");
 	for (k = 0; k < n; k++) {
 		json_t *v = json_array_get(arr, k);
 
-		ptrf(sub, "%s/aliases/%zu", ptr, k);
+		impact__jd_ptrf(sub, "%s/aliases/%zu", ptr, k);
 		if (!json_is_string(v) || json_string_length(v) == 0)
-			return bad(c, sub, "expected a non-empty string");
+			return impact__jd_bad(&c->j, sub, "expected a non-empty string");
 		q->aliases[k] = json_string_value(v);
 		if (!(q->faliases[k] = fold_dup(q->aliases[k])))
-			return impact__error(c->h, IMPACT_ENOMEM,
+			return impact__error(c->j.h, IMPACT_ENOMEM,
 			                     "out of memory");
 		q->naliases = k + 1;
 		if (!q->faliases[k][0])
-			return bad(c, sub, "\"%s\": a column name needs a letter "
+			return impact__jd_bad(&c->j, sub, "\"%s\": a column name needs a letter "
 			           "or a digit", q->aliases[k]);
 		for (j = 0; j < k; j++)
 			if (strcmp(q->faliases[j], q->faliases[k]) == 0)
-				return bad(c, sub, "\"%s\" is already aliases[%zu]"
+				return impact__jd_bad(&c->j, sub, "\"%s\" is already aliases[%zu]"
 				           "%s", q->aliases[k], j,
 				           strcmp(q->aliases[j], q->aliases[k])
 				           ? " (case, accents and spacing aside)"
@@ -611,35 +353,35 @@ static int aliases(struct ctx *c, const char *ptr, json_t *o,
 static int names_clash(struct ctx *c, struct question *qs, size_t i)
 {
 	const struct question *q = &qs[i];
-	char sub[MAX_PTR];
+	char sub[IMPACT__JD_MAX_PTR];
 	size_t j, k, m;
 	const char *aside;
 
 	for (j = 0; j < i; j++) {
 		const struct question *p = &qs[j];
 
-		ptrf(sub, "/questions/%zu/id", i);
+		impact__jd_ptrf(sub, "/questions/%zu/id", i);
 		aside = strcmp(p->id, q->id) ? " (case, accents and spacing "
 		                               "aside)" : "";
 		if (strcmp(p->fid, q->fid) == 0)
-			return bad(c, sub, "\"%s\" is already questions[%zu].id"
+			return impact__jd_bad(&c->j, sub, "\"%s\" is already questions[%zu].id"
 			           "%s", q->id, j, aside);
 		for (m = 0; m < p->naliases; m++)
 			if (strcmp(p->faliases[m], q->fid) == 0)
-				return bad(c, sub, "\"%s\" is already an alias of "
+				return impact__jd_bad(&c->j, sub, "\"%s\" is already an alias of "
 				           "questions[%zu] (\"%s\")", q->id, j,
 				           p->aliases[m]);
 		for (k = 0; k < q->naliases; k++) {
-			ptrf(sub, "/questions/%zu/aliases/%zu",
+			impact__jd_ptrf(sub, "/questions/%zu/aliases/%zu",
 			         i, k);
 			if (strcmp(q->faliases[k], p->fid) == 0)
-				return bad(c, sub, "\"%s\" is the id of questions"
+				return impact__jd_bad(&c->j, sub, "\"%s\" is the id of questions"
 				           "[%zu] (\"%s\"): a column name must "
 				           "name one question", q->aliases[k], j,
 				           p->id);
 			for (m = 0; m < p->naliases; m++)
 				if (strcmp(p->faliases[m], q->faliases[k]) == 0)
-					return bad(c, sub, "\"%s\" is already an "
+					return impact__jd_bad(&c->j, sub, "\"%s\" is already an "
 					           "alias of questions[%zu] "
 					           "(\"%s\")", q->aliases[k], j,
 					           p->aliases[m]);
@@ -661,37 +403,37 @@ static int question(struct ctx *c, json_t *o, struct question *qs, size_t i)
 	                                    "importance_of", "required",
 	                                    "aliases", "role", NULL };
 	struct question *q = &qs[i];
-	char ptr[MAX_PTR], sub[MAX_PTR];
+	char ptr[IMPACT__JD_MAX_PTR], sub[IMPACT__JD_MAX_PTR];
 	json_t *v;
 	size_t j;
 	int rc;
 
-	ptrf(ptr, "/questions/%zu", i);
+	impact__jd_ptrf(ptr, "/questions/%zu", i);
 	if (!json_is_object(o))
-		return bad(c, ptr, "expected an object with id, label and "
+		return impact__jd_bad(&c->j, ptr, "expected an object with id, label and "
 		           "type");
-	if ((rc = only_keys(c, ptr, o, keys)) != IMPACT_OK)
+	if ((rc = impact__jd_only_keys(&c->j, ptr, o, keys)) != IMPACT_OK)
 		return rc;
 	/* id */
 	if (!(v = json_object_get(o, "id")))
-		return bad(c, ptr, "\"id\" is required");
-	ptrf(sub, "%s/id", ptr);
-	if ((rc = id_value(c, sub, v, "a column name", &q->id)) != IMPACT_OK)
+		return impact__jd_bad(&c->j, ptr, "\"id\" is required");
+	impact__jd_ptrf(sub, "%s/id", ptr);
+	if ((rc = impact__jd_id_value(&c->j, sub, v, "a column name", &q->id)) != IMPACT_OK)
 		return rc;
 	if (!(q->fid = fold_dup(q->id)))
-		return impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+		return impact__error(c->j.h, IMPACT_ENOMEM, "out of memory");
 	/* label */
 	if (!(v = json_object_get(o, "label")))
-		return bad(c, ptr, "\"label\" is required");
-	ptrf(sub, "%s/label", ptr);
-	if ((rc = label(c, sub, v, &q->fr, &q->en)) != IMPACT_OK)
+		return impact__jd_bad(&c->j, ptr, "\"label\" is required");
+	impact__jd_ptrf(sub, "%s/label", ptr);
+	if ((rc = impact__jd_label(&c->j, sub, v, &q->fr, &q->en)) != IMPACT_OK)
 		return rc;
 	/* type, bounds, choices */
 	if (!(v = json_object_get(o, "type")))
-		return bad(c, ptr, "\"type\" is required");
-	ptrf(sub, "%s/type", ptr);
-	if (!json_is_string(v) || !in_list(json_string_value(v), types))
-		return bad(c, sub, "expected one of \"scale\", \"rating\", "
+		return impact__jd_bad(&c->j, ptr, "\"type\" is required");
+	impact__jd_ptrf(sub, "%s/type", ptr);
+	if (!json_is_string(v) || !impact__jd_in_list(json_string_value(v), types))
+		return impact__jd_bad(&c->j, sub, "expected one of \"scale\", \"rating\", "
 		           "\"yesno\", \"single\", \"multiple\", \"number\", "
 		           "\"date\", \"text\"");
 	q->kind = json_string_value(v);
@@ -701,41 +443,41 @@ static int question(struct ctx *c, json_t *o, struct question *qs, size_t i)
 		return rc;
 	/* domain */
 	if ((v = json_object_get(o, "domain"))) {
-		ptrf(sub, "%s/domain", ptr);
-		if ((rc = id_value(c, sub, v, "a short word such as \"health\"",
+		impact__jd_ptrf(sub, "%s/domain", ptr);
+		if ((rc = impact__jd_id_value(&c->j, sub, v, "a short word such as \"health\"",
 		                   &q->domain)) != IMPACT_OK)
 			return rc;
 		if (strcmp(q->kind, "multiple") == 0
 		    || strcmp(q->kind, "date") == 0
 		    || strcmp(q->kind, "text") == 0)
-			return bad(c, sub, "a \"%s\" question cannot count in a "
+			return impact__jd_bad(&c->j, sub, "a \"%s\" question cannot count in a "
 			           "well-being domain (its answers are not "
 			           "numbers)", q->kind);
 	}
 	/* importance_of */
 	if ((v = json_object_get(o, "importance_of"))) {
-		ptrf(sub, "%s/importance_of", ptr);
-		if ((rc = id_value(c, sub, v, "a domain such as \"health\"",
+		impact__jd_ptrf(sub, "%s/importance_of", ptr);
+		if ((rc = impact__jd_id_value(&c->j, sub, v, "a domain such as \"health\"",
 		                   &q->importance_of)) != IMPACT_OK)
 			return rc;
 		if (strcmp(q->kind, "rating") && strcmp(q->kind, "scale"))
-			return bad(c, sub, "only for a \"rating\" or \"scale\" "
+			return impact__jd_bad(&c->j, sub, "only for a \"rating\" or \"scale\" "
 			           "question (this one is \"%s\")", q->kind);
 		if (q->domain)
-			return bad(c, sub, "a question asking the importance of "
+			return impact__jd_bad(&c->j, sub, "a question asking the importance of "
 			           "a domain cannot itself have a \"domain\"");
 		for (j = 0; j < i; j++)
 			if (qs[j].importance_of
 			    && strcmp(qs[j].importance_of, q->importance_of) == 0)
-				return bad(c, sub, "the importance of \"%s\" is "
+				return impact__jd_bad(&c->j, sub, "the importance of \"%s\" is "
 				           "already asked by questions[%zu]",
 				           q->importance_of, j);
 	}
 	/* required */
 	if ((v = json_object_get(o, "required"))) {
-		ptrf(sub, "%s/required", ptr);
+		impact__jd_ptrf(sub, "%s/required", ptr);
 		if (!json_is_boolean(v))
-			return bad(c, sub, "expected true or false");
+			return impact__jd_bad(&c->j, sub, "expected true or false");
 		q->required = json_is_true(v);
 	}
 	/* aliases, then names against the earlier questions */
@@ -745,27 +487,27 @@ static int question(struct ctx *c, json_t *o, struct question *qs, size_t i)
 		return rc;
 	/* role */
 	if ((v = json_object_get(o, "role"))) {
-		ptrf(sub, "%s/role", ptr);
-		if (!json_is_string(v) || !in_list(json_string_value(v), roles))
-			return bad(c, sub, "expected one of \"place\", "
+		impact__jd_ptrf(sub, "%s/role", ptr);
+		if (!json_is_string(v) || !impact__jd_in_list(json_string_value(v), roles))
+			return impact__jd_bad(&c->j, sub, "expected one of \"place\", "
 			           "\"respondent\", \"date\", \"age_band\", "
 			           "\"sex\", \"commune\", \"activity_status\"");
 		q->role = json_string_value(v);
 		for (j = 0; j < i; j++)
 			if (qs[j].role && strcmp(qs[j].role, q->role) == 0)
-				return bad(c, sub, "role \"%s\" is already given to "
+				return impact__jd_bad(&c->j, sub, "role \"%s\" is already given to "
 				           "questions[%zu] (\"%s\"): each role at "
 				           "most once", q->role, j, qs[j].id);
 		if (strcmp(q->role, "respondent") == 0
 		    && strcmp(q->kind, "text"))
-			return bad(c, sub, "the \"respondent\" question must have "
+			return impact__jd_bad(&c->j, sub, "the \"respondent\" question must have "
 			           "type \"text\" (this one is \"%s\")", q->kind);
 		if (strcmp(q->role, "date") == 0 && strcmp(q->kind, "date"))
-			return bad(c, sub, "the \"date\" question must have type "
+			return impact__jd_bad(&c->j, sub, "the \"date\" question must have type "
 			           "\"date\" (this one is \"%s\")", q->kind);
 		if (strcmp(q->role, "place") == 0 && strcmp(q->kind, "text")
 		    && strcmp(q->kind, "single"))
-			return bad(c, sub, "the \"place\" question must have type "
+			return impact__jd_bad(&c->j, sub, "the \"place\" question must have type "
 			           "\"text\" or \"single\" (this one is \"%s\")",
 			           q->kind);
 	}
@@ -791,33 +533,33 @@ static int check(struct ctx *c, json_t *root, const char **code,
 	*out = NULL;
 	*nout = 0;
 	if (!json_is_object(root))
-		return bad(c, "", "expected a JSON object with id, title and "
+		return impact__jd_bad(&c->j, "", "expected a JSON object with id, title and "
 		           "questions");
-	if ((rc = only_keys(c, "", root, keys)) != IMPACT_OK)
+	if ((rc = impact__jd_only_keys(&c->j, "", root, keys)) != IMPACT_OK)
 		return rc;
 	if (!(v = json_object_get(root, "id")))
-		return bad(c, "", "\"id\" is required");
-	if ((rc = id_value(c, "/id", v, "the questionnaire's id", code)) != 0)
+		return impact__jd_bad(&c->j, "", "\"id\" is required");
+	if ((rc = impact__jd_id_value(&c->j, "/id", v, "the questionnaire's id", code)) != 0)
 		return rc;
 	if (!(v = json_object_get(root, "title")))
-		return bad(c, "", "\"title\" is required");
-	if ((rc = label(c, "/title", v, title_fr, title_en)) != IMPACT_OK)
+		return impact__jd_bad(&c->j, "", "\"title\" is required");
+	if ((rc = impact__jd_label(&c->j, "/title", v, title_fr, title_en)) != IMPACT_OK)
 		return rc;
 	if (!(arr = json_object_get(root, "questions")))
-		return bad(c, "", "\"questions\" is required");
+		return impact__jd_bad(&c->j, "", "\"questions\" is required");
 	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return bad(c, "/questions", "expected a non-empty array of "
+		return impact__jd_bad(&c->j, "/questions", "expected a non-empty array of "
 		           "questions");
 	n = json_array_size(arr);
 	if (!(qs = calloc(n, sizeof(*qs))))
-		return impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+		return impact__error(c->j.h, IMPACT_ENOMEM, "out of memory");
 	*out = qs;
 	*nout = n;
 	for (i = 0; i < n; i++)
 		if ((rc = question(c, json_array_get(arr, i), qs, i)) != 0)
 			return rc;
 	for (i = 0; i < n; i++) {
-		char sub[MAX_PTR];
+		char sub[IMPACT__JD_MAX_PTR];
 
 		if (!qs[i].importance_of)
 			continue;
@@ -826,9 +568,9 @@ static int check(struct ctx *c, json_t *root, const char **code,
 			    && strcmp(qs[j].domain, qs[i].importance_of) == 0)
 				break;
 		if (j == n) {
-			ptrf(sub, "/questions/%zu/importance_of",
+			impact__jd_ptrf(sub, "/questions/%zu/importance_of",
 			         i);
-			return bad(c, sub, "no question has domain \"%s\"",
+			return impact__jd_bad(&c->j, sub, "no question has domain \"%s\"",
 			           qs[i].importance_of);
 		}
 	}
@@ -957,16 +699,17 @@ int impact_survey_add(impact *h, const char *path, char **out_code,
 		*out_existed = 0;
 	if ((rc = impact__need_db(h)) != IMPACT_OK)
 		return rc;
-	if ((rc = slurp(h, path, &text, &len)) != IMPACT_OK)
+	if ((rc = impact__jd_slurp(h, path, "a questionnaire", &text, &len)) != IMPACT_OK)
 		return rc;
 	/* A UTF-8 byte-order mark (Windows editors) is not part of the JSON:
 	 * positions count from after it, as an editor shows them. */
 	skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	c.h = h;
-	c.file = path;
-	c.text = text + skip;
-	c.len = len - skip;
-	root = json_loadb(c.text, c.len, JSON_REJECT_DUPLICATES, &jerr);
+	c.j.h = h;
+	c.j.file = path;
+	c.j.doc = "the questionnaire format, docs/formats.md";
+	c.j.text = text + skip;
+	c.j.len = len - skip;
+	root = json_loadb(c.j.text, c.j.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		rc = impact__error(h, IMPACT_EDATA, "%s:%d:%d: %s", path,
 		                   jerr.line, jerr.column, jerr.text);
@@ -1029,7 +772,7 @@ done:
 		*out_code = NULL;
 	}
 	questions_free(qs, nq);
-	impact__jsonpos_free(c.pos);
+	impact__jsonpos_free(c.j.pos);
 	json_decref(root);
 	free(text);
 	return rc;
