@@ -586,11 +586,9 @@ static int store(impact *h, const char *code, const char *title_fr,
 int impact_index_add(impact *h, const char *path, char **out_code)
 {
 	struct ctx c;
-	json_error_t jerr;
 	json_t *root = NULL;
 	const char *code = NULL, *title_fr = NULL, *title_en = NULL;
 	char *text = NULL;
-	size_t len = 0, skip;
 	int rc, in_tx = 0;
 
 	assert(h && path);
@@ -600,22 +598,10 @@ int impact_index_add(impact *h, const char *path, char **out_code)
 		*out_code = NULL;
 	if ((rc = impact__need_db(h)) != IMPACT_OK)
 		return rc;
-	if ((rc = impact__jd_slurp(h, path, "an index definition", &text, &len)) != IMPACT_OK)
-		return rc;
-	/* A UTF-8 byte-order mark is not part of the JSON: positions count
-	 * from after it, as an editor shows them. */
-	skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	c.j.h = h;
-	c.j.file = path;
-	c.j.doc = "the index definition, docs/index.md";
-	c.j.text = text + skip;
-	c.j.len = len - skip;
-	root = json_loadb(c.j.text, c.j.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		rc = impact__error(h, IMPACT_EDATA, "%s:%d:%d: %s", path,
-		                   jerr.line, jerr.column, jerr.text);
+	if ((rc = impact__jd_load(&c.j, h, path, "an index definition",
+	                          "the index definition, docs/index.md", &text,
+	                          &root)) != IMPACT_OK)
 		goto done;
-	}
 	/* Read the stored questions and write in one transaction, so that
 	 * the checks hold for what is stored. */
 	if ((rc = impact__exec(h, "BEGIN IMMEDIATE;")) != IMPACT_OK)
@@ -638,7 +624,7 @@ done:
 		*out_code = NULL;
 	}
 	free(c.seen);
-	impact__jsonpos_free(c.j.pos);
+	impact__jd_release(&c.j);
 	json_decref(root);
 	free(text);
 	return rc;

@@ -919,11 +919,10 @@ int impact_indicators_add(impact *h, const char *path, char **out_code,
 {
 	struct indicator *ds = NULL;
 	struct ctx c;
-	json_error_t jerr;
 	json_t *root = NULL;
 	const char *code = NULL, *title_fr = NULL, *title_en = NULL;
 	char *text = NULL;
-	size_t len = 0, n = 0, skip;
+	size_t n = 0;
 	int rc, in_tx = 0;
 
 	assert(h && path);
@@ -935,22 +934,10 @@ int impact_indicators_add(impact *h, const char *path, char **out_code,
 		*out_count = 0;
 	if ((rc = impact__need_db(h)) != IMPACT_OK)
 		return rc;
-	if ((rc = impact__jd_slurp(h, path, "an indicator library", &text, &len)) != IMPACT_OK)
-		return rc;
-	/* A UTF-8 byte-order mark is not part of the JSON: positions count
-	 * from after it, as an editor shows them. */
-	skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	c.j.h = h;
-	c.j.file = path;
-	c.j.doc = "the library format, docs/indicators.md";
-	c.j.text = text + skip;
-	c.j.len = len - skip;
-	root = json_loadb(c.j.text, c.j.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		rc = impact__error(h, IMPACT_EDATA, "%s:%d:%d: %s", path,
-		                   jerr.line, jerr.column, jerr.text);
+	if ((rc = impact__jd_load(&c.j, h, path, "an indicator library",
+	                          "the library format, docs/indicators.md", &text,
+	                          &root)) != IMPACT_OK)
 		goto done;
-	}
 	if ((rc = check(&c, root, &code, &title_fr, &title_en, &ds, &n)) != 0)
 		goto done;
 	if ((rc = impact__exec(h, "BEGIN IMMEDIATE;")) != IMPACT_OK)
@@ -975,7 +962,7 @@ done:
 	if (rc != IMPACT_OK && out_count)
 		*out_count = 0;
 	free(ds);
-	impact__jsonpos_free(c.j.pos);
+	impact__jd_release(&c.j);
 	json_decref(root);
 	free(text);
 	return rc;

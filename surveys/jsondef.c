@@ -277,3 +277,36 @@ int impact__jd_label(impact__jdef *c, const char *ptr, json_t *o,
 	*en = e && json_string_length(e) > 0 ? json_string_value(e) : NULL;
 	return IMPACT_OK;
 }
+
+int impact__jd_load(impact__jdef *c, impact *h, const char *path,
+                    const char *what, const char *doc, char **text,
+                    json_t **root)
+{
+	json_error_t jerr;
+	size_t len = 0, skip;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	*root = NULL;
+	if ((rc = impact__jd_slurp(h, path, what, text, &len)) != IMPACT_OK)
+		return rc;
+	/* A UTF-8 byte-order mark (Windows editors) is not part of the JSON:
+	 * positions count from after it, as an editor shows them. */
+	skip = len >= 3 && memcmp(*text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	c->h = h;
+	c->file = path;
+	c->doc = doc;
+	c->text = *text + skip;
+	c->len = len - skip;
+	*root = json_loadb(c->text, c->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!*root)
+		return impact__error(h, IMPACT_EDATA, "%s:%d:%d: %s", path,
+		                     jerr.line, jerr.column, jerr.text);
+	return IMPACT_OK;
+}
+
+void impact__jd_release(impact__jdef *c)
+{
+	impact__jsonpos_free(c->pos);
+	c->pos = NULL;
+}

@@ -31,6 +31,21 @@ typedef struct {
 int impact__jd_slurp(impact *h, const char *path, const char *what,
                      char **out, size_t *len);
 
+/*
+ * Read the definition at `path` and parse it (duplicate keys refused):
+ * sets up *c (`what` names the file in messages, `doc` where its format
+ * is described), *text (the file's bytes, owned by the caller, which c
+ * points into) and *root (owned by the caller).  A syntax error is
+ * IMPACT_EDATA "FILE:LINE:COL: jansson's message".  Release c with
+ * impact__jd_release().
+ */
+int impact__jd_load(impact__jdef *c, impact *h, const char *path,
+                    const char *what, const char *doc, char **text,
+                    json_t **root);
+
+/* Free what the checker built (the position index). */
+void impact__jd_release(impact__jdef *c);
+
 /* Format a JSON Pointer into out (IMPACT__JD_MAX_PTR bytes); returns out. */
 char *impact__jd_ptrf(char *out, const char *fmt, ...) IMPACT__PRINTF(2, 3);
 

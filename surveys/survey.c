@@ -682,11 +682,10 @@ int impact_survey_add(impact *h, const char *path, char **out_code,
 	sqlite3_stmt *st = NULL;
 	struct question *qs = NULL;
 	struct ctx c;
-	json_error_t jerr;
 	json_t *root = NULL;
 	const char *code = NULL, *title_fr = NULL, *title_en = NULL;
 	char *text = NULL, now[32];
-	size_t len = 0, nq = 0, skip;
+	size_t nq = 0;
 	long long sid;
 	int rc, in_tx = 0;
 
@@ -699,22 +698,10 @@ int impact_survey_add(impact *h, const char *path, char **out_code,
 		*out_existed = 0;
 	if ((rc = impact__need_db(h)) != IMPACT_OK)
 		return rc;
-	if ((rc = impact__jd_slurp(h, path, "a questionnaire", &text, &len)) != IMPACT_OK)
-		return rc;
-	/* A UTF-8 byte-order mark (Windows editors) is not part of the JSON:
-	 * positions count from after it, as an editor shows them. */
-	skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	c.j.h = h;
-	c.j.file = path;
-	c.j.doc = "the questionnaire format, docs/formats.md";
-	c.j.text = text + skip;
-	c.j.len = len - skip;
-	root = json_loadb(c.j.text, c.j.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		rc = impact__error(h, IMPACT_EDATA, "%s:%d:%d: %s", path,
-		                   jerr.line, jerr.column, jerr.text);
+	if ((rc = impact__jd_load(&c.j, h, path, "a questionnaire",
+	                          "the questionnaire format, docs/formats.md", &text,
+	                          &root)) != IMPACT_OK)
 		goto done;
-	}
 	if ((rc = check(&c, root, &code, &title_fr, &title_en, &qs, &nq)) != 0)
 		goto done;
 	/* Valid: store it, unless it is already there. */
@@ -772,7 +759,7 @@ done:
 		*out_code = NULL;
 	}
 	questions_free(qs, nq);
-	impact__jsonpos_free(c.j.pos);
+	impact__jd_release(&c.j);
 	json_decref(root);
 	free(text);
 	return rc;
