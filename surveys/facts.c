@@ -8,7 +8,7 @@
  * Two columns are known, the place and the period; every other column is
  * a fact, named by its heading reduced to a key (fact_key(): "Emplois
  * ETP" is emplois_etp, "Budget (€)" is budget).  Values are read the way
- * spreadsheets display numbers (parse_amount(): "12 500,50 €", "1.234,5",
+ * spreadsheets display numbers (impact__parse_amount(): "12 500,50 €", "1.234,5",
  * "3.5", "40 %").  Each given value is stored in `place_facts`, replacing
  * the value the same place, year and key already had; an empty cell
  * stores nothing.  A bad value or an unknown place keeps the row aside in
@@ -91,136 +91,6 @@ static int is_missing(const char *s)
 		if (strcasecmp(s, tokens[i]) == 0)
 			return 1;
 	return 0;
-}
-
-/* Length of the space at s that spreadsheets put between digit groups:
- * ' ', U+00A0 or U+202F; 0 when there is none. */
-static size_t space_len(const char *s)
-{
-	if (*s == ' ')
-		return 1;
-	if (strncmp(s, "\xc2\xa0", 2) == 0)
-		return 2;
-	if (strncmp(s, "\xe2\x80\xaf", 3) == 0)
-		return 3;
-	return 0;
-}
-
-/* Remove trailing spaces (ASCII, U+00A0, U+202F) from the n bytes of s;
- * returns the new length. */
-static size_t trim_end(const char *s, size_t n)
-{
-	for (;;) {
-		if (n >= 1 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		else if (n >= 2 && strncmp(s + n - 2, "\xc2\xa0", 2) == 0)
-			n -= 2;
-		else if (n >= 3 && strncmp(s + n - 3, "\xe2\x80\xaf", 3) == 0)
-			n -= 3;
-		else
-			return n;
-	}
-}
-
-/*
- * Parse a number as spreadsheets display it (docs/formats.md, "facts
- * CSV") into *out:
- *  - one trailing "€" or "%" is ignored, with the spaces before it;
- *  - spaces, U+00A0 and U+202F separate thousands;
- *  - with both ',' and '.', the last one is the decimal mark and the
- *    other separates thousands ("1.234,5", "1,234.5"); with only one of
- *    them, once it is the decimal mark ("3,5", "3.5", "1,234" is
- *    1.234), several times it separates thousands ("1.234.567");
- *  - thousands separators of one number are all the same, stand between
- *    digits, and every group after one has exactly 3 digits.
- * Returns 1; 0 for anything else; -1 for a negative number (facts are
- * counts and amounts).
- */
-static int parse_amount(const char *s, double *out)
-{
-	char buf[64], *end;
-	const char *p, *last_comma = NULL, *last_dot = NULL;
-	size_t n = strlen(s), k = 0, commas = 0, dots = 0, group = 0;
-	int sep_kind = 0, after_sep = 0, in_fraction = 0, negative = 0;
-	char mark = 0;
-	double v;
-
-	n = trim_end(s, n);
-	if (n >= 3 && strncmp(s + n - 3, "\xe2\x82\xac", 3) == 0)
-		n = trim_end(s, n - 3);
-	else if (n >= 1 && s[n - 1] == '%')
-		n = trim_end(s, n - 1);
-	if (n > 0 && *s == '-') {
-		negative = 1;
-		s++;
-		n--;
-	}
-	if (n == 0 || !isdigit((unsigned char)*s))
-		return 0;
-	for (p = s; p < s + n; p++) {
-		if (*p == ',') {
-			commas++;
-			last_comma = p;
-		} else if (*p == '.') {
-			dots++;
-			last_dot = p;
-		}
-	}
-	if (commas && dots)
-		mark = last_comma > last_dot ? ',' : '.';
-	else if (commas == 1)
-		mark = ',';
-	else if (dots == 1)
-		mark = '.';
-	if ((mark == ',' && commas > 1) || (mark == '.' && dots > 1))
-		return 0;
-	for (p = s; p < s + n;) {
-		size_t sl = space_len(p);
-		int kind;
-
-		if (isdigit((unsigned char)*p)) {
-			if (k + 2 >= sizeof(buf))
-				return 0;
-			buf[k++] = *p++;
-			group++;
-			after_sep = 0;
-			continue;
-		}
-		if (in_fraction || after_sep || group == 0)
-			return 0;
-		if (*p == mark) {
-			/* The last group of the integer part. */
-			if (sep_kind && group != 3)
-				return 0;
-			buf[k++] = '.';
-			in_fraction = 1;
-			after_sep = 1;
-			group = 0;
-			p++;
-			continue;
-		}
-		/* A thousands separator: the same kind throughout, and the
-		 * group before it of 1 to 3 digits, or exactly 3 after the
-		 * first separator. */
-		kind = sl ? ' ' : *p == ',' || *p == '.' ? *p : 0;
-		if (!kind || (sep_kind && kind != sep_kind) || group > 3
-		    || (sep_kind && group != 3))
-			return 0;
-		sep_kind = kind;
-		after_sep = 1;
-		group = 0;
-		p += sl ? sl : 1;
-	}
-	if (after_sep || (sep_kind && !in_fraction && group != 3))
-		return 0;
-	buf[k] = '\0';
-	v = strtod(buf, &end);
-	if (*end != '\0' || !isfinite(v))
-		return 0;
-	if (negative && v > 0)
-		return -1;
-	*out = v;
-	return 1;
 }
 
 /*
@@ -495,7 +365,7 @@ static int check_row(struct facts *fx, long long *place_id,
 		vals[i].given = 0;
 		if (is_missing(s))
 			continue;
-		r = parse_amount(s, &vals[i].v);
+		r = impact__parse_amount(s, &vals[i].v);
 		if (r > 0) {
 			vals[i].given = 1;
 			continue;

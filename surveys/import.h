@@ -64,6 +64,11 @@ char *impact__trim(char *s);
  * Returns 1 and sets *out, or 0. */
 int impact__parse_number(const char *s, double *out);
 
+/* Parse a number as spreadsheets display it: "12 500,50 €", "1.234,5",
+ * "1,234.5", a trailing € or % ignored.  Returns 1 and sets *out, 0 when
+ * it is not such a number, -1 for a negative one. */
+int impact__parse_amount(const char *s, double *out);
+
 /* Parse a whole number 0 <= v <= max.  Returns 1 and sets *out, or 0. */
 int impact__parse_count(const char *s, long long max, long long *out);
 

@@ -100,102 +100,6 @@ struct margins {
 /* ---------------------------------------------------------------- */
 /* Totals                                                            */
 
-/* Length of the space at s that spreadsheets put between digit groups:
- * ' ', U+00A0 or U+202F; 0 when there is none. */
-static size_t space_len(const char *s)
-{
-	if (*s == ' ')
-		return 1;
-	if (strncmp(s, "\xc2\xa0", 2) == 0)
-		return 2;
-	if (strncmp(s, "\xe2\x80\xaf", 3) == 0)
-		return 3;
-	return 0;
-}
-
-/*
- * Parse a population total as spreadsheets display it, by the rules of
- * facts' amounts (docs/formats.md, "facts CSV"), without unit or sign:
- *  - spaces, U+00A0 and U+202F separate thousands ("12 500");
- *  - with both ',' and '.', the last one is the decimal mark and the
- *    other separates thousands ("1.234,5"); with only one of them, once
- *    it is the decimal mark ("1234,5"), several times it separates
- *    thousands ("1.234.567");
- *  - thousands separators of one number are all the same, stand between
- *    digits, and every group after one has exactly 3 digits.
- * Returns 1 and sets *out, or 0.
- */
-static int parse_total(const char *s, double *out)
-{
-	char buf[64], *end;
-	const char *p, *last_comma = NULL, *last_dot = NULL;
-	size_t n = strlen(s), k = 0, commas = 0, dots = 0, group = 0;
-	int sep_kind = 0, after_sep = 0, in_fraction = 0;
-	char mark = 0;
-	double v;
-
-	if (n == 0 || !isdigit((unsigned char)*s))
-		return 0;
-	for (p = s; *p; p++) {
-		if (*p == ',') {
-			commas++;
-			last_comma = p;
-		} else if (*p == '.') {
-			dots++;
-			last_dot = p;
-		}
-	}
-	if (commas && dots)
-		mark = last_comma > last_dot ? ',' : '.';
-	else if (commas == 1)
-		mark = ',';
-	else if (dots == 1)
-		mark = '.';
-	if ((mark == ',' && commas > 1) || (mark == '.' && dots > 1))
-		return 0;
-	for (p = s; *p;) {
-		size_t sl = space_len(p);
-		int kind;
-
-		if (isdigit((unsigned char)*p)) {
-			if (k + 2 >= sizeof(buf))
-				return 0;
-			buf[k++] = *p++;
-			group++;
-			after_sep = 0;
-			continue;
-		}
-		if (in_fraction || after_sep || group == 0)
-			return 0;
-		if (*p == mark) {
-			if (sep_kind && group != 3)
-				return 0;
-			buf[k++] = '.';
-			in_fraction = 1;
-			after_sep = 1;
-			group = 0;
-			p++;
-			continue;
-		}
-		kind = sl ? ' ' : *p == ',' || *p == '.' ? *p : 0;
-		if (!kind || (sep_kind && kind != sep_kind) || group > 3
-		    || (sep_kind && group != 3))
-			return 0;
-		sep_kind = kind;
-		after_sep = 1;
-		group = 0;
-		p += sl ? sl : 1;
-	}
-	if (after_sep || (sep_kind && !in_fraction && group != 3))
-		return 0;
-	buf[k] = '\0';
-	v = strtod(buf, &end);
-	if (*end != '\0' || !isfinite(v))
-		return 0;
-	*out = v;
-	return 1;
-}
-
 /* ---------------------------------------------------------------- */
 /* Levels                                                            */
 
@@ -428,7 +332,7 @@ static int row(struct margins *m)
 		              variables[var].name, list);
 	}
 	total_s = impact__field(im, &cols[C_TOTAL]);
-	if (!parse_total(total_s, &total) || !(total > 0))
+	if (impact__parse_amount(total_s, &total) != 1 || !(total > 0))
 		return REFUSE(im, "%s:%lld:%ld: %s%.32s%s: expected a number "
 		              "of people above 0, such as 12 500 or 1 234,5",
 		              im->name, im->rec.line, cols[C_TOTAL].index + 1,
