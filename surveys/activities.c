@@ -13,7 +13,7 @@
  * column to decide whether "03/04/2024" is the 3rd of April or March the
  * 4th (struct date_scan), the second pass loads.  Places are matched
  * through an in-memory index of their folded codes and names
- * (struct place_index).  The row itself is checked into a struct activity
+ * (impact__place_index).  The row itself is checked into a struct activity
  * before anything is written.  Built on the shared machinery of
  * surveys/import.h; read surveys/places.c for the reference data the rows
  * point to.
@@ -46,21 +46,6 @@ enum {
 	C_PLACE, C_DATE, C_CATEGORY, C_TITLE, C_HOURS, C_PARTICIPANTS,
 	C_NEW, C_VOLUNTEERS, C_VHOURS, C_PUBLICS, C_PARTNERS, C_FREE, C_PAID,
 	NCOLS
-};
-
-/* One folded place code or name and the place it names. */
-struct place_key {
-	char *key;        /* folded text (owned) */
-	long long id;     /* places.id, or -1 when several places share it */
-};
-
-/* Every place of the database, to match a code or a name quickly. */
-struct place_index {
-	sqlite3_stmt *by_code;    /* SELECT id FROM places WHERE code = ?1 */
-	struct place_key *codes;  /* folded codes, sorted by key */
-	size_t ncodes;
-	struct place_key *names;  /* folded names, sorted by key */
-	size_t nnames;
 };
 
 /* What the first pass learnt about the date column. */
@@ -334,133 +319,6 @@ static char *fold_dashed(char *out, const char *s)
 /* ---------------------------------------------------------------- */
 /* Places by code or name                                            */
 
-/* qsort/bsearch order of struct place_key. */
-static int key_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct place_key *)a)->key,
-	              ((const struct place_key *)b)->key);
-}
-
-/* Sort keys and merge equal ones; a key of two places gets id -1.
- * Returns the new count. */
-static size_t sort_keys(struct place_key *k, size_t n)
-{
-	size_t i, out = 0;
-
-	if (n == 0)
-		return 0;
-	qsort(k, n, sizeof(*k), key_cmp);
-	for (i = 0; i < n; i++) {
-		if (out && strcmp(k[out - 1].key, k[i].key) == 0) {
-			if (k[out - 1].id != k[i].id)
-				k[out - 1].id = -1;
-			free(k[i].key);
-			continue;
-		}
-		k[out++] = k[i];
-	}
-	return out;
-}
-
-/* Free the index; accepts an index never built. */
-static void place_index_release(struct place_index *ix)
-{
-	size_t i;
-
-	sqlite3_finalize(ix->by_code);
-	for (i = 0; i < ix->ncodes; i++)
-		free(ix->codes[i].key);
-	for (i = 0; i < ix->nnames; i++)
-		free(ix->names[i].key);
-	free(ix->codes);
-	free(ix->names);
-	memset(ix, 0, sizeof(*ix));
-}
-
-/* Build the index of every place's folded code and name.  On failure the
- * index may be half built: release it. */
-static int place_index_init(impact *h, struct place_index *ix)
-{
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc, step;
-
-	memset(ix, 0, sizeof(*ix));
-	if ((rc = impact__prepare(h, &ix->by_code, "SELECT id FROM places"
-	                          " WHERE code = ?1;")) != IMPACT_OK
-	    || (rc = impact__prepare(h, &st, "SELECT id, code, name"
-	                             " FROM places;")) != IMPACT_OK)
-		goto done;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
-		const char *code = (const char *)sqlite3_column_text(st, 1);
-		const char *name = (const char *)sqlite3_column_text(st, 2);
-		char key[KEY_SIZE];
-
-		if (ix->ncodes == cap) {
-			size_t c2 = cap ? 2 * cap : 64;
-			struct place_key *a, *b;
-
-			if (!(a = realloc(ix->codes, c2 * sizeof(*a))))
-				goto nomem;
-			ix->codes = a;
-			if (!(b = realloc(ix->names, c2 * sizeof(*b))))
-				goto nomem;
-			ix->names = b;
-			cap = c2;
-		}
-		impact__fold(key, sizeof(key), code ? code : "");
-		ix->codes[ix->ncodes].id = id;
-		if (!(ix->codes[ix->ncodes].key = strdup(key)))
-			goto nomem;
-		ix->ncodes++;
-		impact__fold(key, sizeof(key), name ? name : "");
-		ix->names[ix->nnames].id = id;
-		if (!(ix->names[ix->nnames].key = strdup(key)))
-			goto nomem;
-		ix->nnames++;
-	}
-	if (step != SQLITE_DONE) {
-		rc = impact__db_error(h, "reading the places");
-		goto done;
-	}
-	ix->ncodes = sort_keys(ix->codes, ix->ncodes);
-	ix->nnames = sort_keys(ix->names, ix->nnames);
-	rc = IMPACT_OK;
-	goto done;
-nomem:
-	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/*
- * The place named by `s`: its exact code, else its code or its name
- * ignoring case, accents and spacing.  *out is the place's id, 0 when no
- * place matches, -1 when several places share that name.
- */
-static int place_find(impact *h, struct place_index *ix, const char *s,
-                      long long *out)
-{
-	struct place_key want, *hit;
-	char key[KEY_SIZE];
-	int rc;
-
-	if ((rc = impact__lookup_id(h, ix->by_code, s, out)) != IMPACT_OK
-	    || *out)
-		return rc;
-	want.key = impact__fold(key, sizeof(key), s);
-	if (!*key || ix->ncodes == 0)
-		return IMPACT_OK;
-	hit = bsearch(&want, ix->codes, ix->ncodes, sizeof(*hit), key_cmp);
-	if (!hit)
-		hit = bsearch(&want, ix->names, ix->nnames, sizeof(*hit),
-		              key_cmp);
-	*out = hit ? hit->id : 0;
-	return IMPACT_OK;
-}
-
 /* ---------------------------------------------------------------- */
 /* Day and month order                                               */
 
@@ -569,7 +427,7 @@ chosen:
 struct log {
 	struct import im;
 	column *cols;               /* NCOLS columns */
-	struct place_index places;
+	impact__place_index places;
 	int order;                  /* IMPACT__DATE_ORDER_* of slash dates */
 	sqlite3_stmt *ins;          /* INSERT INTO activities */
 	sqlite3_stmt *pub;          /* INSERT INTO activity_publics */
@@ -588,7 +446,7 @@ static char *field(struct log *lg, int k)
 static int read_place(struct log *lg, const char *s, const char *what,
                       long long *id, char *reason, size_t size)
 {
-	int rc = place_find(lg->im.h, &lg->places, s, id);
+	int rc = impact__places_find(lg->im.h, &lg->places, s, id);
 
 	if (rc != IMPACT_OK)
 		return rc;
@@ -871,7 +729,7 @@ static int store_partners(struct log *lg, long long id, long long place_id)
 	while (next_item(&p, ";,", item, sizeof(item)) > 0) {
 		if (is_missing(item))
 			continue;
-		if ((rc = place_find(lg->im.h, &lg->places, item, &pid)) != 0)
+		if ((rc = impact__places_find(lg->im.h, &lg->places, item, &pid)) != 0)
 			return rc;
 		if (pid <= 0 || pid == place_id)
 			continue;
@@ -990,7 +848,7 @@ int impact_import_activities(impact *h, const char *path,
 	if ((rc = impact__map_header(&lg.im, cols, NCOLS, NULL, NULL)) != 0
 	    || (rc = decide_date_order(&lg.im, &cols[C_DATE], header_line,
 	                               &lg.order)) != IMPACT_OK
-	    || (rc = place_index_init(h, &lg.places)) != IMPACT_OK)
+	    || (rc = impact__places_init(h, &lg.places)) != IMPACT_OK)
 		goto done;
 	if ((rc = impact__prepare(h, &lg.ins, "INSERT INTO activities"
 	                          " (import_id, place_id, date, period,"
@@ -1035,6 +893,6 @@ done:
 	sqlite3_finalize(lg.ins);
 	sqlite3_finalize(lg.pub);
 	sqlite3_finalize(lg.partner);
-	place_index_release(&lg.places);
+	impact__places_release(&lg.places);
 	return impact__import_end(&lg.im, rc);
 }

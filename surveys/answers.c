@@ -77,12 +77,6 @@ struct survey {
 	size_t n;
 };
 
-/* A place by folded code or folded name. */
-struct place_key {
-	char *key;
-	long long id;
-};
-
 /* A tool's signature and the metadata columns it adds. */
 struct tool {
 	const char *name;        /* as in imports.tool and --tool */
@@ -373,91 +367,13 @@ done:
 }
 
 /* ---------------------------------------------------------------- */
-/* Places, by code or by name                                         */
-
-static int place_key_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct place_key *)a)->key,
-	              ((const struct place_key *)b)->key);
-}
-
-/* Load every place under its folded code and its folded name, sorted. */
-static int places_load(impact *h, struct place_key **out, size_t *n)
-{
-	sqlite3_stmt *st = NULL;
-	struct place_key *k = NULL;
-	size_t cap = 0;
-	int rc = IMPACT_OK, step, j;
-
-	*out = NULL;
-	*n = 0;
-	if ((rc = impact__prepare(h, &st, "SELECT id, code, name FROM places;"))
-	    != IMPACT_OK)
-		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		for (j = 1; j <= 2; j++) {
-			if (*n == cap) {
-				struct place_key *p;
-
-				cap = cap ? 2 * cap : 64;
-				p = realloc(k, cap * sizeof(*p));
-				if (!p)
-					goto nomem;
-				k = p;
-			}
-			k[*n].id = sqlite3_column_int64(st, 0);
-			k[*n].key = fold_dup((const char *)sqlite3_column_text(st,
-			                                                      j));
-			if (!k[*n].key)
-				goto nomem;
-			(*n)++;
-		}
-	}
-	if (step != SQLITE_DONE)
-		rc = impact__db_error(h, "reading places");
-	else if (*n)
-		qsort(k, *n, sizeof(*k), place_key_cmp);
-	sqlite3_finalize(st);
-	*out = k;
-	return rc;
-nomem:
-	sqlite3_finalize(st);
-	*out = k;
-	return impact__error(h, IMPACT_ENOMEM, "out of memory");
-}
-
-static void places_release(struct place_key *k, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(k[i].key);
-	free(k);
-}
-
-/* The id of the place written `s` (code or name), or 0. */
-static long long place_find(const struct place_key *k, size_t n,
-                            const char *s)
-{
-	struct place_key want, *got;
-	char buf[FOLD_MAX];
-
-	if (n == 0)
-		return 0;
-	want.key = impact__fold(buf, sizeof(buf), s);
-	got = bsearch(&want, k, n, sizeof(*k), place_key_cmp);
-	return got ? got->id : 0;
-}
-
-/* ---------------------------------------------------------------- */
 /* The state of one answers import                                    */
 
 struct answers {
 	struct import im;
 	struct survey sv;
 	const struct tool *tool;       /* recognised tool, or NULL */
-	struct place_key *places;
-	size_t nplaces;
+	impact__place_index places;    /* every place, by code or name */
 	long col_respondent;           /* identifier column, or -1 */
 	long col_place;
 	long col_period;
@@ -1333,11 +1249,16 @@ static int import_row(struct answers *a)
 			bad = col >= 0 ? col : 0;
 			snprintf(reason, sizeof(reason), "no place: give the place "
 			         "in a column or with --place CODE");
-		} else if (!(place = place_find(a->places, a->nplaces, s))) {
+		} else if (impact__places_find(im->h, &a->places, s, &place)
+		           != IMPACT_OK) {
+			return impact_errcode(im->h);
+		} else if (place <= 0) {
 			bad = im->opts->place ? 0 : col;
-			snprintf(reason, sizeof(reason), "unknown place \"%.64s\": "
-			         "check the code or import it with 'impact import "
-			         "places'", s);
+			snprintf(reason, sizeof(reason), place < 0
+			         ? "place name \"%.64s\" is shared by several "
+			           "places: give its code"
+			         : "unknown place \"%.64s\": check the code or "
+			           "import it with 'impact import places'", s);
 		}
 	}
 	/* Submission date and period. */
@@ -1505,7 +1426,7 @@ int impact_import_answers(impact *h, const char *path, const char *survey_code,
 	if ((rc = survey_load(h, survey_code, &a.sv)) != IMPACT_OK)
 		return rc;
 	if ((rc = respondent_secret(h, a.secret, sizeof(a.secret))) != 0
-	    || (rc = places_load(h, &a.places, &a.nplaces)) != IMPACT_OK)
+	    || (rc = impact__places_init(h, &a.places)) != IMPACT_OK)
 		goto done;
 	rc = impact__import_begin(&a.im, h, path, "answers", a.sv.id, opts,
 	                          out);
@@ -1574,7 +1495,7 @@ done:
 	free(a.text);
 	free(a.date_text);
 	free(a.picked);
-	places_release(a.places, a.nplaces);
+	impact__places_release(&a.places);
 	rc = a.im.h ? impact__import_end(&a.im, rc) : rc;
 	survey_release(&a.sv);
 	return rc;

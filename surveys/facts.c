@@ -16,7 +16,7 @@
  *
  * The state of one import is struct facts: the shared machinery of
  * surveys/import.h, the fact columns (struct fact_col) and the places
- * (struct place_ref, matched by code or name like surveys/activities.c
+ * (impact__place_index, matched by code or name as activities are
  * does).  Read surveys/activities.c for the other observation importer.
  */
 #include <assert.h>
@@ -48,22 +48,13 @@ struct fact_col {
 	char key[MAX_CODE + 1];   /* place_facts.key */
 };
 
-/* One place of the register, for matching a code or a name. */
-struct place_ref {
-	long long id;             /* places.id */
-	char *code;               /* folded code (owned) */
-	char *name;               /* folded name (owned) */
-};
-
 /* The state of one facts import. */
 struct facts {
 	struct import im;
 	column *cols;             /* NCOLS known columns */
 	struct fact_col *facts;   /* the fact columns, in file order */
 	size_t nfacts;
-	struct place_ref *places; /* every place of the database */
-	size_t nplaces;
-	sqlite3_stmt *by_code;    /* SELECT id FROM places WHERE code = ?1 */
+	impact__place_index places; /* every place of the database */
 	sqlite3_stmt *old;        /* SELECT value FROM place_facts ... */
 	sqlite3_stmt *ins;        /* INSERT ... ON CONFLICT DO UPDATE */
 	size_t stored;            /* facts written */
@@ -139,99 +130,6 @@ static size_t fact_key(char *key, const char *name)
 
 /* ---------------------------------------------------------------- */
 /* Places by code or name                                            */
-
-/* Free the places; accepts a list never built. */
-static void places_release(struct facts *fx)
-{
-	size_t i;
-
-	for (i = 0; i < fx->nplaces; i++) {
-		free(fx->places[i].code);
-		free(fx->places[i].name);
-	}
-	free(fx->places);
-	fx->places = NULL;
-	fx->nplaces = 0;
-}
-
-/* Read every place's folded code and name into fx->places.  On failure
- * the list may be half built: release it. */
-static int places_load(struct facts *fx)
-{
-	impact *h = fx->im.h;
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc, step;
-
-	if ((rc = impact__prepare(h, &st, "SELECT id, code, name FROM places"
-	                          " ORDER BY id;")) != IMPACT_OK)
-		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 1);
-		const char *name = (const char *)sqlite3_column_text(st, 2);
-		struct place_ref *r;
-		char key[KEY_SIZE];
-
-		if (fx->nplaces == cap) {
-			size_t c2 = cap ? 2 * cap : 64;
-
-			if (!(r = realloc(fx->places, c2 * sizeof(*r))))
-				goto nomem;
-			fx->places = r;
-			cap = c2;
-		}
-		r = &fx->places[fx->nplaces];
-		r->id = sqlite3_column_int64(st, 0);
-		r->name = NULL;
-		r->code = strdup(impact__fold(key, sizeof(key),
-		                              code ? code : ""));
-		fx->nplaces++;
-		if (!r->code)
-			goto nomem;
-		r->name = strdup(impact__fold(key, sizeof(key),
-		                              name ? name : ""));
-		if (!r->name)
-			goto nomem;
-	}
-	rc = step == SQLITE_DONE ? IMPACT_OK
-	                         : impact__db_error(h, "reading the places");
-	goto done;
-nomem:
-	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/*
- * The place named by `s`: its exact code, else a code, else a name,
- * ignoring case, accents and spacing.  *out is the place's id, 0 when no
- * place matches, -1 when several places share that name.
- */
-static int place_find(struct facts *fx, const char *s, long long *out)
-{
-	char key[KEY_SIZE];
-	size_t i;
-	int rc, pass;
-
-	if ((rc = impact__lookup_id(fx->im.h, fx->by_code, s, out)) != 0
-	    || *out)
-		return rc;
-	impact__fold(key, sizeof(key), s);
-	if (!*key)
-		return IMPACT_OK;
-	for (pass = 0; pass < 2 && !*out; pass++)
-		for (i = 0; i < fx->nplaces; i++) {
-			const char *k = pass ? fx->places[i].name
-			                     : fx->places[i].code;
-
-			if (strcmp(k, key) != 0)
-				continue;
-			*out = *out && *out != fx->places[i].id ? -1
-			       : fx->places[i].id;
-		}
-	return IMPACT_OK;
-}
 
 /* ---------------------------------------------------------------- */
 /* Header                                                            */
@@ -332,7 +230,7 @@ static int check_row(struct facts *fx, long long *place_id,
 		         "name of a place of the register");
 		return 0;
 	}
-	if ((rc = place_find(fx, s, place_id)) != IMPACT_OK)
+	if ((rc = impact__places_find(fx->im.h, &fx->places, s, place_id)) != IMPACT_OK)
 		return rc;
 	if (*place_id <= 0) {
 		if (*place_id < 0)
@@ -455,15 +353,13 @@ int impact_import_facts(impact *h, const char *path,
 	if (rc != IMPACT_OK || out->already_imported)
 		goto done;
 	if ((rc = fact_columns(&fx)) != IMPACT_OK
-	    || (rc = places_load(&fx)) != IMPACT_OK)
+	    || (rc = impact__places_init(h, &fx.places)) != IMPACT_OK)
 		goto done;
 	if (!(vals = calloc(fx.nfacts, sizeof(*vals)))) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = impact__prepare(h, &fx.by_code, "SELECT id FROM places"
-	                          " WHERE code = ?1;")) != IMPACT_OK
-	    || (rc = impact__prepare(h, &fx.old, "SELECT value FROM"
+	if ((rc = impact__prepare(h, &fx.old, "SELECT value FROM"
 	                             " place_facts WHERE place_id = ?1 AND"
 	                             " period = ?2 AND key = ?3;")) != 0
 	    || (rc = impact__prepare(h, &fx.ins, "INSERT INTO place_facts"
@@ -509,9 +405,8 @@ int impact_import_facts(impact *h, const char *path,
 done:
 	free(vals);
 	free(fx.facts);
-	sqlite3_finalize(fx.by_code);
 	sqlite3_finalize(fx.old);
 	sqlite3_finalize(fx.ins);
-	places_release(&fx);
+	impact__places_release(&fx.places);
 	return impact__import_end(&fx.im, rc);
 }

@@ -164,6 +164,142 @@ int impact__parse_amount(const char *s, double *out)
 	return 1;
 }
 
+/* ---------------------------------------------------------------- */
+/* Places by code or name                                            */
+
+#define PLACE_KEY_SIZE 256
+
+/* qsort/bsearch order of struct impact__place_key. */
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct impact__place_key *)a)->key,
+	              ((const struct impact__place_key *)b)->key);
+}
+
+
+/* Sort keys and merge equal ones; a key of two places gets id -1.
+ * Returns the new count. */
+static size_t sort_keys(struct impact__place_key *k, size_t n)
+{
+	size_t i, out = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(k, n, sizeof(*k), key_cmp);
+	for (i = 0; i < n; i++) {
+		if (out && strcmp(k[out - 1].key, k[i].key) == 0) {
+			if (k[out - 1].id != k[i].id)
+				k[out - 1].id = -1;
+			free(k[i].key);
+			continue;
+		}
+		k[out++] = k[i];
+	}
+	return out;
+}
+
+
+/* Free the index; accepts an index never built. */
+void impact__places_release(impact__place_index *ix)
+{
+	size_t i;
+
+	sqlite3_finalize(ix->by_code);
+	for (i = 0; i < ix->ncodes; i++)
+		free(ix->codes[i].key);
+	for (i = 0; i < ix->nnames; i++)
+		free(ix->names[i].key);
+	free(ix->codes);
+	free(ix->names);
+	memset(ix, 0, sizeof(*ix));
+}
+
+
+/* Build the index of every place's folded code and name.  On failure the
+ * index may be half built: release it. */
+int impact__places_init(impact *h, impact__place_index *ix)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, step;
+
+	memset(ix, 0, sizeof(*ix));
+	if ((rc = impact__prepare(h, &ix->by_code, "SELECT id FROM places"
+	                          " WHERE code = ?1;")) != IMPACT_OK
+	    || (rc = impact__prepare(h, &st, "SELECT id, code, name"
+	                             " FROM places;")) != IMPACT_OK)
+		goto done;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		const char *code = (const char *)sqlite3_column_text(st, 1);
+		const char *name = (const char *)sqlite3_column_text(st, 2);
+		char key[PLACE_KEY_SIZE];
+
+		if (ix->ncodes == cap) {
+			size_t c2 = cap ? 2 * cap : 64;
+			struct impact__place_key *a, *b;
+
+			if (!(a = realloc(ix->codes, c2 * sizeof(*a))))
+				goto nomem;
+			ix->codes = a;
+			if (!(b = realloc(ix->names, c2 * sizeof(*b))))
+				goto nomem;
+			ix->names = b;
+			cap = c2;
+		}
+		impact__fold(key, sizeof(key), code ? code : "");
+		ix->codes[ix->ncodes].id = id;
+		if (!(ix->codes[ix->ncodes].key = strdup(key)))
+			goto nomem;
+		ix->ncodes++;
+		impact__fold(key, sizeof(key), name ? name : "");
+		ix->names[ix->nnames].id = id;
+		if (!(ix->names[ix->nnames].key = strdup(key)))
+			goto nomem;
+		ix->nnames++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = impact__db_error(h, "reading the places");
+		goto done;
+	}
+	ix->ncodes = sort_keys(ix->codes, ix->ncodes);
+	ix->nnames = sort_keys(ix->names, ix->nnames);
+	rc = IMPACT_OK;
+	goto done;
+nomem:
+	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+
+/*
+ * The place named by `s`: its exact code, else its code or its name
+ * ignoring case, accents and spacing.  *out is the place's id, 0 when no
+ * place matches, -1 when several places share that name.
+ */
+int impact__places_find(impact *h, impact__place_index *ix, const char *s,
+                        long long *out)
+{
+	struct impact__place_key want, *hit;
+	char key[PLACE_KEY_SIZE];
+	int rc;
+
+	if ((rc = impact__lookup_id(h, ix->by_code, s, out)) != IMPACT_OK
+	    || *out)
+		return rc;
+	want.key = impact__fold(key, sizeof(key), s);
+	if (!*key || ix->ncodes == 0)
+		return IMPACT_OK;
+	hit = bsearch(&want, ix->codes, ix->ncodes, sizeof(*hit), key_cmp);
+	if (!hit)
+		hit = bsearch(&want, ix->names, ix->nnames, sizeof(*hit),
+		              key_cmp);
+	*out = hit ? hit->id : 0;
+	return IMPACT_OK;
+}
+
 int impact__valid_code(const char *s)
 {
 	size_t n = 0;

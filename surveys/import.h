@@ -54,6 +54,34 @@ struct import {
 /* Does header `name` match column c (its name or an alias, folded)? */
 int impact__column_matches(const column *c, const char *name);
 
+/* One folded place code or name and the place it names. */
+struct impact__place_key {
+	char *key;        /* folded text (owned) */
+	long long id;     /* places.id, or -1 when several places share it */
+};
+
+/* Every place of the database, to match a code or a name quickly. */
+typedef struct {
+	sqlite3_stmt *by_code;    /* SELECT id FROM places WHERE code = ?1 */
+	struct impact__place_key *codes;  /* folded codes, sorted */
+	size_t ncodes;
+	struct impact__place_key *names;  /* folded names, sorted */
+	size_t nnames;
+} impact__place_index;
+
+/* Build the index of every place's folded code and name; on failure it
+ * may be half built: release it. */
+int impact__places_init(impact *h, impact__place_index *ix);
+
+/* The place written `s`: its exact code, else its code or name ignoring
+ * case, accents and spacing.  *out is its id, 0 when none matches, -1
+ * when several places share that name. */
+int impact__places_find(impact *h, impact__place_index *ix, const char *s,
+                        long long *out);
+
+/* Free the index; accepts one never built. */
+void impact__places_release(impact__place_index *ix);
+
 /* Is `s` a valid code: 1 to MAX_CODE of [A-Za-z0-9_.-]? */
 int impact__valid_code(const char *s);
 

@@ -179,3 +179,13 @@ expect_status 3 "required/time: rows kept aside"
 expect_err 'req.csv:2:2: question "sat" is required and has no answer' "reason: a required question without an answer"
 expect_err 'req.csv:3:1: invalid date "hier": the period cannot be read from it (give --period YYYY)' "reason: a submission time that is no date"
 expect_out "3 rows read, 1 loaded, 2 rejected" "required/time: the good row loads"
+
+# A place name two places share is refused: the code must be given.
+fresh
+printf 'code,name,territory\nFAB2,La Fabrique,T\n' >more-places.csv
+impact import places more-places.csv >/dev/null
+printf 'lieu,rempli,sat\nLa Fabrique,14/03/2024,7\nFAB2,15/03/2024,8\n' >shared.csv
+run impact import answers shared.csv --survey fixture
+expect_status 3 "shared place name: the row is kept aside"
+expect_err 'shared.csv:2:1: place name "La Fabrique" is shared by several places: give its code' "shared place name: the reason says to give the code"
+expect_out "2 rows read, 1 loaded, 1 rejected" "shared place name: the row with the code loads"
