@@ -50,7 +50,7 @@ CLI_OBJ := $(B)/engine/main.o
 TEST_SRC := $(wildcard tests/unit/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 
-.PHONY: all deps deps-check demo check check-build unit cli install uninstall clean
+.PHONY: all deps deps-check demo check check-build unit cli install uninstall clean valgrind
 
 all: $(B)/libimpact.a $(B)/libimpact.so $(B)/impact
 
@@ -94,6 +94,19 @@ check: deps-check
 	$(Q)$(MAKE) --no-print-directory B=$(CHECK_B) SANITIZE=address,undefined \
 		CFLAGS="-O1 -g" $(CHECK_B)/impact $(CHECK_B)/unit-tests
 	$(Q)sh tests/run.sh $(CHECK_B)
+
+# Every test again under valgrind's memcheck, without sanitizers: zero
+# errors, zero definite leaks (third-party ones in tests/valgrind.supp).
+# Slow (many minutes): not part of `make check`.
+VG_B := build/valgrind
+VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite \
+	--errors-for-leak-kinds=definite \
+	--error-exitcode=42 --trace-children=yes \
+	--suppressions=$(CURDIR)/tests/valgrind.supp
+valgrind: deps-check
+	$(Q)$(MAKE) --no-print-directory B=$(VG_B) CFLAGS="-O1 -g" \
+		$(VG_B)/impact $(VG_B)/unit-tests
+	$(Q)VALGRIND="$(VALGRIND)" sh tests/run.sh $(VG_B)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \

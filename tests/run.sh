@@ -20,9 +20,22 @@ export LC_ALL=C.UTF-8
 pass=0
 fail=0
 
+# With VALGRIND set (make valgrind), every program runs under it: the unit
+# tests one at a time, the CLI through a wrapper.
+impact_bin="$B/impact"
+jobs=2
+if [ -n "${VALGRIND:-}" ]; then
+	jobs=1
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "$VALGRIND" "$B/impact" \
+		>"$B/impact-valgrind"
+	chmod +x "$B/impact-valgrind"
+	impact_bin="$B/impact-valgrind"
+fi
+
 # Unit tests.
 echo "== unit tests"
-"$B/unit-tests" --jobs 2 --tap="$log/unit.tap" >"$log/unit.out" 2>&1
+${VALGRIND:-} "$B/unit-tests" --jobs "$jobs" \
+	--tap="$log/unit.tap" >"$log/unit.out" 2>&1
 urc=$?
 cat "$log/unit.out"
 up=$(grep -c '^ok ' "$log/unit.tap" 2>/dev/null)
@@ -33,8 +46,8 @@ if [ "$urc" -ne 0 ] && [ "${uf:-0}" -eq 0 ]; then
 	echo "not ok - unit-tests exited $urc"
 	fail=$((fail + 1))
 fi
-if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$log/unit.out"; then
-	echo "not ok - sanitizer report in the unit tests"
+if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|^==[0-9]+== ' "$log/unit.out"; then
+	echo "not ok - sanitizer or valgrind report in the unit tests"
 	fail=$((fail + 1))
 fi
 
@@ -43,7 +56,7 @@ for t in "$top"/tests/cli/*.sh; do
 	name=$(basename "$t" .sh)
 	[ "$name" = lib ] && continue
 	echo "== cli $name"
-	IMPACT="$B/impact" TOP="$top" sh "$t" >"$log/$name.out" 2>&1
+	IMPACT="$impact_bin" TOP="$top" sh "$t" >"$log/$name.out" 2>&1
 	cat "$log/$name.out"
 	cp=$(grep -c '^ok ' "$log/$name.out")
 	cf=$(grep -c '^not ok ' "$log/$name.out")

@@ -16,8 +16,8 @@ impact() { "$IMPACT" "$@"; }
 run() {
 	"$@" >"$WORK/.out" 2>"$WORK/.err"
 	status=$?
-	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$WORK/.err"; then
-		echo "not ok - sanitizer report from: $*"
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|^==[0-9]+== ' "$WORK/.err"; then
+		echo "not ok - sanitizer or valgrind report from: $*"
 		sed 's/^/#   /' "$WORK/.err" | head -40
 	fi
 }
