@@ -4,6 +4,8 @@
 #   make demo       run the whole pipeline on the bundled sample: out/demo/
 #   make check      unit and CLI tests under ASan and UBSan
 #   make install    PREFIX=/usr/local DESTDIR= honoured
+#   make valgrind   every test again under valgrind (slow)
+#   make fuzz       libFuzzer on every parser, FUZZ_TIME=60 s each (clang)
 #   make uninstall, make clean
 #   V=1             show the commands
 
@@ -92,7 +94,7 @@ demo: deps
 CHECK_B := build/check
 check: deps-check
 	$(Q)$(MAKE) --no-print-directory B=$(CHECK_B) SANITIZE=address,undefined \
-		CFLAGS="-O1 -g" $(CHECK_B)/impact $(CHECK_B)/unit-tests
+		CFLAGS="-O1 -g" $(CHECK_B)/impact $(CHECK_B)/unit-tests fuzz-replay
 	$(Q)sh tests/run.sh $(CHECK_B)
 
 # Every test again under valgrind's memcheck, without sanitizers: zero
@@ -105,7 +107,7 @@ VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite \
 	--suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind: deps-check
 	$(Q)$(MAKE) --no-print-directory B=$(VG_B) CFLAGS="-O1 -g" \
-		$(VG_B)/impact $(VG_B)/unit-tests
+		$(VG_B)/impact $(VG_B)/unit-tests fuzz-replay
 	$(Q)VALGRIND="$(VALGRIND)" sh tests/run.sh $(VG_B)
 
 install: all
@@ -131,5 +133,7 @@ uninstall:
 
 clean:
 	rm -rf build out
+
+include tests/fuzz/fuzz.mk
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

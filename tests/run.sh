@@ -68,5 +68,33 @@ for t in "$top"/tests/cli/*.sh; do
 	fi
 done
 
+# Fuzz corpora (tests/fuzz/): every saved input of every target, replayed
+# by the target's standalone driver ("ok - fuzz TARGET: N inputs
+# replayed"; a sanitizer report prints "not ok - ..." naming the input).
+nfuzz=0
+for f in "$B"/fuzz-replay-*; do
+	[ -x "$f" ] || continue
+	nfuzz=$((nfuzz + 1))
+	t=${f##*/fuzz-replay-}
+	echo "== fuzz $t"
+	${VALGRIND:-} "$f" "$top/tests/fuzz/corpus/$t" >"$log/fuzz-$t.out" 2>&1
+	frc=$?
+	cat "$log/fuzz-$t.out"
+	fp=$(grep -c '^ok ' "$log/fuzz-$t.out")
+	ff=$(grep -c '^not ok ' "$log/fuzz-$t.out")
+	pass=$((pass + fp))
+	fail=$((fail + ff))
+	if [ "$ff" -eq 0 ] && { [ "$frc" -ne 0 ] ||
+	    grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|^==[0-9]+== ' \
+	        "$log/fuzz-$t.out"; }; then
+		echo "not ok - fuzz $t: exit $frc or a sanitizer report"
+		fail=$((fail + 1))
+	fi
+done
+if [ "$nfuzz" -eq 0 ]; then
+	echo "not ok - no fuzz replay binary in $B (make fuzz-replay)"
+	fail=$((fail + 1))
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

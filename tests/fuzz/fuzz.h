@@ -34,8 +34,7 @@ extern const char fuzz_target_name[];
 const char *fuzz_tmpdir(void);
 
 /* Write data[0..size) to the file `name` of fuzz_tmpdir(), replacing it,
- * and return its path (static buffer, overwritten by the next call with
- * the same name slot: callers copy it if they need two). */
+ * and return its path (a static buffer, overwritten by the next call). */
 const char *fuzz_write(const char *name, const void *data, size_t size);
 
 /* The path of the file `name` of fuzz_tmpdir() into out[0..size). */
@@ -57,5 +56,31 @@ enum {
  * with impact_free().  Aborts on failure: the fixtures are ours.
  */
 impact *fuzz_db_fresh(int what);
+
+/* Number of import option variants fuzz_opts() knows (variant 0 is NULL:
+ * everything detected). */
+#define FUZZ_OPTS_VARIANTS 6
+
+/*
+ * Import options of variant `variant` (0 .. FUZZ_OPTS_VARIANTS - 1) in
+ * *buf: forced encodings, delimiters, header rows, dates, tool, place,
+ * period, strict mode.  Returns buf, or NULL for variant 0.
+ */
+const impact_import_opts *fuzz_opts(impact_import_opts *buf, int variant);
+
+/* The variant a target tries besides detection for input data[0..size):
+ * 1 .. FUZZ_OPTS_VARIANTS - 1, from a checksum of the bytes, so that any
+ * change to an input may try other options and a saved input replays
+ * with the same ones. */
+int fuzz_opts_variant(const uint8_t *data, size_t size);
+
+/* When the environment sets FUZZ_VERBOSE, print on stderr what the call
+ * `what` returned (rc and message), to see how far a seed goes; returns
+ * rc. */
+int fuzz_note(impact *h, const char *what, int rc);
+
+/* Walk the rejects of every import of h, reading each string (so that a
+ * bad pointer stored by an importer shows up under ASan). */
+void fuzz_walk_rejects(impact *h);
 
 #endif
