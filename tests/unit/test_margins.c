@@ -237,8 +237,8 @@ struct refusal {
 #define HEADER "territory,variable,level,total\n"
 
 static const struct refusal refusals[] = {
-	{ "unknown territory", HEADER "VDL,sex,homme,90\nXXX,sex,femme,3\n",
-	  "3:1: unknown territory \"XXX\": expected the code of a territory "
+	{ "unknown territory", HEADER "VDL,sex,homme,90\nZZZ,sex,femme,3\n",
+	  "3:1: unknown territory \"ZZZ\": expected the code of a territory "
 	  "of the register (import it with 'impact import territories')" },
 	{ "missing territory", HEADER ",sex,homme,90\n",
 	  "2:1: missing territory: expected the code of a territory of the "
