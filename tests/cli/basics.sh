@@ -164,3 +164,15 @@ expect_err "no-such-survey" "unknown survey: names it"
 run impact compute --period 2024
 expect_status 1 "compute --period on an empty database exits 1"
 first_err_line_starts "impact: error: " "compute on nothing: stderr starts with 'impact: error: '"
+
+# The limits of docs/formats.md ("Limits"), each with its message.
+impact init --db limits.db >/dev/null 2>&1
+python3 -c "print('[' * 3000 + ']' * 3000)" >deep.json 2>/dev/null ||
+	awk 'BEGIN { for (i = 0; i < 3000; i++) printf "["; for (i = 0; i < 3000; i++) printf "]"; print "" }' >deep.json
+run impact --db limits.db survey add deep.json
+expect_status 1 "limits: JSON nested deeper than 2048 exits 1"
+expect_err "deep.json:1:2049: maximum parsing depth reached" "limits: the depth error names its position"
+awk 'BEGIN { for (i = 0; i < 5000; i++) printf "a,"; print "" }' >wide.csv
+run impact --db limits.db import activities wide.csv
+expect_status 1 "limits: a record of more than 4096 columns exits 1"
+expect_err "wide.csv:1:4097: record too large (at most 4096 columns and 16 MiB)" "limits: the column limit names its position"
