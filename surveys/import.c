@@ -546,36 +546,89 @@ int impact__import_begin(struct import *im, impact *h, const char *path,
 	return IMPACT_OK;
 }
 
-int impact__column_matches(const column *c, const char *name)
+/* The folded names a column answers to: its name, then its aliases. */
+struct folded {
+	size_t col;          /* index into the columns */
+	char key[256];       /* folded name or alias */
+};
+
+/* Fold every name and alias of cols[0..ncols) into *out (caller frees);
+ * their number into *n.  Returns 0, or -1 when out of memory. */
+static int fold_columns(const column *cols, size_t ncols,
+                        struct folded **out, size_t *n)
 {
-	char want[256], got[256];
-	const char *a, *bar;
+	size_t j, cap = 0;
 
-	impact__fold(got, sizeof(got), name);
-	if (strcmp(impact__fold(want, sizeof(want), c->name), got) == 0)
-		return 1;
-	for (a = c->aliases; a && *a; a = bar ? bar + 1 : NULL) {
-		char one[256];
-		size_t n;
+	*out = NULL;
+	*n = 0;
+	for (j = 0; j < ncols; j++) {
+		const char *a = cols[j].name, *bar;
+		int first = 1;
 
-		bar = strchr(a, '|');
-		n = bar ? (size_t)(bar - a) : strlen(a);
-		if (n >= sizeof(one))
-			n = sizeof(one) - 1;
-		memcpy(one, a, n);
-		one[n] = '\0';
-		if (strcmp(impact__fold(want, sizeof(want), one), got) == 0)
-			return 1;
+		while (a) {
+			char one[256];
+			size_t len;
+
+			bar = first ? NULL : strchr(a, '|');
+			len = first ? strlen(a) : bar ? (size_t)(bar - a)
+			                              : strlen(a);
+			if (len >= sizeof(one))
+				len = sizeof(one) - 1;
+			memcpy(one, a, len);
+			one[len] = '\0';
+			if (*n == cap) {
+				struct folded *p;
+
+				cap = cap ? 2 * cap : 32;
+				if (!(p = realloc(*out, cap * sizeof(*p))))
+					return -1;
+				*out = p;
+			}
+			(*out)[*n].col = j;
+			impact__fold((*out)[*n].key, sizeof((*out)[*n].key), one);
+			(*n)++;
+			if (first) {
+				first = 0;
+				a = cols[j].aliases && *cols[j].aliases
+				    ? cols[j].aliases : NULL;
+			} else {
+				a = bar ? bar + 1 : NULL;
+			}
+		}
 	}
 	return 0;
 }
 
-/* Add `name` to the list of ignored columns. */
+int impact__column_matches(const column *c, const char *name)
+{
+	struct folded *f = NULL;
+	char got[256];
+	size_t n = 0, i;
+	int hit = 0;
+
+	if (fold_columns(c, 1, &f, &n) != 0) {
+		free(f);
+		return 0;
+	}
+	impact__fold(got, sizeof(got), name);
+	for (i = 0; i < n && !hit; i++)
+		hit = strcmp(f[i].key, got) == 0;
+	free(f);
+	return hit;
+}
+
+/* Add `name` to the list of ignored columns; past what the notes can
+ * show, only count it (a file of thousands of columns stays linear). */
 static int note_ignored(struct import *im, const char *name)
 {
 	size_t old = im->ignored ? strlen(im->ignored) : 0;
-	char *p = realloc(im->ignored, old + strlen(name) + 5);
+	char *p;
 
+	if (old + strlen(name) + 5 > sizeof(im->sum->notes)) {
+		im->ignored_more++;
+		return IMPACT_OK;
+	}
+	p = realloc(im->ignored, old + strlen(name) + 5);
 	if (!p)
 		return impact__error(im->h, IMPACT_ENOMEM, "out of memory");
 	im->ignored = p;
@@ -588,58 +641,80 @@ int impact__map_header(struct import *im, column *cols, size_t ncols,
                                     const char *name),
                        void *payload)
 {
-	size_t i, j;
-	int rc;
+	struct folded *f = NULL;
+	size_t i, j, nf = 0, k;
+	int rc = IMPACT_OK;
 
+	if (fold_columns(cols, ncols, &f, &nf) != 0) {
+		free(f);
+		return impact__error(im->h, IMPACT_ENOMEM, "out of memory");
+	}
 	for (j = 0; j < ncols; j++)
 		cols[j].index = -1;
 	for (i = 0; i < im->nheader; i++) {
 		const char *name = im->header[i];
+		char got[256];
 		int found = 0;
 
-		for (j = 0; j < ncols && !found; j++) {
-			if (!impact__column_matches(&cols[j], name))
+		impact__fold(got, sizeof(got), name);
+		for (k = 0; k < nf && !found; k++) {
+			j = f[k].col;
+			if (strcmp(f[k].key, got) != 0)
 				continue;
-			if (cols[j].index >= 0)
-				return impact__error(im->h, IMPACT_EDATA,
-				                     "%s:%lld:%zu: column \"%s\" appears "
-				                     "twice (also column %ld)", im->name,
-				                     im->header_line, i + 1, name,
-				                     cols[j].index + 1);
+			if (cols[j].index >= 0) {
+				rc = impact__error(im->h, IMPACT_EDATA,
+				                   "%s:%lld:%zu: column \"%s\" appears "
+				                   "twice (also column %ld)", im->name,
+				                   im->header_line, i + 1, name,
+				                   cols[j].index + 1);
+				goto done;
+			}
 			cols[j].index = (long)i;
 			found = 1;
 		}
 		if (!found && extra) {
 			int known = extra(payload, i, name);
 
-			if (known < 0)
-				return impact__error(im->h, IMPACT_EDATA,
-				                     "%s:%lld:%zu: column \"%s\" appears "
-				                     "twice", im->name, im->header_line,
-				                     i + 1, name);
+			if (known < 0) {
+				rc = impact__error(im->h, IMPACT_EDATA,
+				                   "%s:%lld:%zu: column \"%s\" appears "
+				                   "twice", im->name, im->header_line,
+				                   i + 1, name);
+				goto done;
+			}
 			found = known;
 		}
 		if (found)
 			continue;
-		if (!im->unknown_ok)
-			return impact__error(im->h, IMPACT_EDATA,
-			                     "%s:%lld:%zu: unknown column \"%s\": "
-			                     "check its spelling (the expected "
-			                     "columns are in docs/formats.md)",
-			                     im->name, im->header_line, i + 1, name);
+		if (!im->unknown_ok) {
+			rc = impact__error(im->h, IMPACT_EDATA,
+			                   "%s:%lld:%zu: unknown column \"%s\": "
+			                   "check its spelling (the expected "
+			                   "columns are in docs/formats.md)",
+			                   im->name, im->header_line, i + 1, name);
+			goto done;
+		}
 		if (*name && (rc = note_ignored(im, name)) != IMPACT_OK)
-			return rc;
+			goto done;
 	}
 	for (j = 0; j < ncols; j++)
-		if (cols[j].required && cols[j].index < 0)
-			return impact__error(im->h, IMPACT_EDATA,
-			                     "%s:%lld:1: missing column \"%s\": add it "
-			                     "to the header line", im->name,
-			                     im->header_line, cols[j].name);
-	if (im->ignored)
+		if (cols[j].required && cols[j].index < 0) {
+			rc = impact__error(im->h, IMPACT_EDATA,
+			                   "%s:%lld:1: missing column \"%s\": add "
+			                   "it to the header line", im->name,
+			                   im->header_line, cols[j].name);
+			goto done;
+		}
+	if (im->ignored && im->ignored_more)
+		snprintf(im->sum->notes, sizeof(im->sum->notes),
+		         "columns ignored: %.900s and %zu more", im->ignored,
+		         im->ignored_more);
+	else if (im->ignored)
 		snprintf(im->sum->notes, sizeof(im->sum->notes),
 		         "columns ignored: %s", im->ignored);
-	return IMPACT_OK;
+done:
+	free(f);
+	return rc;
 }
 
 /* The trimmed field of column c in the current record ("" if absent). */

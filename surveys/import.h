@@ -45,6 +45,7 @@ struct import {
 	int in_tx;                 /* a transaction is open */
 	int unknown_ok;            /* unknown columns are noted, not errors */
 	char *ignored;             /* ", "-joined unknown columns (owned) */
+	size_t ignored_more;       /* unknown columns past what notes show */
 };
 
 /* Field masks for record_text(). */
