@@ -497,18 +497,8 @@ static int check(struct ctx *c, json_t *root, const char **code,
 	size_t d;
 	int rc, weighted;
 
-	if (!json_is_object(root))
-		return impact__jd_bad(&c->j, "", "expected a JSON object with id, title and "
-		           "domains");
-	if ((rc = impact__jd_only_keys(&c->j, "", root, keys)) != IMPACT_OK)
-		return rc;
-	if (!(v = json_object_get(root, "id")))
-		return impact__jd_bad(&c->j, "", "\"id\" is required");
-	if ((rc = impact__jd_id_value(&c->j, "/id", v, "the index's id", code)) != 0)
-		return rc;
-	if (!(v = json_object_get(root, "title")))
-		return impact__jd_bad(&c->j, "", "\"title\" is required");
-	if ((rc = impact__jd_label(&c->j, "/title", v, title_fr, title_en)) != IMPACT_OK)
+	if ((rc = impact__jd_head(&c->j, root, keys, "domains", "the index's id", code,
+	                          title_fr, title_en)) != IMPACT_OK)
 		return rc;
 	/* Alkire-Foster's k: a share of the weighted sufficiency, so in
 	 * (0, 1]; 0 would make everyone happy. */

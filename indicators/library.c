@@ -766,24 +766,14 @@ static int check(struct ctx *c, json_t *root, const char **code,
 	static const char *const keys[] = { "id", "title", "indicators",
 	                                    NULL };
 	struct indicator *ds;
-	json_t *v, *arr;
+	json_t *arr;
 	size_t n, i;
 	int rc;
 
 	*out = NULL;
 	*nout = 0;
-	if (!json_is_object(root))
-		return impact__jd_bad(&c->j, "", "expected a JSON object with id, title and "
-		           "indicators");
-	if ((rc = impact__jd_only_keys(&c->j, "", root, keys)) != IMPACT_OK)
-		return rc;
-	if (!(v = json_object_get(root, "id")))
-		return impact__jd_bad(&c->j, "", "\"id\" is required");
-	if ((rc = impact__jd_id_value(&c->j, "/id", v, "the library's id", code)) != 0)
-		return rc;
-	if (!(v = json_object_get(root, "title")))
-		return impact__jd_bad(&c->j, "", "\"title\" is required");
-	if ((rc = impact__jd_label(&c->j, "/title", v, title_fr, title_en)) != IMPACT_OK)
+	if ((rc = impact__jd_head(&c->j, root, keys, "indicators", "the library's id", code,
+	                          title_fr, title_en)) != IMPACT_OK)
 		return rc;
 	if (!(arr = json_object_get(root, "indicators")))
 		return impact__jd_bad(&c->j, "", "\"indicators\" is required");

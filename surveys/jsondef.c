@@ -310,3 +310,25 @@ void impact__jd_release(impact__jdef *c)
 	impact__jsonpos_free(c->pos);
 	c->pos = NULL;
 }
+
+int impact__jd_head(impact__jdef *c, json_t *root,
+                    const char *const *keys, const char *list,
+                    const char *id_what, const char **code,
+                    const char **fr, const char **en)
+{
+	json_t *v;
+	int rc;
+
+	if (!json_is_object(root))
+		return impact__jd_bad(c, "", "expected a JSON object with id, "
+		                      "title and %s", list);
+	if ((rc = impact__jd_only_keys(c, "", root, keys)) != IMPACT_OK)
+		return rc;
+	if (!(v = json_object_get(root, "id")))
+		return impact__jd_bad(c, "", "\"id\" is required");
+	if ((rc = impact__jd_id_value(c, "/id", v, id_what, code)) != 0)
+		return rc;
+	if (!(v = json_object_get(root, "title")))
+		return impact__jd_bad(c, "", "\"title\" is required");
+	return impact__jd_label(c, "/title", v, fr, en);
+}

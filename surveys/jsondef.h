@@ -43,6 +43,17 @@ int impact__jd_load(impact__jdef *c, impact *h, const char *path,
                     const char *what, const char *doc, char **text,
                     json_t **root);
 
+/*
+ * Check the head every definition shares: an object with only the keys
+ * `keys`, an "id" (`id_what` names it in messages: "the index's id") and a
+ * "title" label; `list` names the definition's main array in the message
+ * for a non-object ("questions").  Sets *code, *fr, *en (borrowed).
+ */
+int impact__jd_head(impact__jdef *c, json_t *root,
+                    const char *const *keys, const char *list,
+                    const char *id_what, const char **code,
+                    const char **fr, const char **en);
+
 /* Free what the checker built (the position index). */
 void impact__jd_release(impact__jdef *c);
 
