@@ -46,9 +46,10 @@ endif
 B ?= build
 
 LIB_SRC := $(wildcard engine/*.c surveys/*.c indicators/*.c reports/*.c)
-LIB_SRC := $(filter-out engine/main.c,$(LIB_SRC))
+CLI_SRC := engine/main.c $(wildcard engine/cli_*.c)
+LIB_SRC := $(filter-out $(CLI_SRC),$(LIB_SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
-CLI_OBJ := $(B)/engine/main.o
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 TEST_SRC := $(wildcard tests/unit/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 

@@ -22,23 +22,15 @@
 #include <jansson.h>
 
 #include "impact.h"
+#include "cli.h"
 
-#define EXIT_USAGE 2
-
-/* Options shared by every command. */
-struct globals {
-	const char *db;      /* database path */
-	int quiet;           /* no progress, no summaries on stderr */
-	int progress_shown;  /* a progress line is on the terminal */
-};
-
-static struct globals G;
+struct globals G;
 
 /* The argument getopt_long() refused, for the one-line message. */
-static const char *bad_option = "";
+const char *bad_option = "";
 
 /* getopt_long() over a command's arguments, remembering a refused one. */
-static int next_option(int argc, char **argv, const char *shortopts,
+int next_option(int argc, char **argv, const char *shortopts,
                        const struct option *longopts)
 {
 	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
@@ -48,22 +40,7 @@ static int next_option(int argc, char **argv, const char *shortopts,
 	return c;
 }
 
-typedef int (*command_fn)(impact *h, int argc, char **argv);
-
-struct command {
-	const char *name;     /* "import answers" */
-	command_fn run;
-	const char *usage;    /* one line */
-	const char *help;     /* full help, with an example */
-};
-
-static const struct command *find_command(const char *name);
-
-/* Print a usage error with a hint and return the usage exit code. */
-static int usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int usage_error(const char *cmd, const char *fmt, ...)
+int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -76,7 +53,7 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 }
 
 /* Report a library failure and return exit code 1. */
-static int fail(impact *h)
+int fail(impact *h)
 {
 	if (G.progress_shown) {
 		fputc('\n', stderr);
@@ -137,7 +114,7 @@ static void end_progress(void)
 }
 
 /* Open the database for a command (not `init`). */
-static int open_db(impact *h)
+int open_db(impact *h)
 {
 	if (!G.quiet && isatty(STDERR_FILENO))
 		impact_set_progress(h, on_progress, NULL);
@@ -145,7 +122,7 @@ static int open_db(impact *h)
 }
 
 /* Parse a whole number in [lo, hi]; returns 0 on success. */
-static int parse_int(const char *s, long lo, long hi, long *out)
+int parse_int(const char *s, long lo, long hi, long *out)
 {
 	char *end;
 	long v;
@@ -158,19 +135,12 @@ static int parse_int(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-enum { OPT_DB = 1000, OPT_HELP, OPT_QUIET };
-
-#define COMMON_LONGOPTS \
-	{ "db", required_argument, NULL, OPT_DB }, \
-	{ "help", no_argument, NULL, OPT_HELP }, \
-	{ "quiet", no_argument, NULL, OPT_QUIET }
-
 /*
  * Handle an option every command accepts.  Returns -1 if `c` is not one,
  * 0 if handled, or an exit code to return now (help shown: 0 is encoded
  * as 256).
  */
-static int common_option(const char *cmd, int c)
+int common_option(const char *cmd, int c)
 {
 	const struct command *k;
 
@@ -196,7 +166,7 @@ static int common_option(const char *cmd, int c)
 
 /* Parse the options of a command that takes only the common ones, and
  * leave optind on the first operand. */
-static int only_common_options(const char *cmd, int argc, char **argv)
+int only_common_options(const char *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = { COMMON_LONGOPTS,
 	                                          { NULL, 0, NULL, 0 } };
@@ -619,20 +589,41 @@ static int cmd_compute(impact *h, int argc, char **argv)
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		{ "period", required_argument, NULL, 'p' },
+		{ "no-index", no_argument, NULL, 'n' },
+		{ "unweighted", no_argument, NULL, 'u' },
+		{ "replicates", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	impact_compute_opts opts = IMPACT_COMPUTE_OPTS_INIT;
+	impact_index_opts io = IMPACT_INDEX_OPTS_INIT;
 	impact_compute_summary sum;
+	size_t units = 0;
+	int c, r, no_index = 0;
 	long v;
-	int c, r;
 
+	io.rake = IMPACT_RAKE_WHEN_MARGINS;
 	optind = 0;
 	while ((c = next_option(argc, argv, "p:", longopts)) != -1) {
 		if (c == 'p') {
 			if (parse_int(optarg, 1900, 9999, &v))
 				return usage_error("compute", "invalid --period "
 				                   "\"%s\": expected a year", optarg);
-			opts.period = (int)v;
+			opts.period = io.period = (int)v;
+			continue;
+		}
+		if (c == 'n' || c == 'u') {
+			if (c == 'n')
+				no_index = 1;
+			else
+				io.rake = 0;
+			continue;
+		}
+		if (c == 'r') {
+			if (parse_int(optarg, 10, 100000, &v))
+				return usage_error("compute", "invalid --replicates "
+				                   "\"%s\": expected 10 to 100000",
+				                   optarg);
+			io.replicates = (size_t)v;
 			continue;
 		}
 		if ((r = common_option("compute", c)) != 0)
@@ -647,6 +638,14 @@ static int cmd_compute(impact *h, int argc, char **argv)
 	       "for %zu places and territories over %zu periods\n",
 	       sum.results, sum.indicator_results, sum.suppressed, sum.units,
 	       sum.periods);
+	if (!no_index) {
+		if (impact_index_compute_all(h, &io, &units) != 0)
+			return fail(h);
+		end_progress();
+		if (units)
+			printf("computed the index for %zu places and territories"
+			       " and periods\n", units);
+	}
 	return 0;
 }
 
@@ -1430,11 +1429,6 @@ static int cmd_sample(impact *h, int argc, char **argv)
 
 /* ---------------------------------------------------------------- */
 
-#define DB_HELP \
-	"  --db FILE        database (default $IMPACT_DB, else ./impact.db)\n" \
-	"  --quiet          no progress on the terminal\n" \
-	"  --help           this help\n"
-
 static const struct command commands[] = {
 	{ "init", cmd_init, "impact init [--db FILE]",
 	  "Usage: impact init [--db FILE]\n\n"
@@ -1536,14 +1530,22 @@ static const struct command commands[] = {
 	  DB_HELP "\nExamples:\n"
 	  "  impact index add indicators/library/index-default.json\n"
 	  "  impact index --territory VDL --weights participatory\n" },
-	{ "compute", cmd_compute, "impact compute [--period YYYY]",
-	  "Usage: impact compute [--period YYYY]\n\n"
+	{ "compute", cmd_compute, "impact compute [--period YYYY] [--no-index]",
+	  "Usage: impact compute [--period YYYY] [--no-index] [--unweighted]\n"
+	  "                      [--replicates N]\n\n"
 	  "Compute the results of every place and every territory (pooled\n"
 	  "from the places below it) for every period, or one period: number\n"
 	  "of respondents, the well-being score (0-100) and the mean of each\n"
 	  "question with 95% confidence intervals, activities, participants\n"
-	  "and participant-hours.  Results replace those stored before.\n\n"
+	  "and participant-hours, then every indicator of the libraries\n"
+	  "added, then the gross-happiness index of every place and territory\n"
+	  "(when an index definition was added), respondents raked to the\n"
+	  "population margins when some were imported.  Results replace those\n"
+	  "stored before; the reports print them.\n\n"
 	  "  --period YYYY    compute this year only\n"
+	  "  --no-index       leave the index out\n"
+	  "  --unweighted     do not rake the respondents for the index\n"
+	  "  --replicates N   bootstrap replicates of the index (default 1000)\n"
 	  DB_HELP "\nExample:\n  impact compute --period 2025\n" },
 	{ "show", cmd_show,
 	  "impact show [indicators] [--period YYYY] [--place CODE|--territory "
@@ -1615,7 +1617,7 @@ static const struct command commands[] = {
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static const struct command *find_command(const char *name)
+const struct command *find_command(const char *name)
 {
 	size_t i;
 

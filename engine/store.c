@@ -291,9 +291,32 @@ static const char *const migration_1[] = {
 	NULL
 };
 
+/* Migration 1 -> 2: the index's full results, one JSON document (the
+ * `impact index` contract, docs/index.md) per index, period and unit, so
+ * that reports print what `impact index` computed. */
+static const char *const migration_2[] = {
+	"CREATE TABLE index_results (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  index_id INTEGER NOT NULL REFERENCES index_definitions(id)\n"
+	"    ON DELETE CASCADE,\n"
+	"  period INTEGER NOT NULL,\n"
+	"  place_id INTEGER REFERENCES places(id) ON DELETE CASCADE,\n"
+	"  territory_id INTEGER REFERENCES territories(id) ON DELETE CASCADE,\n"
+	"  gnh REAL,\n"
+	"  n INTEGER NOT NULL,\n"
+	"  document TEXT NOT NULL CHECK (json_valid(document)),\n"
+	"  computed_at TEXT NOT NULL,\n"
+	"  CHECK ((place_id IS NULL) <> (territory_id IS NULL))\n"
+	");\n",
+	"CREATE UNIQUE INDEX index_results_key ON index_results(index_id, period,\n"
+	"  coalesce(place_id, 0), coalesce(territory_id, 0));\n",
+	NULL
+};
+
 /* migrations[i] brings a file from user_version i to i + 1. */
 static const char *const *const migrations[] = {
 	migration_1,
+	migration_2,
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

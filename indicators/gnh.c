@@ -1197,6 +1197,44 @@ done:
 	return rc;
 }
 
+/* Store the whole document in `index_results` (the reports read it). */
+static int store_document(impact *h, const struct def *df,
+                          const struct unit *u, int period, size_t n,
+                          const char *doc)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *gnh;
+	json_error_t err;
+	json_t *root = json_loads(doc, 0, &err);
+	char now[32];
+	int rc;
+
+	if (!root)
+		return impact__error(h, IMPACT_ENOMEM, "out of memory");
+	impact__utc_now(now, sizeof(now));
+	rc = impact__prepare(h, &st, "INSERT OR REPLACE INTO index_results"
+	                     " (index_id, period, place_id, territory_id, gnh,"
+	                     " n, document, computed_at) SELECT id, ?2, ?3, ?4,"
+	                     " ?5, ?6, ?7, ?8 FROM index_definitions WHERE"
+	                     " code = ?1;");
+	if (rc == IMPACT_OK) {
+		sqlite3_bind_text(st, 1, df->code, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, period);
+		sqlite3_bind_int64(st, u->is_place ? 3 : 4, u->id);
+		gnh = json_object_get(root, "gnh");
+		if (json_is_number(gnh))
+			sqlite3_bind_double(st, 5, json_number_value(gnh));
+		sqlite3_bind_int64(st, 6, (long long)n);
+		sqlite3_bind_text(st, 7, doc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = impact__db_error(h, "storing the index");
+	}
+	sqlite3_finalize(st);
+	json_decref(root);
+	return rc;
+}
+
 /* The latest period before `before` (or any, when 0) with respondents in
  * the unit's places; 0 when none. */
 static int period_of(impact *h, const struct unit *u, int before, int *out)
@@ -1243,10 +1281,27 @@ static int prepare(impact *h, struct def *df, const struct unit *u,
 		impact_rake_report rep;
 		int found = 0;
 
-		if ((rc = rake(h, p, (const char *const *)u->terrs, u->nterr,
-		               &found, &rep, info)) != IMPACT_OK)
+		rc = rake(h, p, (const char *const *)u->terrs, u->nterr, &found,
+		          &rep, info);
+		if (rc == IMPACT_EDATA && o->rake == IMPACT_RAKE_WHEN_MARGINS) {
+			/* Raking impossible for this unit: unweighted, said. */
+			size_t i;
+
+			for (i = 0; i < p->n; i++)
+				p->w[i] = 1;
+			json_object_clear(info);
+			json_object_set_new(info, "unweighted", json_true());
+			json_object_set_new(info, "raking_skipped",
+			                    json_string(impact_errmsg(h)));
+			impact__clear_error(h);
+			rc = IMPACT_OK;
+			found = 1;
+		}
+		if (rc != IMPACT_OK)
 			return rc;
-		if (!found)
+		if (!found && o->rake == IMPACT_RAKE_WHEN_MARGINS)
+			json_object_set_new(info, "unweighted", json_true());
+		else if (!found)
 			return impact__error(h, IMPACT_ENOTFOUND, "no population "
 			                     "margins for \"%s\" or the territories "
 			                     "above it: import them with 'impact "
@@ -1328,8 +1383,13 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 	json_object_set_new(out, "n", json_integer((json_int_t)n));
 	json_object_set_new(out, "incomplete",
 	                    json_integer((json_int_t)(p.n - n)));
-	json_object_set_new(out, "weighted", json_boolean(opts->rake));
-	if (opts->rake)
+	json_object_del(info, "unweighted");
+	if (json_object_get(info, "raking_skipped"))
+		json_object_set(out, "raking_skipped",
+		                json_object_get(info, "raking_skipped"));
+	json_object_set_new(out, "weighted", json_boolean(opts->rake
+	                    && json_object_get(info, "iterations")));
+	if (opts->rake && json_object_get(info, "iterations"))
 		json_object_set_new(out, "raking", json_incref(info));
 	if (n < MIN_PUBLISHED) {
 		json_object_set_new(out, "suppressed", json_true());
@@ -1472,11 +1532,31 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 				free(items);
 				items = NULL;
 			}
-			obj = json_pack("{s:s, s:s, s:f, s:f, s:f}", "id",
+			obj = json_pack("{s:s, s:s, s:s, s:f, s:f, s:f}", "id",
 			                df.d[j].id, "label", df.d[j].label_fr
-			                ? df.d[j].label_fr : "", "weight", df.d[j].w,
+			                ? df.d[j].label_fr : "", "label_en",
+			                df.d[j].label_en ? df.d[j].label_en
+			                : df.d[j].label_fr ? df.d[j].label_fr : "",
+			                "weight", df.d[j].w,
 			                "contribution", c, "share", one_minus > 0
 			                ? c / one_minus : 0.0);
+			{
+				/* The domain's sufficiency: the weighted mean of the
+				 * persons' domain scores (those observed in it). */
+				double num = 0, den = 0;
+
+				for (i = 0; i < n; i++) {
+					double sc = scores[idx[i] * df.nd + j];
+
+					if (!isnan(sc)) {
+						num += p.w[idx[i]] * sc;
+						den += p.w[idx[i]];
+					}
+				}
+				json_object_set_new(obj, "score", den > 0
+				                    ? json_real(num / den)
+				                    : json_null());
+			}
 			json_object_set_new(obj, "alpha", isnan(alpha) ? json_null()
 			                    : json_real(alpha));
 			json_object_set_new(obj, "alpha_low", isnan(alpha)
@@ -1649,16 +1729,28 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 			double pg, ph, pa, *g2 = NULL, *h2 = NULL, *a2 = NULL, clo,
 			       chi;
 
-			rc = pinfo ? prepare(h, &df, &u, before, opts, &prev, pinfo)
-			           : IMPACT_ENOMEM;
+			/* Weighted as this period was: raked only if this period
+			 * was, and no change when that period cannot be. */
+			impact_index_opts popts = *opts;
+
+			popts.rake = json_is_true(json_object_get(out, "weighted"));
+			rc = pinfo ? prepare(h, &df, &u, before, &popts, &prev,
+			                     pinfo) : IMPACT_ENOMEM;
 			json_decref(pinfo);
+			if (rc == IMPACT_EDATA || rc == IMPACT_ENOTFOUND) {
+				json_object_set_new(out, "change_skipped",
+				                    json_string(impact_errmsg(h)));
+				impact__clear_error(h);
+				rc = IMPACT_OK;
+				before = 0;
+			}
 			if (rc != IMPACT_OK)
 				goto done;
 			pidx = malloc((prev.n + 1) * sizeof(size_t));
 			g2 = malloc((reps + 1) * sizeof(double));
 			h2 = malloc((reps + 1) * sizeof(double));
 			a2 = malloc((reps + 1) * sizeof(double));
-			if (pidx && g2 && h2 && a2) {
+			if (before && pidx && g2 && h2 && a2) {
 				pn = members(&prev, pidx);
 				if (pn >= MIN_PUBLISHED
 				    && bootstrap(&prev, pidx, pn, df.cutoff, reps,
@@ -1695,6 +1787,12 @@ dump:
 	                       | JSON_REAL_PRECISION(10));
 	rc = *out_json ? IMPACT_OK : impact__error(h, IMPACT_ENOMEM,
 	                                           "out of memory");
+	if (rc == IMPACT_OK && opts->store
+	    && (rc = store_document(h, &df, &u, period, n, *out_json))
+	       != IMPACT_OK) {
+		free(*out_json);
+		*out_json = NULL;
+	}
 done:
 	json_decref(out);
 	json_decref(info);
@@ -1706,5 +1804,160 @@ done:
 	pop_release(&prev);
 	unit_release(&u);
 	def_release(&df);
+	return rc;
+}
+
+/* The periods with respondents (or only `period`), oldest first. */
+static int periods_of(impact *h, int period, int **out, size_t *out_n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t n = 0, cap = 0;
+	int rc, *v = NULL;
+
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = impact__prepare(h, &st, "SELECT DISTINCT period FROM"
+	                          " respondents WHERE ?1 = 0 OR period = ?1"
+	                          " ORDER BY period;")) != IMPACT_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, period);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			int *nv = realloc(v, (cap = cap ? 2 * cap : 8) * sizeof(int));
+
+			if (!nv) {
+				free(v);
+				sqlite3_finalize(st);
+				return impact__error(h, IMPACT_ENOMEM, "out of memory");
+			}
+			v = nv;
+		}
+		v[n++] = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return impact__db_error(h, "listing the periods");
+	}
+	*out = v;
+	*out_n = n;
+	return IMPACT_OK;
+}
+
+int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
+                             size_t *out_units)
+{
+	static const char *const units_sql =
+	        "WITH RECURSIVE up(place, territory) AS ("
+	        " SELECT p.id, p.territory_id FROM places p WHERE p.id IN"
+	        " (SELECT place_id FROM respondents WHERE period = ?1)"
+	        " UNION SELECT up.place, t.parent_id FROM up JOIN territories t"
+	        " ON t.id = up.territory WHERE t.parent_id IS NOT NULL)"
+	        " SELECT 1, code FROM places WHERE id IN (SELECT place FROM up)"
+	        " UNION ALL SELECT 0, code FROM territories WHERE id IN"
+	        " (SELECT territory FROM up) ORDER BY 1, 2;";
+	impact_index_opts o = IMPACT_INDEX_OPTS_INIT;
+	sqlite3_stmt *st = NULL;
+	int *periods = NULL, rc;
+	size_t np = 0, i, done = 0, total = 0;
+	char **codes = NULL;
+	int *is_place = NULL;
+	size_t nu = 0, cap = 0, k;
+
+	assert(h);
+	impact__clear_error(h);
+	if (out_units)
+		*out_units = 0;
+	if ((rc = impact__need_db(h)) != IMPACT_OK)
+		return rc;
+	if (tmpl)
+		o = *tmpl;
+	o.store = 1;
+	o.place = o.territory = NULL;
+	if ((rc = impact__prepare(h, &st, "SELECT count(*) FROM"
+	                          " index_definitions;")) != IMPACT_OK)
+		return rc;
+	rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc <= 0)
+		return rc < 0 ? impact__db_error(h, "reading the index"
+		                                 " definitions") : IMPACT_OK;
+	if ((rc = periods_of(h, o.period, &periods, &np)) != IMPACT_OK)
+		return rc;
+	/* Every (period, unit) first, for the progress total. */
+	if ((rc = impact__prepare(h, &st, units_sql)) != IMPACT_OK)
+		goto done;
+	for (i = 0; i < np && rc == IMPACT_OK; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int(st, 1, periods[i]);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (nu == cap) {
+				size_t nc = cap ? 2 * cap : 64;
+				char **c2 = realloc(codes, nc * sizeof(char *));
+				int *p2;
+
+				if (c2)
+					codes = c2;
+				p2 = c2 ? realloc(is_place, nc * 2 * sizeof(int))
+				        : NULL;
+				if (!p2) {
+					rc = impact__error(h, IMPACT_ENOMEM,
+					                   "out of memory");
+					goto done;
+				}
+				is_place = p2;
+				cap = nc;
+			}
+			codes[nu] = strdup((const char *)
+			                   sqlite3_column_text(st, 1));
+			if (!codes[nu]) {
+				rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+				goto done;
+			}
+			is_place[2 * nu] = sqlite3_column_int(st, 0);
+			is_place[2 * nu + 1] = periods[i];
+			nu++;
+		}
+		rc = rc == SQLITE_DONE ? IMPACT_OK
+		                       : impact__db_error(h, "listing the units");
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != IMPACT_OK)
+		goto done;
+	/* Every definition, unless one is named. */
+	if ((rc = impact__prepare(h, &st, "SELECT code FROM index_definitions"
+	                          " WHERE ?1 IS NULL OR code = ?1 ORDER BY"
+	                          " code;")) != IMPACT_OK)
+		goto done;
+	if (tmpl && tmpl->index)
+		sqlite3_bind_text(st, 1, tmpl->index, -1, SQLITE_TRANSIENT);
+	if ((rc = impact__exec(h, "BEGIN IMMEDIATE;")) != IMPACT_OK)
+		goto done;
+	while (rc == IMPACT_OK && sqlite3_step(st) == SQLITE_ROW) {
+		o.index = (const char *)sqlite3_column_text(st, 0);
+		total += nu;
+		for (k = 0; k < nu && rc == IMPACT_OK; k++) {
+			char *json = NULL;
+
+			o.period = is_place[2 * k + 1];
+			o.place = is_place[2 * k] ? codes[k] : NULL;
+			o.territory = is_place[2 * k] ? NULL : codes[k];
+			rc = impact_index_compute(h, &o, &json);
+			free(json);
+			impact__progress(h, "index", ++done, total);
+		}
+	}
+	rc = impact__end_tx(h, rc);
+	if (rc == IMPACT_OK && out_units)
+		*out_units = done;
+done:
+	sqlite3_finalize(st);
+	for (k = 0; k < nu; k++)
+		free(codes[k]);
+	free(codes);
+	free(is_place);
+	free(periods);
 	return rc;
 }

@@ -46,7 +46,10 @@ typedef struct {
 	                           root territory) */
 	int weights;            /* IMPACT_WEIGHTS_* */
 	int rake;               /* 1: rake respondents to the stored margins
-	                           of the unit's territory */
+	                           of the unit's territory (an error when
+	                           there are none); IMPACT_RAKE_WHEN_MARGINS:
+	                           rake when there are, else leave unweighted
+	                           ("weighted": false) */
 	int poverty;            /* 1: also the poverty form (H, A, M0) */
 	size_t replicates;      /* bootstrap replicates (default 1000) */
 	size_t robustness;      /* Monte-Carlo draws for ranks (default 500;
@@ -59,13 +62,28 @@ typedef struct {
 	{ NULL, 0, NULL, NULL, IMPACT_WEIGHTS_DEFINED, 0, 0, 1000, 500, \
 	  20261123UL, 1 }
 
+#define IMPACT_RAKE_WHEN_MARGINS 2
+
 /*
  * Compute the index for the unit and period of `opts` and return it as a
  * JSON document (docs/index.md: the stable contract printed by
- * `impact index --format json`), owned by the caller (free()).
+ * `impact index --format json`), owned by the caller (free()).  With
+ * opts->store, the values go to `results` and the whole document to
+ * `index_results`, where reports read it.
  */
 int impact_index_compute(impact *h, const impact_index_opts *opts,
                          char **out_json);
+
+/*
+ * Compute and store (as impact_index_compute() with store) the index of
+ * every place and territory with respondents, for opts->period or every
+ * period, in one transaction; opts->place and opts->territory are
+ * ignored.  Does nothing when no index definition is stored.  Progress
+ * goes to the handle's callback (stage "index").  *out_units (may be
+ * NULL) receives the number of (unit, period) pairs computed.
+ */
+int impact_index_compute_all(impact *h, const impact_index_opts *opts,
+                             size_t *out_units);
 
 #ifdef __cplusplus
 }

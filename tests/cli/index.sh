@@ -72,3 +72,21 @@ printf '{"id": "x", "title": {"fr": "X"},\n "cutof": 0.5, "domains": []}\n' >bad
 run impact index add bad.json
 expect_status 1 "index add: a wrong definition exits 1"
 expect_err "bad.json:2:2:" "index add: names the line and column of the wrong key"
+
+# impact compute also computes and stores the index of every unit, raked
+# where the margins allow it, and the stored document is what `impact
+# index` prints for the same options.
+run impact compute --replicates 50
+expect_status 0 "compute with an index: exits 0"
+expect_out "computed the index for 28 places and territories" "compute: 10 places and 4 territories, 2 periods"
+check "compute: 28 documents stored" test "$(sql impact.db 'SELECT count(*) FROM index_results;')" = 28
+sql impact.db "SELECT document FROM index_results r JOIN places p ON p.id = r.place_id WHERE p.code = 'FAB-BOURG' AND period = 2024;" >stored.json
+rake=""
+[ "$(jq .weighted stored.json)" = true ] && rake=--rake
+run impact index --place FAB-BOURG --period 2024 --replicates 50 $rake --format json
+check "compute: the stored document is impact index's" test "$(jq -n --slurpfile a stored.json --slurpfile b "$WORK/.out" '$a[0].gnh == $b[0].gnh and $a[0].ci == $b[0].ci and $a[0].groups == $b[0].groups')" = true
+check "compute: domains carry their score in 0-1" test "$(jq '[.domains[].score | . >= 0 and . <= 1] | all' stored.json)" = true
+sql impact.db 'DELETE FROM index_results;'
+run impact compute --no-index
+expect_status 0 "compute --no-index: exits 0"
+check "compute --no-index: no index stored" test "$(sql impact.db 'SELECT count(*) FROM index_results;')" = 0

@@ -72,7 +72,7 @@ Test(store, init_creates_then_leaves_unchanged)
 	cr_expect_eq(s, IMPACT_INIT_EXISTED);
 	cr_expect_eq(from, IMPACT_SCHEMA_VERSION);
 	impact_free(h);
-	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 1);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 2);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM meta WHERE key ="
 	                     " 'respondent_secret' AND length(value) = 64;"), 1);
 }
@@ -166,4 +166,29 @@ Test(store, calls_without_database_are_usage_errors)
 	cr_expect_eq(impact_db_schema_version(h, &v), IMPACT_EUSAGE);
 	cr_expect_eq(impact_compute(h, NULL, NULL), IMPACT_EUSAGE);
 	impact_free(h);
+}
+
+/* A file at schema 1 (before index_results) is migrated to 2, and its
+ * rows are kept. */
+Test(store, migrates_version_1_forward)
+{
+	impact *h = NULL;
+	impact_init_status s;
+	int from = -1;
+
+	cr_assert_eq(impact_new(&h), 0);
+	cr_assert_eq(impact_db_init(h, path, &s, &from), 0);
+	impact_free(h);
+	raw_sql(path, "DROP TABLE index_results; PRAGMA user_version = 1;"
+	         "INSERT INTO territories (code, name) VALUES ('T', 'Terre');");
+	cr_assert_eq(impact_new(&h), 0);
+	cr_assert_eq(impact_db_init(h, path, &s, &from), 0, "%s",
+	             impact_errmsg(h));
+	cr_expect_eq(s, IMPACT_INIT_MIGRATED);
+	cr_expect_eq(from, 1);
+	impact_free(h);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 2);
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE"
+	                     " name = 'index_results';"), 1);
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM territories;"), 1);
 }
