@@ -79,5 +79,11 @@ int only_common_options(const char *cmd, int argc, char **argv);
 	"  --help           this help\n"
 
 /* Commands living in engine/cli_*.c (one line each, sorted by file). */
+int cmd_chart(impact *h, int argc, char **argv);   /* cli_report.c */
+int cmd_report(impact *h, int argc, char **argv);  /* cli_report.c */
+int cmd_export(impact *h, int argc, char **argv);     /* cli_privacy.c */
+int cmd_forget(impact *h, int argc, char **argv);     /* cli_privacy.c */
+int cmd_place(impact *h, int argc, char **argv);      /* cli_serve.c */
+int cmd_serve(impact *h, int argc, char **argv);      /* cli_serve.c */
 
 #endif

@@ -75,6 +75,33 @@ int impact__error(impact *h, int code, const char *fmt, ...)
 	return code;
 }
 
+const char *impact__db_hint(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+		return ": the disk is full: free some space and run the command "
+		       "again";
+	case SQLITE_IOERR:
+		return ": the disk could not be written or read (is it full?): "
+		       "check the free space and run the command again";
+	case SQLITE_READONLY:
+		return ": the database file or its folder may not be written "
+		       "(impact writes both: SQLite keeps a -wal and a -shm file "
+		       "beside the database): check their permissions";
+	case SQLITE_CANTOPEN:
+		return ": check that the file and its folder exist and may be "
+		       "written";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return ": another impact command kept the database busy for 30 "
+		       "seconds: run the command again once it has finished";
+	case SQLITE_CORRUPT:
+		return ": the database file is damaged: restore a backup";
+	default:
+		return "";
+	}
+}
+
 int impact__db_error(impact *h, const char *what)
 {
 	int rc = h->db ? sqlite3_errcode(h->db) : SQLITE_ERROR;
@@ -82,7 +109,8 @@ int impact__db_error(impact *h, const char *what)
 
 	if (rc == SQLITE_NOMEM)
 		return impact__error(h, IMPACT_ENOMEM, "%s: out of memory", what);
-	return impact__error(h, IMPACT_EDB, "%s: %s", what, msg);
+	return impact__error(h, IMPACT_EDB, "%s: %s%s", what, msg,
+	                     impact__db_hint(rc));
 }
 
 void impact__clear_error(impact *h)
@@ -110,8 +138,9 @@ int impact__exec(impact *h, const char *sql)
 	char *err = NULL;
 
 	if (sqlite3_exec(h->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		impact__error(h, IMPACT_EDB, "database error: %s",
-		              err ? err : sqlite3_errmsg(h->db));
+		impact__error(h, IMPACT_EDB, "database error: %s%s",
+		              err ? err : sqlite3_errmsg(h->db),
+		              impact__db_hint(sqlite3_errcode(h->db)));
 		sqlite3_free(err);
 		return IMPACT_EDB;
 	}

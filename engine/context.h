@@ -36,6 +36,11 @@ int impact__error(impact *h, int code, const char *fmt, ...)
  * IMPACT_EDB (or IMPACT_ENOMEM when SQLite ran out of memory). */
 int impact__db_error(impact *h, const char *what);
 
+/* What the user can do about SQLite result code `code` (primary or
+ * extended), as ": hint" to append to a message, or "" (a static
+ * string): a full disk, a read-only file or folder, a busy database. */
+const char *impact__db_hint(int code);
+
 /* Forget the last error (called at the start of each public function). */
 void impact__clear_error(impact *h);
 

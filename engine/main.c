@@ -667,9 +667,20 @@ static int parse_format(const char *cmd, const char *s, enum format *out)
 }
 
 /* The table form of `impact index`: read back from its JSON. */
+/* A number of the index table, rounded as the reports round it. */
+static const char *ifmt(char *out, json_t *v, double scale, int decimals)
+{
+	return impact_format_number(out, IMPACT_NUMBER_MAX,
+	                            json_is_number(v) ? scale
+	                            * json_number_value(v) : NAN, decimals,
+	                            NULL);
+}
+
 static void index_table(json_t *j)
 {
 	json_t *ci = json_object_get(j, "ci"), *a;
+	char x[IMPACT_NUMBER_MAX], y[IMPACT_NUMBER_MAX], z[IMPACT_NUMBER_MAX],
+	     w[IMPACT_NUMBER_MAX];
 	size_t i;
 
 	printf("index %s, %s %s (%s), %d\n",
@@ -686,35 +697,33 @@ static void index_table(json_t *j)
 		       IMPACT_MIN_PUBLISHED_N);
 		return;
 	}
-#define CI(name) \
-	json_real_value(json_array_get(json_object_get(ci, name), 0)), \
-	json_real_value(json_array_get(json_object_get(ci, name), 1))
-	printf("GNH           %.3f  [%.3f, %.3f]\n",
-	       json_real_value(json_object_get(j, "gnh")), CI("gnh"));
-	printf("H_n           %.3f  [%.3f, %.3f]  (share not yet happy)\n",
-	       json_real_value(json_object_get(j, "h_n")), CI("h_n"));
-	printf("A_n           %.3f  [%.3f, %.3f]  (their mean insufficiency)\n",
-	       json_real_value(json_object_get(j, "a_n")), CI("a_n"));
-#undef CI
+#define ROW(label, key, note) \
+	printf("%-13s %s  [%s, %s]%s\n", label, \
+	       ifmt(x, json_object_get(j, key), 1, 3), \
+	       ifmt(y, json_array_get(json_object_get(ci, key), 0), 1, 3), \
+	       ifmt(z, json_array_get(json_object_get(ci, key), 1), 1, 3), note)
+	ROW("GNH", "gnh", "");
+	ROW("H_n", "h_n", "  (share not yet happy)");
+	ROW("A_n", "a_n", "  (their mean insufficiency)");
+#undef ROW
 	a = json_object_get(j, "groups");
-	printf("groups        deeply %.1f%%, extensively %.1f%%, narrowly "
-	       "%.1f%%, unhappy %.1f%%\n",
-	       100 * json_real_value(json_object_get(a, "deeply")),
-	       100 * json_real_value(json_object_get(a, "extensively")),
-	       100 * json_real_value(json_object_get(a, "narrowly")),
-	       100 * json_real_value(json_object_get(a, "unhappy")));
+	printf("groups        deeply %s%%, extensively %s%%, narrowly %s%%, "
+	       "unhappy %s%%\n", ifmt(x, json_object_get(a, "deeply"), 100, 1),
+	       ifmt(y, json_object_get(a, "extensively"), 100, 1),
+	       ifmt(z, json_object_get(a, "narrowly"), 100, 1),
+	       ifmt(w, json_object_get(a, "unhappy"), 100, 1));
 	printf("\n%-20s %8s %14s %8s\n", "domain", "weight", "contribution",
 	       "alpha");
 	a = json_object_get(j, "domains");
 	for (i = 0; i < json_array_size(a); i++) {
 		json_t *d = json_array_get(a, i), *al = json_object_get(d, "alpha");
 
-		printf("%-20s %8.3f %13.1f%% ", json_string_value(
-		       json_object_get(d, "id")), json_real_value(
-		       json_object_get(d, "weight")), 100 * json_real_value(
-		       json_object_get(d, "share")));
-		if (json_is_real(al))
-			printf("%8.2f%s\n", json_real_value(al),
+		printf("%-20s %8s %13s%% ", json_string_value(
+		       json_object_get(d, "id")), ifmt(x, json_object_get(d,
+		       "weight"), 1, 3), ifmt(y, json_object_get(d, "share"),
+		       100, 1));
+		if (json_is_number(al))
+			printf("%8s%s\n", ifmt(x, al, 1, 2),
 			       json_is_true(json_object_get(d, "alpha_low"))
 			       ? " (low)" : "");
 		else
@@ -727,23 +736,26 @@ static void index_table(json_t *j)
 		for (i = 0; i < json_array_size(a); i++) {
 			json_t *r = json_array_get(a, i);
 
-			printf("%-16s %8.3f %12.1f %7.0f - %.0f\n",
+			printf("%-16s %8s %12s %7s - %s\n",
 			       json_string_value(json_object_get(r, "place")),
-			       json_real_value(json_object_get(r, "gnh")),
-			       json_real_value(json_object_get(r, "median_rank")),
-			       json_real_value(json_object_get(r, "rank_low")),
-			       json_real_value(json_object_get(r, "rank_high")));
+			       ifmt(x, json_object_get(r, "gnh"), 1, 3),
+			       ifmt(y, json_object_get(r, "median_rank"), 1, 1),
+			       ifmt(z, json_object_get(r, "rank_low"), 1, 0),
+			       ifmt(w, json_object_get(r, "rank_high"), 1, 0));
 		}
 	}
 	a = json_object_get(j, "change");
-	if (a)
-		printf("\nchange since %d: %+.3f  [%.3f, %.3f]\n",
+	if (a) {
+		double c = json_number_value(json_object_get(a, "change"));
+
+		ifmt(x, json_object_get(a, "change"), 1, 3);
+		printf("\nchange since %d: %s%s  [%s, %s]\n",
 		       (int)json_integer_value(json_object_get(a,
 		                                               "previous_period")),
-		       json_real_value(json_object_get(a, "change")),
-		       json_real_value(json_array_get(json_object_get(a, "ci"), 0)),
-		       json_real_value(json_array_get(json_object_get(a, "ci"),
-		                                      1)));
+		       c > 0 && strpbrk(x, "123456789") ? "+" : "", x,
+		       ifmt(y, json_array_get(json_object_get(a, "ci"), 0), 1, 3),
+		       ifmt(z, json_array_get(json_object_get(a, "ci"), 1), 1, 3));
+	}
 }
 
 static int cmd_index(impact *h, int argc, char **argv)
@@ -1071,7 +1083,9 @@ static int ishow_row(void *payload, const impact_indicator_result *r)
 		char d[IMPACT_NUMBER_MAX];
 
 		impact_format_number(d, sizeof(d), r->change, r->decimals, NULL);
-		snprintf(ch, sizeof(ch), "%s%s%s", r->change > 0 ? "+" : "", d,
+		/* No sign on a change that rounds to zero, as the reports. */
+		snprintf(ch, sizeof(ch), "%s%s%s", r->change > 0
+		         && strpbrk(d, "123456789") ? "+" : "", d,
 		         r->significant == 1 ? " *" : "");
 	}
 	{
@@ -1291,90 +1305,6 @@ static int cmd_rejects(impact *h, int argc, char **argv)
 	return rc == IMPACT_OK ? 0 : fail(h);
 }
 
-static int cmd_report(impact *h, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ "period", required_argument, NULL, 'p' },
-		{ "place", required_argument, NULL, 'P' },
-		{ "territory", required_argument, NULL, 't' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "out-dir", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 }
-	};
-	impact_report_opts opts = IMPACT_REPORT_OPTS_INIT;
-	const char *dir = NULL;
-	int c, r, all = 0;
-	long v;
-
-	optind = 0;
-	while ((c = next_option(argc, argv, "p:P:t:l:o:ad:", longopts))
-	       != -1) {
-		switch (c) {
-		case 'p':
-			if (parse_int(optarg, 1900, 9999, &v))
-				return usage_error("report", "invalid --period \"%s\":"
-				                   " expected a year", optarg);
-			opts.period = (int)v;
-			break;
-		case 'P':
-			opts.place = optarg;
-			break;
-		case 't':
-			opts.territory = optarg;
-			break;
-		case 'l':
-			if (strcmp(optarg, "fr") && strcmp(optarg, "en"))
-				return usage_error("report", "invalid --lang \"%s\": "
-				                   "expected fr or en", optarg);
-			opts.lang = optarg;
-			break;
-		case 'o':
-			opts.output = optarg;
-			break;
-		case 'a':
-			all = 1;
-			break;
-		case 'd':
-			dir = optarg;
-			break;
-		default:
-			if ((r = common_option("report", c)) != 0)
-				return r == -1 ? EXIT_USAGE : r & 255;
-		}
-	}
-	if (optind != argc)
-		return usage_error("report", "report takes no operand");
-	if (all) {
-		size_t n = 0;
-
-		if (opts.place || opts.territory || opts.output || !dir)
-			return usage_error("report", "--all writes every dashboard "
-			                   "into --out-dir DIR, without --place, "
-			                   "--territory or -o");
-		if (open_db(h) != IMPACT_OK
-		    || impact_report_write_all(h, opts.period, opts.lang, dir, &n)
-		       != IMPACT_OK)
-			return fail(h);
-		end_progress();
-		printf("wrote %zu dashboards in %s\n", n, dir);
-		return 0;
-	}
-	if (dir)
-		return usage_error("report", "--out-dir goes with --all");
-	if (!opts.place == !opts.territory)
-		return usage_error("report", "give --place CODE or --territory "
-		                   "CODE (or --all)");
-	if (!opts.output)
-		return usage_error("report", "give the PDF to write with -o "
-		                   "FILE.pdf");
-	if (open_db(h) != IMPACT_OK || impact_report_write(h, &opts) != 0)
-		return fail(h);
-	printf("wrote %s\n", opts.output);
-	return 0;
-}
 
 static int cmd_sample(impact *h, int argc, char **argv)
 {
@@ -1582,20 +1512,135 @@ static const struct command commands[] = {
 	  "impact report [--period YYYY] (--place CODE|--territory CODE) -o "
 	  "FILE.pdf",
 	  "Usage: impact report [--period YYYY] (--place CODE | --territory CODE)\n"
-	  "                     [--lang fr|en] -o FILE.pdf\n"
-	  "       impact report [--period YYYY] [--lang fr|en] --all --out-dir DIR\n\n"
-	  "Write the A4 PDF dashboard of a place or a territory, or with --all\n"
-	  "every place's and territory's into DIR (place-CODE.pdf,\n"
-	  "territory-CODE.pdf).  French by default.\n\n"
+	  "                     [--lang fr|en] [--profile FILE.json]\n"
+	  "                     [--geojson FILE] -o FILE.pdf\n"
+	  "       impact report [--period YYYY] [--lang fr|en] [--profile FILE]\n"
+	  "                     [--geojson FILE] --all --out-dir DIR\n\n"
+	  "Write the multi-page A4 PDF dashboard of a place or a territory: a\n"
+	  "cover with the key figures, the gross-happiness index (interval,\n"
+	  "trend, groups, contributions), the domains, the effets utiles, for\n"
+	  "a territory its places compared and on a map, and the method.  With\n"
+	  "--all, every territory's and place's into DIR (territory-CODE.pdf,\n"
+	  "place-CODE.pdf).  Run 'impact compute' first.  French by default.\n\n"
 	  "  --period YYYY     the year (default: the latest)\n"
 	  "  --place CODE      a place's dashboard\n"
 	  "  --territory CODE  a territory's dashboard\n"
 	  "  --lang fr|en      language of the report\n"
+	  "  --profile FILE    a funder profile: title, logo and the effets\n"
+	  "                    utiles it follows, in its order (docs/reports.md)\n"
+	  "  --geojson FILE    commune outlines for the map (GeoJSON, WGS84)\n"
 	  "  -o, --output FILE the PDF to write\n"
 	  "  --all             every dashboard\n"
 	  "  --out-dir DIR     where --all writes\n"
 	  DB_HELP "\nExample:\n"
 	  "  impact report --period 2025 --place FAB-BOURG -o fabrique.pdf\n" },
+	{ "chart", cmd_chart,
+	  "impact chart KIND (--place CODE|--territory CODE) -o FILE.png|svg|pdf",
+	  "Usage: impact chart KIND (--place CODE | --territory CODE)\n"
+	  "                    [--period YYYY] [--lang fr|en] [--width PT]\n"
+	  "                    [--height PT] [--format png|svg|pdf]\n"
+	  "                    [--profile FILE] [--geojson FILE] -o FILE\n\n"
+	  "Draw one chart of the dashboards, for a website or slides, with the\n"
+	  "same figures.  KIND is one of:\n"
+	  "  domains        the domains of the index as a radar, against the\n"
+	  "                 territory above\n"
+	  "  indicators     the effets utiles in % as bars with their 95%\n"
+	  "                 intervals (a profile chooses them)\n"
+	  "  groups         the four happiness groups, stacked\n"
+	  "  contributions  each domain's share of what happiness lacks\n"
+	  "  trend          the index over the years with its 95% band\n"
+	  "  places         a territory's places compared\n"
+	  "  map            a territory's places on a map (outlines with\n"
+	  "                 --geojson)\n\n"
+	  "  --width PT, --height PT  size in points (default 560 x 360; PNG\n"
+	  "                 has 2 pixels per point)\n"
+	  "  --format F     png, svg or pdf (default: the file's extension)\n"
+	  DB_HELP "\nExample:\n"
+	  "  impact chart domains --place FAB-BOURG -o fabrique-domaines.png\n" },
+	{ "forget", cmd_forget, "impact forget KEY | ID --survey ID [--period "
+	  "YYYY]",
+	  "Usage: impact forget KEY [--period YYYY]\n"
+	  "       impact forget ID --survey ID [--period YYYY]\n\n"
+	  "Erase one respondent (the GDPR right to erasure): their answers,\n"
+	  "the options they chose and the rows of theirs that imports kept\n"
+	  "aside, then compute again the results, indicators and index of the\n"
+	  "years they answered for (and the changes of later years).  Deleted\n"
+	  "content is overwritten and the write-ahead log emptied, so no copy\n"
+	  "stays in the database's files.  The erasure is counted in meta\n"
+	  "'erasures' (date and numbers of rows, no identifier).  Give the\n"
+	  "respondent's stored key (64 hexadecimal digits, as 'impact rejects'\n"
+	  "shows them), or with --survey the identifier their answers file\n"
+	  "gave (a questionnaire number, a tool's response id), exactly as\n"
+	  "written there.  An unknown respondent changes nothing (exit 1).\n"
+	  "Also delete them from the survey tool: a later export holding them\n"
+	  "would bring them back (docs/privacy.md).\n\n"
+	  "  --survey ID       the questionnaire; then KEY may be the identifier\n"
+	  "  --period YYYY     that year only (default: every year)\n"
+	  DB_HELP "\nExamples:\n"
+	  "  impact forget R-0042 --survey impact-defaut\n"
+	  "  impact forget 3f1c...e9 (the 64 digits of the key)\n" },
+	{ "export", cmd_export,
+	  "impact export --anonymised -o FILE.csv [--survey ID] [--period YYYY]",
+	  "Usage: impact export --anonymised -o FILE.csv [--survey ID]\n"
+	  "                     [--period YYYY] [--k N]\n\n"
+	  "Write the answers of a survey as a dataset that may leave the\n"
+	  "network (docs/privacy.md; columns in docs/formats.md): one row per\n"
+	  "respondent with period, territory and place, then one column per\n"
+	  "question; no respondent key, no free-text answer, no date finer\n"
+	  "than the year.  Place-years with fewer than 5 respondents are left\n"
+	  "out.  The quasi-identifiers (the questions with role commune,\n"
+	  "age_band, activity_status, sex) are blanked, in that order and only\n"
+	  "where needed, until every combination of them in a place-year is\n"
+	  "shared by at least 5 rows (k-anonymity); rows still alone are left\n"
+	  "out.  A summary on stderr counts what was left out and blanked.\n"
+	  "The file is written under a temporary name and renamed when\n"
+	  "complete.\n\n"
+	  "  --anonymised      required: the only kind of export\n"
+	  "  -o, --output FILE the CSV to write\n"
+	  "  --survey ID       the questionnaire (default: the only one)\n"
+	  "  --period YYYY     one year (default: every year)\n"
+	  "  --k N             rows alike at least (default and minimum 5)\n"
+	  DB_HELP "\nExample:\n"
+	  "  impact export --anonymised --period 2025 -o reseau-2025.csv\n" },
+	{ "place", cmd_place,
+	  "impact place access CODE | --coordinator | --list",
+	  "Usage: impact place access CODE [--revoke]\n"
+	  "       impact place access --coordinator [--revoke]\n"
+	  "       impact place access --list\n\n"
+	  "Create (or renew) the access code facilitators of place CODE sign\n"
+	  "in with at 'impact serve', or with --coordinator the code of the\n"
+	  "network's coordinators, who see every place.  The code (16 letters\n"
+	  "and digits) is printed once on stdout and stored only hashed\n"
+	  "(PBKDF2-HMAC-SHA-256, docs/serve.md): note it and hand it over.\n"
+	  "Renewing a code ends the sessions opened with the old one.\n\n"
+	  "  --coordinator    the coordinators' code instead of a place's\n"
+	  "  --revoke         remove the code (and its sessions)\n"
+	  "  --list           which codes exist, with their open sessions\n"
+	  DB_HELP "\nExamples:\n"
+	  "  impact place access FAB-BOURG\n"
+	  "  impact place access --coordinator\n" },
+	{ "serve", cmd_serve,
+	  "impact serve [--port N] [--bind ADDR]",
+	  "Usage: impact serve [--port N] [--bind ADDR] [--lang fr|en]\n"
+	  "                    [--max-upload MB] [--quiet]\n\n"
+	  "Serve the web entry (docs/serve.md): facilitators sign in with\n"
+	  "their place's access code ('impact place access'), type paper\n"
+	  "questionnaires into a form checked as 'impact import answers'\n"
+	  "checks files, correct or delete their entries, import their survey\n"
+	  "exports and activity logs, and see their results and PDF\n"
+	  "dashboard; coordinators see every place and territory.  Pages in\n"
+	  "French (English with ?lang=en), plain HTML that works on a phone\n"
+	  "and without JavaScript.  The address is printed on stdout, one line\n"
+	  "per request on stderr (not with --quiet).  Ctrl-C stops.\n\n"
+	  "  --port N         TCP port (default 8080; 0: any free port)\n"
+	  "  --bind ADDR      address to listen on (default 127.0.0.1, this\n"
+	  "                   computer only; 0.0.0.0 opens it to the network:\n"
+	  "                   put an HTTPS server in front)\n"
+	  "  --lang fr|en     language of the pages by default\n"
+	  "  --max-upload MB  largest file accepted (default 20)\n"
+	  DB_HELP "\nExample:\n"
+	  "  impact place access FAB-BOURG     # prints the place's code\n"
+	  "  impact serve --port 8080          # then open http://127.0.0.1:8080/\n" },
 	{ "sample", cmd_sample, "impact sample --out DIR [--seed N]",
 	  "Usage: impact sample --out DIR [--seed N] [--first-year YYYY]\n"
 	  "                     [--waves N] [--respondents N] [--activities N]\n\n"

@@ -313,10 +313,42 @@ static const char *const migration_2[] = {
 	NULL
 };
 
+/* Migration 2 -> 3: web entry (`impact serve`, docs/serve.md): the
+ * respondents typed in a form, the access codes of places and
+ * coordinators (hashed), and the sessions opened with them (hashed). */
+static const char *const migration_3[] = {
+	"CREATE TABLE form_entries (\n"
+	"  respondent_id INTEGER PRIMARY KEY REFERENCES respondents(id)\n"
+	"    ON DELETE CASCADE,\n"
+	"  entered_at TEXT NOT NULL,\n"
+	"  changed_at TEXT\n"
+	");\n",
+	"CREATE TABLE access_codes (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  place_id INTEGER UNIQUE REFERENCES places(id) ON DELETE CASCADE,\n"
+	"  salt TEXT NOT NULL,\n"
+	"  iterations INTEGER NOT NULL CHECK (iterations >= 1),\n"
+	"  hash TEXT NOT NULL,\n"
+	"  created_at TEXT NOT NULL\n"
+	");\n",
+	"CREATE UNIQUE INDEX access_codes_coordinator ON access_codes(\n"
+	"  (place_id IS NULL)) WHERE place_id IS NULL;\n",
+	"CREATE TABLE sessions (\n"
+	"  token_hash TEXT PRIMARY KEY,\n"
+	"  access_id INTEGER NOT NULL REFERENCES access_codes(id)\n"
+	"    ON DELETE CASCADE,\n"
+	"  created_at INTEGER NOT NULL,\n"
+	"  last_seen INTEGER NOT NULL\n"
+	") WITHOUT ROWID;\n",
+	"CREATE INDEX sessions_access ON sessions(access_id);\n",
+	NULL
+};
+
 /* migrations[i] brings a file from user_version i to i + 1. */
 static const char *const *const migrations[] = {
 	migration_1,
 	migration_2,
+	migration_3,
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -371,7 +403,15 @@ static int migrate(impact *h, const char *path, int *from)
 	size_t i;
 
 	if ((rc = pragma_int(h, "PRAGMA user_version;", &version)) != IMPACT_OK) {
-		/* "file is not a database" lands here */
+		/* "file is not a database" lands here; so does a file that
+		 * cannot be read, or whose -wal and -shm cannot be written */
+		int code = sqlite3_errcode(h->db) & 0xff;
+
+		if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT)
+			return impact__error(h, IMPACT_EDB, "cannot open database "
+			                     "'%s': %s%s", path,
+			                     sqlite3_errmsg(h->db),
+			                     impact__db_hint(code));
 		return impact__error(h, IMPACT_EDB,
 		                     "'%s' is not an impact database: %s", path,
 		                     sqlite3_errmsg(h->db));
@@ -441,8 +481,9 @@ static int open_db(impact *h, const char *path, int flags, int *from)
 		return impact__error(h, IMPACT_ENOMEM, "out of memory");
 	if (sqlite3_open_v2(path, &h->db, flags, NULL) != SQLITE_OK) {
 		rc = h->db ? impact__error(h, IMPACT_EDB,
-		                           "cannot open database '%s': %s", path,
-		                           sqlite3_errmsg(h->db))
+		                           "cannot open database '%s': %s%s", path,
+		                           sqlite3_errmsg(h->db),
+		                           impact__db_hint(sqlite3_errcode(h->db)))
 		           : impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto fail;
 	}

@@ -5,7 +5,7 @@
  * answers and activity logs into one SQLite file, computes results per
  * place and per territory, and draws PDF dashboards.  Read the module
  * headers in this order: common, store, surveys, indicators, reports,
- * sample.
+ * sample, index, privacy, access.
  */
 #ifndef IMPACT_H
 #define IMPACT_H
@@ -17,5 +17,7 @@
 #include "impact/reports.h"
 #include "impact/sample.h"
 #include "impact/index.h"
+#include "impact/privacy.h"
+#include "impact/access.h"
 
 #endif

@@ -19,6 +19,7 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,14 +241,19 @@ static void bind_num(struct sqlb *q, double x)
 	sqlite3_str_appendf(q->s, "?%d", q->n);
 }
 
-/* The value of question `code` for respondent r. */
+/*
+ * The value of question `code` for respondent r.  The questions of that
+ * code are looked up once (the IN list), then each respondent's answer
+ * by the answers' key: the first by question id, as a scan of the
+ * respondent's answers would find it.
+ */
 static void answer_value(struct sqlb *q, const char *code)
 {
-	sqlite3_str_appendall(q->s, "(SELECT a.value FROM answers a JOIN "
-	                      "questions q ON q.id = a.question_id WHERE "
-	                      "a.respondent_id = r.id AND q.code = ");
+	sqlite3_str_appendall(q->s, "(SELECT a.value FROM answers a WHERE "
+	                      "a.respondent_id = r.id AND a.question_id IN "
+	                      "(SELECT id FROM questions WHERE code = ");
 	bind_text(q, code);
-	sqlite3_str_appendall(q->s, " LIMIT 1)");
+	sqlite3_str_appendall(q->s, ") ORDER BY a.question_id LIMIT 1)");
 }
 
 /* Does respondent r's answer to `code` meet `c`? */
@@ -271,19 +277,22 @@ static void answer_cond(struct sqlb *q, const char *code,
 		return;
 	case C_CHOICES:
 		sqlite3_str_appendall(q->s, "(EXISTS (SELECT 1 FROM answers a "
-		                      "JOIN questions q ON q.id = a.question_id "
 		                      "JOIN choices c ON c.id = a.choice_id "
-		                      "WHERE a.respondent_id = r.id AND q.code = ");
+		                      "WHERE a.respondent_id = r.id AND "
+		                      "a.question_id IN (SELECT id FROM questions "
+		                      "WHERE code = ");
 		bind_text(q, code);
+		sqlite3_str_appendall(q->s, ")");
 		sqlite3_str_appendall(q->s, " AND c.code IN (SELECT value FROM "
 		                      "json_each(");
 		bind_text(q, c->choices);
 		sqlite3_str_appendall(q->s, "))) OR EXISTS (SELECT 1 FROM "
-		                      "answer_choices ac JOIN questions q ON "
-		                      "q.id = ac.question_id JOIN choices c ON "
+		                      "answer_choices ac JOIN choices c ON "
 		                      "c.id = ac.choice_id WHERE ac.respondent_id "
-		                      "= r.id AND q.code = ");
+		                      "= r.id AND ac.question_id IN (SELECT id "
+		                      "FROM questions WHERE code = ");
 		bind_text(q, code);
+		sqlite3_str_appendall(q->s, ")");
 		sqlite3_str_appendall(q->s, " AND c.code IN (SELECT value FROM "
 		                      "json_each(");
 		bind_text(q, c->choices);
@@ -368,18 +377,21 @@ static void filter_expr(struct sqlb *q, enum source src,
 		bind_text(q, f->publics);
 		sqlite3_str_appendall(q->s, ")))");
 	}
-	if (src == S_ACTIVITIES && f->free >= 0)
-		sqlite3_str_appendf(q->s, " AND a.free = %d", f->free);
+	if (src == S_ACTIVITIES && f->free >= 0) {
+		sqlite3_str_appendall(q->s, " AND a.free = ");
+		bind_num(q, f->free);
+	}
 	if (src == S_ANSWERS && f->question) {
 		sqlite3_str_appendall(q->s, " AND ");
 		answer_cond(q, f->question, &f->qcond);
 	}
 	if (src == S_ANSWERS && f->group_role) {
 		sqlite3_str_appendall(q->s, " AND EXISTS (SELECT 1 FROM answers a "
-		                      "JOIN questions q ON q.id = a.question_id "
 		                      "JOIN choices c ON c.id = a.choice_id WHERE "
-		                      "a.respondent_id = r.id AND q.role = ");
+		                      "a.respondent_id = r.id AND a.question_id "
+		                      "IN (SELECT id FROM questions WHERE role = ");
 		bind_text(q, f->group_role);
+		sqlite3_str_appendall(q->s, ")");
 		sqlite3_str_appendall(q->s, " AND c.code IN (SELECT value FROM "
 		                      "json_each(");
 		bind_text(q, f->group_choices);
@@ -446,11 +458,11 @@ static void obs_query(struct sqlb *q, const struct indicator *ind)
 			/* Answered, whether with a number, a choice or a text
 			 * (a choice need not carry a value). */
 			sqlite3_str_appendall(q->s, "EXISTS (SELECT 1 FROM answers a "
-			                      "JOIN questions q ON q.id = "
-			                      "a.question_id WHERE a.respondent_id = "
-			                      "r.id AND q.code = ");
+			                      "WHERE a.respondent_id = r.id AND "
+			                      "a.question_id IN (SELECT id FROM "
+			                      "questions WHERE code = ");
 			bind_text(q, ind->of);
-			sqlite3_str_appendall(q->s, "), ");
+			sqlite3_str_appendall(q->s, ")), ");
 		} else if (ind->of) {
 			value_of(q, ind->source, ind->of);
 			sqlite3_str_appendall(q->s, " IS NOT NULL, ");
@@ -567,6 +579,8 @@ struct data {
 	size_t possible;        /* number of possible categories */
 	long long *present;     /* places.id with any row of the source */
 	size_t npresent, cappresent;
+	size_t *slot;           /* names hash table: id + 1, 0 empty */
+	size_t nslots;
 };
 
 static void data_release(struct data *d)
@@ -579,24 +593,51 @@ static void data_release(struct data *d)
 		free(d->names[i]);
 	free(d->names);
 	free(d->present);
+	free(d->slot);
 	memset(d, 0, sizeof(*d));
 }
 
-/* Intern category `s`; its id, or -1 on allocation failure. */
+static size_t name_hash(const char *s)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+	return h;
+}
+
+/* Intern category `s`: ids in the order names first appear (a hash
+ * table finds them).  Its id, or -1 on allocation failure. */
 static int intern(struct data *d, const char *s)
 {
-	size_t i;
+	size_t i, h = name_hash(s);
 	char **p;
 
-	for (i = 0; i < d->nnames; i++)
-		if (strcmp(d->names[i], s) == 0)
-			return (int)i;
+	if (2 * (d->nnames + 1) >= d->nslots) {
+		size_t ns = d->nslots ? 2 * d->nslots : 64, *t, k;
+
+		if (!(t = calloc(ns, sizeof(*t))))
+			return -1;
+		for (k = 0; k < d->nnames; k++) {
+			i = name_hash(d->names[k]) & (ns - 1);
+			while (t[i])
+				i = (i + 1) & (ns - 1);
+			t[i] = k + 1;
+		}
+		free(d->slot);
+		d->slot = t;
+		d->nslots = ns;
+	}
+	for (i = h & (d->nslots - 1); d->slot[i]; i = (i + 1) & (d->nslots - 1))
+		if (strcmp(d->names[d->slot[i] - 1], s) == 0)
+			return (int)d->slot[i] - 1;
 	p = realloc(d->names, (d->nnames + 1) * sizeof(*p));
 	if (!p)
 		return -1;
 	d->names = p;
 	if (!(d->names[d->nnames] = strdup(s)))
 		return -1;
+	d->slot[i] = d->nnames + 1;
 	return (int)d->nnames++;
 }
 
@@ -608,83 +649,1415 @@ static int obs_cmp_key(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Load the observations of `ind` for `period` into d. */
-static int load_data(impact *h, const struct indicator *ind, int period,
-                     struct data *d)
+/* One row of an observation query: an observation before its filter. */
+struct row {
+	long long key, place;    /* respondent, activity or place; place */
+	int keep;                /* passes the filter */
+	int has;                 /* has `of` */
+	int x_null;              /* x is NULL */
+	double x, den;           /* value (0 when NULL), denominator */
+	int meets;               /* meets the condition */
+};
+
+/* Add a row to d as load_data() keeps it; -1 when out of memory. */
+static int add_row(struct data *d, const struct indicator *ind,
+                   const struct row *rw)
 {
-	struct sqlb q;
+	struct obs *o;
+
+	if (d->npresent == 0 || d->present[d->npresent - 1] != rw->place) {
+		if (d->npresent == d->cappresent) {
+			size_t c = d->cappresent ? 2 * d->cappresent : 64;
+			long long *p = realloc(d->present, c * sizeof(*p));
+
+			if (!p)
+				return -1;
+			d->present = p;
+			d->cappresent = c;
+		}
+		d->present[d->npresent++] = rw->place;
+	}
+	if (!rw->keep)
+		return 0;           /* filtered out */
+	if (!rw->has && ind->kind != K_COUNT && ind->kind != K_DISTINCT
+	    && ind->kind != K_DIVERSITY)
+		return 0;           /* has no value */
+	if (ind->kind == K_COUNT && ind->of && !rw->has)
+		return 0;
+	if (ind->kind == K_COUNT && ind->cond.type != C_NONE && !rw->meets)
+		return 0;
+	if ((ind->kind == K_MEAN || ind->kind == K_SUM) && rw->x_null)
+		return 0;
+	if (d->n == d->cap) {
+		size_t c = d->cap ? 2 * d->cap : 256;
+		struct obs *p = realloc(d->o, c * sizeof(*p));
+
+		if (!p)
+			return -1;
+		d->o = p;
+		d->cap = c;
+	}
+	o = &d->o[d->n++];
+	memset(o, 0, sizeof(*o));
+	o->key = rw->key;
+	o->place = rw->place;
+	o->x = rw->x;
+	o->den = rw->den;
+	o->meets = rw->meets;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* The answers of one period in memory                                */
+
+/*
+ * Most indicators read answers; their observation query (obs_query())
+ * asks, for every respondent of the period, a few subqueries each: on a
+ * national network, tens of millions of lookups per indicator.  Instead
+ * the period's answers to the questions some indicator reads are read
+ * once, in the query's order (respondents by place, then id), and each
+ * indicator's columns are computed from them here, with the query's
+ * rules: a question is named by its code (any survey's question of that
+ * code), its value is the answer's to the lowest question id, NULL (NaN
+ * here, which SQLite never stores) when that answer has none, and
+ * comparisons with NULL are false.
+ */
+
+/* The database's questions and choices as indicators name them. */
+struct names {
+	long long max_qid, max_cid;
+	int *code_of;            /* questions.id -> code id, -1 */
+	int *role_of;            /* questions.id -> role id, -1 */
+	char **codes, **roles;   /* code and role ids -> text (owned) */
+	size_t ncodes, nroles;
+	char **choice;           /* choices.id -> code (owned), NULL */
+};
+
+static void names_release(struct names *nm)
+{
+	size_t i;
+
+	free(nm->code_of);
+	free(nm->role_of);
+	for (i = 0; i < nm->ncodes; i++)
+		free(nm->codes[i]);
+	for (i = 0; i < nm->nroles; i++)
+		free(nm->roles[i]);
+	free(nm->codes);
+	free(nm->roles);
+	if (nm->choice)
+		for (i = 0; i <= (size_t)nm->max_cid; i++)
+			free(nm->choice[i]);
+	free(nm->choice);
+	memset(nm, 0, sizeof(*nm));
+}
+
+/* The id of `s` among list[0..*n), added when new; -1 out of memory. */
+static int name_id(char ***list, size_t *n, const char *s)
+{
+	size_t i;
+	char **p;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*list)[i], s) == 0)
+			return (int)i;
+	if (!(p = realloc(*list, (*n + 1) * sizeof(*p))))
+		return -1;
+	*list = p;
+	if (!(p[*n] = strdup(s)))
+		return -1;
+	return (int)(*n)++;
+}
+
+/* The id of code or role `s`, or -1 when no question has it. */
+static int find_name(char *const *list, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int names_load(impact *h, struct names *nm)
+{
 	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	memset(nm, 0, sizeof(*nm));
+	if ((rc = impact__query_ll(h, "SELECT coalesce(max(id), 0) FROM"
+	                           " questions;", &nm->max_qid)) != 0
+	    || (rc = impact__query_ll(h, "SELECT coalesce(max(id), 0) FROM"
+	                              " choices;", &nm->max_cid)) != 0)
+		return rc;
+	nm->code_of = malloc(((size_t)nm->max_qid + 1) * sizeof(int));
+	nm->role_of = malloc(((size_t)nm->max_qid + 1) * sizeof(int));
+	nm->choice = calloc((size_t)nm->max_cid + 1, sizeof(char *));
+	if (!nm->code_of || !nm->role_of || !nm->choice)
+		goto nomem;
+	for (i = 0; i <= (size_t)nm->max_qid; i++)
+		nm->code_of[i] = nm->role_of[i] = -1;
+	if ((rc = impact__prepare(h, &st, "SELECT id, code, role FROM"
+	                          " questions;")) != IMPACT_OK)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		const char *role = (const char *)sqlite3_column_text(st, 2);
+
+		if (id < 0 || id > nm->max_qid)
+			continue;
+		if ((nm->code_of[id] = name_id(&nm->codes, &nm->ncodes,
+		        (const char *)sqlite3_column_text(st, 1))) < 0
+		    || (role && (nm->role_of[id] = name_id(&nm->roles,
+		                                  &nm->nroles, role)) < 0)) {
+			sqlite3_finalize(st);
+			goto nomem;
+		}
+	}
+	sqlite3_finalize(st);
+	if ((rc = impact__prepare(h, &st, "SELECT id, code FROM choices;"))
+	    != IMPACT_OK)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+
+		if (id < 0 || id > nm->max_cid)
+			continue;
+		if (!(nm->choice[id] = strdup((const char *)
+		                              sqlite3_column_text(st, 1)))) {
+			sqlite3_finalize(st);
+			goto nomem;
+		}
+	}
+	sqlite3_finalize(st);
+	return IMPACT_OK;
+nomem:
+	return impact__error(h, IMPACT_ENOMEM, "out of memory");
+}
+
+/* A list of choice codes (a condition's or a group's JSON array). */
+struct codes {
+	const char **s;          /* borrowed from the definition's JSON */
+	size_t n;
+};
+
+/* A condition, a filter and a ratio's term, resolved to ids. */
+struct rcond {
+	enum cond type;
+	double x;
+	struct codes choices;
+};
+
+struct rfilter {
+	int question;            /* code id; -1 none; -2 unknown code */
+	struct rcond qcond;
+	int role;                /* role id; -1 none; -2 unknown role */
+	struct codes group;
+};
+
+struct rterm {
+	enum kind kind;
+	int of, times;           /* code ids; -1 none; -2 unknown */
+	struct rfilter f;
+};
+
+/* An answers indicator, resolved. */
+struct rind {
+	int of, times;
+	struct rcond cond;
+	struct rfilter f;
+	struct rterm num, den;
+};
+
+/* The period's answers: respondents in (place, id) order, each with its
+ * answers and chosen options to the questions indicators read. */
+struct period_answers {
+	int period;
+	const struct names *nm;
+	size_t n;                /* respondents */
+	long long *rid, *place;
+	size_t *a0;              /* n + 1 offsets into the answers */
+	long long *aq;           /* question id */
+	double *av;              /* value, NaN for NULL */
+	long long *ac;           /* choice id, -1 for NULL */
+	size_t *c0;              /* n + 1 offsets into the chosen options */
+	long long *cq, *cc;      /* question id, choice id */
+};
+
+static void period_answers_release(struct period_answers *pa)
+{
+	free(pa->rid);
+	free(pa->place);
+	free(pa->a0);
+	free(pa->aq);
+	free(pa->av);
+	free(pa->ac);
+	free(pa->c0);
+	free(pa->cq);
+	free(pa->cc);
+	memset(pa, 0, sizeof(*pa));
+}
+
+static int code_id(const struct names *nm, const char *code)
+{
+	int i;
+
+	if (!code)
+		return -1;
+	i = find_name(nm->codes, nm->ncodes, code);
+	return i < 0 ? -2 : i;
+}
+
+/* The strings of JSON array text `text` into c (pointers into `arr`,
+ * which the caller keeps); -1 when out of memory. */
+static int codes_of(json_t **arr, const char *text, struct codes *c)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	if (!text)
+		return 0;
+	if (!(*arr = json_loads(text, 0, NULL)))
+		return -1;
+	if (!(c->s = calloc(json_array_size(*arr) + 1, sizeof(char *))))
+		return -1;
+	for (i = 0; i < json_array_size(*arr); i++) {
+		const char *v = json_string_value(json_array_get(*arr, i));
+
+		if (v)
+			c->s[c->n++] = v;
+	}
+	return 0;
+}
+
+/* JSON arrays kept alive while an indicator is resolved. */
+struct rind_mem {
+	json_t *arr[8];
+	const char **lists[8];
+	size_t n;
+};
+
+static void rind_mem_release(struct rind_mem *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		json_decref(m->arr[i]);
+		free(m->lists[i]);
+	}
+	m->n = 0;
+}
+
+static int resolve_codes(struct rind_mem *m, const char *text,
+                         struct codes *c)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (!text)
+		return 0;
+	assert(m->n < 8);
+	m->arr[m->n] = NULL;
+	rc = codes_of(&m->arr[m->n], text, c);
+	m->lists[m->n] = c->s;
+	m->n++;
+	return rc;
+}
+
+static int resolve_filter(const struct names *nm, struct rind_mem *m,
+                          const struct filter *f, struct rfilter *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->question = code_id(nm, f->question);
+	out->qcond.type = f->qcond.type;
+	out->qcond.x = f->qcond.x;
+	out->role = -1;
+	if (f->group_role) {
+		int r = find_name(nm->roles, nm->nroles, f->group_role);
+
+		out->role = r < 0 ? -2 : r;
+	}
+	if (resolve_codes(m, f->qcond.type == C_CHOICES ? f->qcond.choices
+	                                                : NULL,
+	                  &out->qcond.choices) != 0
+	    || resolve_codes(m, f->group_role ? f->group_choices : NULL,
+	                     &out->group) != 0)
+		return -1;
+	return 0;
+}
+
+static int resolve(const struct names *nm, struct rind_mem *m,
+                   const struct indicator *ind, struct rind *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->of = code_id(nm, ind->of);
+	r->times = code_id(nm, ind->times);
+	r->cond.type = ind->cond.type;
+	r->cond.x = ind->cond.x;
+	r->num.kind = ind->num.kind;
+	r->num.of = code_id(nm, ind->num.of);
+	r->num.times = code_id(nm, ind->num.times);
+	r->den.kind = ind->den.kind;
+	r->den.of = code_id(nm, ind->den.of);
+	r->den.times = code_id(nm, ind->den.times);
+	if (resolve_codes(m, ind->cond.type == C_CHOICES ? ind->cond.choices
+	                                                 : NULL,
+	                  &r->cond.choices) != 0
+	    || resolve_filter(nm, m, &ind->f, &r->f) != 0
+	    || (ind->kind == K_RATIO
+	        && (resolve_filter(nm, m, &ind->num.f, &r->num.f) != 0
+	            || resolve_filter(nm, m, &ind->den.f, &r->den.f) != 0)))
+		return -1;
+	return 0;
+}
+
+/* One respondent's answers, as the subqueries see them. */
+struct resp {
+	const struct names *nm;
+	const long long *aq, *ac, *cq, *cc;
+	const double *av;
+	size_t na, nc;
+};
+
+/* answer_value(): the value of the answer to the lowest question id of
+ * code `code`; 0 (NULL) when none or when that answer has no value. */
+static int r_value(const struct resp *r, int code, double *out)
+{
+	long long best = -1;
+	double v = NAN;
+	size_t i;
+
+	if (code < 0)
+		return 0;
+	for (i = 0; i < r->na; i++)
+		if (r->nm->code_of[r->aq[i]] == code
+		    && (best < 0 || r->aq[i] < best)) {
+			best = r->aq[i];
+			v = r->av[i];
+		}
+	if (best < 0 || isnan(v))
+		return 0;
+	*out = v;
+	return 1;
+}
+
+/* EXISTS an answer to a question of code `code`. */
+static int r_exists(const struct resp *r, int code)
+{
+	size_t i;
+
+	for (i = 0; code >= 0 && i < r->na; i++)
+		if (r->nm->code_of[r->aq[i]] == code)
+			return 1;
+	return 0;
+}
+
+static int in_codes(const struct codes *c, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && i < c->n; i++)
+		if (strcmp(c->s[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* The choice code of choices.id `cid`, or NULL (no such choice). */
+static const char *choice_code(const struct names *nm, long long cid)
+{
+	return cid >= 0 && cid <= nm->max_cid ? nm->choice[cid] : NULL;
+}
+
+/* answer_cond(): does the answer to `code` meet c? */
+static int r_cond(const struct resp *r, int code, const struct rcond *c)
+{
+	double v;
+	size_t i;
+
+	switch (c->type) {
+	case C_AT_LEAST:
+		return r_value(r, code, &v) && v >= c->x;
+	case C_AT_MOST:
+		return r_value(r, code, &v) && v <= c->x;
+	case C_YES:
+		return r_value(r, code, &v) && v == 1;
+	case C_CHOICES:
+		if (code < 0)
+			return 0;
+		for (i = 0; i < r->na; i++)
+			if (r->nm->code_of[r->aq[i]] == code
+			    && in_codes(&c->choices, choice_code(r->nm, r->ac[i])))
+				return 1;
+		for (i = 0; i < r->nc; i++)
+			if (r->nm->code_of[r->cq[i]] == code
+			    && in_codes(&c->choices, choice_code(r->nm, r->cc[i])))
+				return 1;
+		return 0;
+	case C_NONE:
+		return 1;
+	}
+	return 1;
+}
+
+/* filter_expr() for answers. */
+static int r_filter(const struct resp *r, const struct rfilter *f)
+{
+	size_t i;
+
+	if (f->question != -1 && !r_cond(r, f->question, &f->qcond))
+		return 0;
+	if (f->role != -1) {
+		if (f->role < 0)
+			return 0;
+		for (i = 0; i < r->na; i++)
+			if (r->nm->role_of[r->aq[i]] == f->role
+			    && in_codes(&f->group, choice_code(r->nm, r->ac[i])))
+				return 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* product(): `of` (1 when none) times `times`; 0 when NULL. */
+static int r_product(const struct resp *r, int of, int times, double *out)
+{
+	double a = 1, b;
+
+	if (of != -1 && !r_value(r, of, &a))
+		return 0;
+	if (times != -1) {
+		if (!r_value(r, times, &b))
+			return 0;
+		a = a * b;
+	}
+	*out = a;
+	return 1;
+}
+
+/* term_expr(): a ratio term's value for the respondent. */
+static double r_term(const struct resp *r, const struct rterm *t)
+{
+	double v;
+
+	if (!r_filter(r, &t->f))
+		return 0;
+	if (t->kind == K_COUNT && t->of == -1)
+		return 1;
+	if (t->kind == K_COUNT)
+		return r_value(r, t->of, &v) ? 1 : 0;
+	return r_product(r, t->of, t->times, &v) ? v : 0;
+}
+
+/* The rows obs_query() gives for an answers indicator, from pa, added to
+ * d; -1 when out of memory. */
+static int answers_rows(const struct period_answers *pa,
+                        const struct indicator *ind, struct data *d)
+{
+	struct rind_mem mem;
+	struct rind ri;
+	size_t i;
+	int rc = -1;
+
+	memset(&mem, 0, sizeof(mem));
+	if (resolve(pa->nm, &mem, ind, &ri) != 0)
+		goto done;
+	for (i = 0; i < pa->n; i++) {
+		struct resp r;
+		struct row rw;
+
+		r.nm = pa->nm;
+		r.aq = pa->aq + pa->a0[i];
+		r.av = pa->av + pa->a0[i];
+		r.ac = pa->ac + pa->a0[i];
+		r.na = pa->a0[i + 1] - pa->a0[i];
+		r.cq = pa->cq + pa->c0[i];
+		r.cc = pa->cc + pa->c0[i];
+		r.nc = pa->c0[i + 1] - pa->c0[i];
+		rw.key = pa->rid[i];
+		rw.place = pa->place[i];
+		rw.keep = r_filter(&r, &ri.f);
+		if (ind->kind == K_RATIO) {
+			rw.has = 1;
+			rw.x_null = 0;
+			rw.x = r_term(&r, &ri.num);
+			rw.den = r_term(&r, &ri.den);
+			rw.meets = 1;
+		} else {
+			rw.has = ind->of ? r_exists(&r, ri.of) : 1;
+			rw.x_null = !r_product(&r, ind->of ? ri.of : -1, ri.times,
+			                       &rw.x);
+			if (rw.x_null)
+				rw.x = 0;
+			rw.den = 1;
+			if (ind->of)
+				rw.meets = r_cond(&r, ri.of, &ri.cond);
+			else if (ri.cond.type == C_AT_LEAST)
+				rw.meets = 1 >= ri.cond.x;
+			else if (ri.cond.type == C_AT_MOST)
+				rw.meets = 1 <= ri.cond.x;
+			else
+				rw.meets = 1;
+		}
+		if (add_row(d, ind, &rw) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	rind_mem_release(&mem);
+	return rc;
+}
+
+/* Mark in `need` (by code id) the codes indicator `ind` reads. */
+static void need_codes(const struct names *nm, const struct indicator *ind,
+                       unsigned char *need_code, unsigned char *need_role)
+{
+	const char *c[8];
+	const struct filter *f[3];
+	size_t i, k;
+	int x;
+
+	c[0] = ind->of;
+	c[1] = ind->times;
+	c[2] = ind->num.of;
+	c[3] = ind->num.times;
+	c[4] = ind->den.of;
+	c[5] = ind->den.times;
+	f[0] = &ind->f;
+	f[1] = &ind->num.f;
+	f[2] = &ind->den.f;
+	for (i = 0; i < 6; i++)
+		if ((x = code_id(nm, c[i])) >= 0)
+			need_code[x] = 1;
+	for (k = 0; k < 3; k++) {
+		if ((x = code_id(nm, f[k]->question)) >= 0)
+			need_code[x] = 1;
+		if (f[k]->group_role
+		    && (x = find_name(nm->roles, nm->nroles,
+		                      f[k]->group_role)) >= 0)
+			need_role[x] = 1;
+	}
+}
+
+/* Read the answers of `period` to the questions the indicators on
+ * answers read, into pa. */
+static int period_answers_load(impact *h, const struct names *nm,
+                               const struct indicator *inds, size_t nind,
+                               int period, struct period_answers *pa)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char *need_code = calloc(nm->ncodes + 1, 1);
+	unsigned char *need_role = calloc(nm->nroles + 1, 1);
+	size_t cap = 0, acap = 0, ccap = 0, na = 0, nc = 0, i;
+	long long cur = -1;
 	int rc, step;
 
+	memset(pa, 0, sizeof(*pa));
+	pa->nm = nm;
+	if (!need_code || !need_role)
+		goto nomem;
+	for (i = 0; i < nind; i++)
+		if (inds[i].source == S_ANSWERS)
+			need_codes(nm, &inds[i], need_code, need_role);
+	if ((rc = impact__prepare(h, &st, "SELECT r.id, r.place_id,"
+	                          " a.question_id, a.value, a.choice_id FROM"
+	                          " respondents r LEFT JOIN answers a ON"
+	                          " a.respondent_id = r.id WHERE r.period = ?1"
+	                          " ORDER BY r.place_id, r.id;")) != IMPACT_OK)
+		goto done;
+	sqlite3_bind_int(st, 1, period);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		long long rid = sqlite3_column_int64(st, 0), qid;
+		int code, role;
+
+		if (rid != cur || pa->n == 0) {
+			if (pa->n == cap) {
+				size_t c2 = cap ? 2 * cap : 1024;
+				long long *a = realloc(pa->rid, c2 * sizeof(*a));
+				size_t *o;
+
+				if (!a)
+					goto nomem;
+				pa->rid = a;
+				if (!(a = realloc(pa->place, c2 * sizeof(*a))))
+					goto nomem;
+				pa->place = a;
+				if (!(o = realloc(pa->a0, (c2 + 1) * sizeof(*o))))
+					goto nomem;
+				pa->a0 = o;
+				cap = c2;
+			}
+			cur = rid;
+			pa->rid[pa->n] = rid;
+			pa->place[pa->n] = sqlite3_column_int64(st, 1);
+			pa->a0[pa->n] = na;
+			pa->n++;
+		}
+		if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+			continue;   /* no answer at all */
+		qid = sqlite3_column_int64(st, 2);
+		if (qid < 0 || qid > nm->max_qid)
+			continue;   /* no such question: no row of the joins */
+		code = nm->code_of[qid];
+		role = nm->role_of[qid];
+		if (!((code >= 0 && need_code[code])
+		      || (role >= 0 && need_role[role])))
+			continue;
+		if (na == acap) {
+			size_t c2 = acap ? 2 * acap : 4096;
+			long long *a = realloc(pa->aq, c2 * sizeof(*a));
+			double *v;
+
+			if (!a)
+				goto nomem;
+			pa->aq = a;
+			if (!(a = realloc(pa->ac, c2 * sizeof(*a))))
+				goto nomem;
+			pa->ac = a;
+			if (!(v = realloc(pa->av, c2 * sizeof(*v))))
+				goto nomem;
+			pa->av = v;
+			acap = c2;
+		}
+		pa->aq[na] = qid;
+		pa->av[na] = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN
+		             : sqlite3_column_double(st, 3);
+		pa->ac[na] = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1
+		             : sqlite3_column_int64(st, 4);
+		na++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_DONE) {
+		rc = impact__db_error(h, "reading answers");
+		goto done;
+	}
+	if (!pa->a0 && !(pa->a0 = malloc(sizeof(size_t))))
+		goto nomem;
+	pa->a0[pa->n] = na;
+	/* The options chosen, in the same order. */
+	if (!(pa->c0 = calloc(pa->n + 1, sizeof(size_t))))
+		goto nomem;
+	if ((rc = impact__prepare(h, &st, "SELECT r.place_id, r.id,"
+	                          " ac.question_id, ac.choice_id FROM"
+	                          " respondents r JOIN answer_choices ac ON"
+	                          " ac.respondent_id = r.id WHERE r.period = ?1"
+	                          " ORDER BY r.place_id, r.id;")) != IMPACT_OK)
+		goto done;
+	sqlite3_bind_int(st, 1, period);
+	i = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		long long place = sqlite3_column_int64(st, 0);
+		long long rid = sqlite3_column_int64(st, 1);
+		long long qid = sqlite3_column_int64(st, 2);
+		int code;
+
+		/* Respondents in the same order: move to this one. */
+		while (i < pa->n && (pa->place[i] < place
+		                     || (pa->place[i] == place
+		                         && pa->rid[i] < rid))) {
+			pa->c0[i + 1] = nc;
+			i++;
+		}
+		if (i >= pa->n || pa->rid[i] != rid)
+			continue;
+		if (qid < 0 || qid > nm->max_qid
+		    || (code = nm->code_of[qid]) < 0 || !need_code[code])
+			continue;
+		if (nc == ccap) {
+			size_t c2 = ccap ? 2 * ccap : 1024;
+			long long *a = realloc(pa->cq, c2 * sizeof(*a));
+
+			if (!a)
+				goto nomem;
+			pa->cq = a;
+			if (!(a = realloc(pa->cc, c2 * sizeof(*a))))
+				goto nomem;
+			pa->cc = a;
+			ccap = c2;
+		}
+		pa->cq[nc] = qid;
+		pa->cc[nc] = sqlite3_column_int64(st, 3);
+		nc++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_DONE) {
+		rc = impact__db_error(h, "reading chosen options");
+		goto done;
+	}
+	for (; i < pa->n; i++)
+		pa->c0[i + 1] = nc;
+	pa->period = period;
+	rc = IMPACT_OK;
+	goto done;
+nomem:
+	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+done:
+	sqlite3_finalize(st);
+	free(need_code);
+	free(need_role);
+	if (rc != IMPACT_OK)
+		period_answers_release(pa);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* The activities of one period in memory                             */
+
+/*
+ * The same for activities: their observation query looks each activity
+ * up by place (activities_place), which on a national log means millions
+ * of random reads per indicator.  The period's activities are read once
+ * in the query's order, with their publics and co-organising partners,
+ * and each indicator's columns computed here with SQLite's rules for the
+ * values involved: an integer times an integer is an integer (a real
+ * beyond 64 bits), with a real it is a real; NULL spreads; comparisons
+ * are numeric, and false with NULL.
+ */
+
+/* A value as SQLite holds it: NULL, an integer or a real. */
+struct sv {
+	int type;                /* 0 NULL, 1 integer, 2 real */
+	long long i;
+	double r;
+};
+
+static double sv_double(const struct sv *v)
+{
+	return v->type == 1 ? (double)v->i : v->type == 2 ? v->r : 0.0;
+}
+
+static struct sv sv_mul(struct sv a, struct sv b)
+{
+	struct sv out = { 0, 0, 0 };
+
+	if (!a.type || !b.type)
+		return out;
+	if (a.type == 1 && b.type == 1) {
+		long long p;
+
+		if (!__builtin_mul_overflow(a.i, b.i, &p)) {
+			out.type = 1;
+			out.i = p;
+			return out;
+		}
+	}
+	out.type = 2;
+	out.r = sv_double(&a) * sv_double(&b);
+	return out;
+}
+
+/* Compare v with the real x: -1, 0, 1 (v not NULL). */
+static int sv_cmp(const struct sv *v, double x)
+{
+	if (v->type == 2)
+		return v->r < x ? -1 : v->r > x;
+	/* An integer against a real, exactly (sqlite3IntFloatCompare). */
+	if (x >= 9223372036854775808.0)
+		return -1;
+	if (x < -9223372036854775808.0)
+		return 1;
+	{
+		long long y = (long long)x;
+
+		if (v->i < y)
+			return -1;
+		if (v->i > y)
+			return 1;
+		return (double)y < x ? -1 : (double)y > x;
+	}
+}
+
+struct period_acts {
+	int period;
+	size_t n;                /* activities, by place then id */
+	long long *id, *place;
+	int *cat;                /* category: index in cats */
+	char **cats;             /* categories of the period (owned) */
+	size_t ncats;
+	struct sv *f;            /* n × NFIELDS fields */
+	size_t *p0;              /* n + 1 offsets into pub */
+	int *pub;                /* publics: index in pubs */
+	char **pubs;             /* publics of the period (owned) */
+	size_t npubs;
+	long long *npart;        /* partners per activity */
+};
+
+/* The fields activity_field() names, as columns of period_acts.f. */
+enum { F_PARTICIPANTS, F_NEW, F_HOURS, F_VOLUNTEERS, F_VHOURS, F_FREE,
+       NFIELDS };
+
+static void period_acts_release(struct period_acts *pa)
+{
+	size_t i;
+
+	free(pa->id);
+	free(pa->place);
+	free(pa->cat);
+	for (i = 0; i < pa->ncats; i++)
+		free(pa->cats[i]);
+	free(pa->cats);
+	free(pa->f);
+	free(pa->p0);
+	free(pa->pub);
+	for (i = 0; i < pa->npubs; i++)
+		free(pa->pubs[i]);
+	free(pa->pubs);
+	free(pa->npart);
+	memset(pa, 0, sizeof(*pa));
+}
+
+static struct sv column_sv(sqlite3_stmt *st, int col)
+{
+	struct sv v = { 0, 0, 0 };
+
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_INTEGER:
+		v.type = 1;
+		v.i = sqlite3_column_int64(st, col);
+		break;
+	case SQLITE_FLOAT:
+		v.type = 2;
+		v.r = sqlite3_column_double(st, col);
+		break;
+	case SQLITE_NULL:
+		break;
+	default:         /* text or blob: as SQLite's arithmetic reads it */
+		v.type = 2;
+		v.r = sqlite3_column_double(st, col);
+		break;
+	}
+	return v;
+}
+
+static int cmp_act_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Read the activities of `period` into pa. */
+static int period_acts_load(impact *h, int period, struct period_acts *pa)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0, pcap = 0, np = 0, i;
+	long long *sorted = NULL;   /* (id, index) pairs by id */
+	int rc, step;
+
+	memset(pa, 0, sizeof(*pa));
+	if ((rc = impact__prepare(h, &st, "SELECT a.id, a.place_id,"
+	                          " a.category, a.participants,"
+	                          " a.new_participants, a.hours, a.volunteers,"
+	                          " a.volunteer_hours, a.free FROM activities a"
+	                          " WHERE a.period = ?1 ORDER BY a.place_id,"
+	                          " a.id;")) != IMPACT_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, period);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 2);
+		int k;
+
+		if (pa->n == cap) {
+			size_t c2 = cap ? 2 * cap : 4096;
+			long long *a = realloc(pa->id, c2 * sizeof(*a));
+			int *ci;
+			struct sv *f;
+
+			if (!a)
+				goto nomem;
+			pa->id = a;
+			if (!(a = realloc(pa->place, c2 * sizeof(*a))))
+				goto nomem;
+			pa->place = a;
+			if (!(ci = realloc(pa->cat, c2 * sizeof(*ci))))
+				goto nomem;
+			pa->cat = ci;
+			if (!(f = realloc(pa->f, c2 * NFIELDS * sizeof(*f))))
+				goto nomem;
+			pa->f = f;
+			cap = c2;
+		}
+		pa->id[pa->n] = sqlite3_column_int64(st, 0);
+		pa->place[pa->n] = sqlite3_column_int64(st, 1);
+		k = c ? name_id(&pa->cats, &pa->ncats, c) : -1;
+		if (c && k < 0)
+			goto nomem;
+		pa->cat[pa->n] = k;
+		for (i = 0; i < NFIELDS; i++)
+			pa->f[pa->n * NFIELDS + i] = column_sv(st, 3 + (int)i);
+		pa->n++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_DONE)
+		return impact__db_error(h, "reading activities");
+	/* Publics and partners, found by activity id. */
+	sorted = malloc((2 * pa->n + 2) * sizeof(long long));
+	pa->p0 = calloc(pa->n + 2, sizeof(size_t));
+	pa->npart = calloc(pa->n + 1, sizeof(long long));
+	if (!sorted || !pa->p0 || !pa->npart)
+		goto nomem;
+	for (i = 0; i < pa->n; i++) {
+		sorted[2 * i] = pa->id[i];
+		sorted[2 * i + 1] = (long long)i;
+	}
+	qsort(sorted, pa->n, 2 * sizeof(long long), cmp_act_id);
+	{
+		/* Publics: counted per activity, then laid out. */
+		size_t *fill = NULL;
+		long long *rows = NULL;
+		int *rowp = NULL;
+		size_t nrows = 0, rcap = 0;
+
+		if ((rc = impact__prepare(h, &st, "SELECT ap.activity_id,"
+		                          " ap.public FROM activities a JOIN"
+		                          " activity_publics ap ON"
+		                          " ap.activity_id = a.id WHERE"
+		                          " a.period = ?1;")) != IMPACT_OK)
+			goto done;
+		sqlite3_bind_int(st, 1, period);
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *pb = (const char *)sqlite3_column_text(st, 1);
+			int k;
+
+			if (nrows == rcap) {
+				size_t c2 = rcap ? 2 * rcap : 4096;
+				long long *r2 = realloc(rows, c2 * sizeof(*r2));
+				int *p2;
+
+				if (!r2) {
+					free(rows);
+					free(rowp);
+					goto nomem;
+				}
+				rows = r2;
+				if (!(p2 = realloc(rowp, c2 * sizeof(*p2)))) {
+					free(rows);
+					free(rowp);
+					goto nomem;
+				}
+				rowp = p2;
+				rcap = c2;
+			}
+			if (!pb || (k = name_id(&pa->pubs, &pa->npubs, pb)) < 0) {
+				free(rows);
+				free(rowp);
+				goto nomem;
+			}
+			rows[nrows] = sqlite3_column_int64(st, 0);
+			rowp[nrows++] = k;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		if (step != SQLITE_DONE) {
+			free(rows);
+			free(rowp);
+			rc = impact__db_error(h, "reading publics");
+			goto done;
+		}
+		for (i = 0; i < nrows; i++) {
+			long long *f = bsearch(&rows[i], sorted, pa->n,
+			                       2 * sizeof(long long), cmp_act_id);
+
+			if (f)
+				pa->p0[f[1] + 1]++;
+		}
+		for (i = 0; i < pa->n; i++)
+			pa->p0[i + 1] += pa->p0[i];
+		pa->pub = malloc((nrows + 1) * sizeof(int));
+		fill = calloc(pa->n + 1, sizeof(size_t));
+		if (!pa->pub || !fill) {
+			free(rows);
+			free(rowp);
+			free(fill);
+			goto nomem;
+		}
+		for (i = 0; i < nrows; i++) {
+			long long *f = bsearch(&rows[i], sorted, pa->n,
+			                       2 * sizeof(long long), cmp_act_id);
+
+			if (f)
+				pa->pub[pa->p0[f[1]] + fill[f[1]]++] = rowp[i];
+		}
+		free(rows);
+		free(rowp);
+		free(fill);
+	}
+	if ((rc = impact__prepare(h, &st, "SELECT p.activity_id, count(*) FROM"
+	                          " activities a JOIN activity_partners p ON"
+	                          " p.activity_id = a.id WHERE a.period = ?1"
+	                          " GROUP BY p.activity_id;")) != IMPACT_OK)
+		goto done;
+	sqlite3_bind_int(st, 1, period);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		long long key = sqlite3_column_int64(st, 0);
+		long long *f = bsearch(&key, sorted, pa->n, 2 * sizeof(long long),
+		                       cmp_act_id);
+
+		if (f)
+			pa->npart[f[1]] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_DONE) {
+		rc = impact__db_error(h, "reading partners");
+		goto done;
+	}
+	(void)np;
+	(void)pcap;
+	pa->period = period;
+	rc = IMPACT_OK;
+	goto done;
+nomem:
+	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+done:
+	sqlite3_finalize(st);
+	free(sorted);
+	if (rc != IMPACT_OK)
+		period_acts_release(pa);
+	return rc;
+}
+
+/* activity_field(): field `f` of activity i (f NULL: 1). */
+static struct sv a_field(const struct period_acts *pa, size_t i,
+                         const char *f)
+{
+	struct sv v = { 1, 1, 0 };
+	const struct sv *r = &pa->f[i * NFIELDS];
+
+	if (!f)
+		return v;
+	if (strcmp(f, "participant_hours") == 0)
+		return sv_mul(r[F_PARTICIPANTS], r[F_HOURS]);
+	if (strcmp(f, "partners") == 0) {
+		v.i = pa->npart[i];
+		return v;
+	}
+	if (strcmp(f, "participants") == 0)
+		return r[F_PARTICIPANTS];
+	if (strcmp(f, "new_participants") == 0)
+		return r[F_NEW];
+	if (strcmp(f, "hours") == 0)
+		return r[F_HOURS];
+	if (strcmp(f, "volunteers") == 0)
+		return r[F_VOLUNTEERS];
+	if (strcmp(f, "volunteer_hours") == 0)
+		return r[F_VHOURS];
+	if (strcmp(f, "free") == 0)
+		return r[F_FREE];
+	v.type = 0;
+	return v;
+}
+
+/* product() for activities. */
+static struct sv a_product(const struct period_acts *pa, size_t i,
+                           const char *of, const char *times)
+{
+	struct sv a = a_field(pa, i, of);
+
+	return times ? sv_mul(a, a_field(pa, i, times)) : a;
+}
+
+/* Is `s` one of the strings of codes list c? */
+static int a_in(const struct codes *c, const char *s)
+{
+	return in_codes(c, s);
+}
+
+/* A filter's lists, resolved once. */
+struct afilter {
+	struct codes categories, publics;
+	int free;                /* -1 any */
+};
+
+/* filter_expr() for activities (NULL counts as false). */
+static int a_filter(const struct period_acts *pa, size_t i,
+                    const struct afilter *f)
+{
+	if (f->categories.s && (pa->cat[i] < 0
+	                        || !a_in(&f->categories,
+	                                 pa->cats[pa->cat[i]])))
+		return 0;
+	if (f->publics.s) {
+		size_t k;
+		int any = 0;
+
+		for (k = pa->p0[i]; k < pa->p0[i + 1] && !any; k++)
+			any = a_in(&f->publics, pa->pubs[pa->pub[k]]);
+		if (!any)
+			return 0;
+	}
+	if (f->free >= 0) {
+		const struct sv *v = &pa->f[i * NFIELDS + F_FREE];
+
+		if (!v->type || sv_cmp(v, (double)f->free) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static int a_resolve_filter(struct rind_mem *m, const struct filter *f,
+                            struct afilter *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->free = f->free;
+	return resolve_codes(m, f->categories, &out->categories) != 0
+	       || resolve_codes(m, f->publics, &out->publics) != 0 ? -1 : 0;
+}
+
+/* term_expr() for activities, as the double the query's column gives. */
+static double a_term(const struct period_acts *pa, size_t i,
+                     const struct term *t, const struct afilter *f)
+{
+	struct sv v;
+
+	if (!a_filter(pa, i, f))
+		return 0;
+	if (t->kind == K_COUNT && !t->of)
+		return 1;
+	if (t->kind == K_COUNT)
+		return a_field(pa, i, t->of).type ? 1 : 0;
+	v = a_product(pa, i, t->of, t->times);
+	return sv_double(&v);
+}
+
+/* The rows obs_query() gives for an activities indicator, from pa, added
+ * to d; -1 when out of memory. */
+static int acts_rows(const struct period_acts *pa,
+                     const struct indicator *ind, struct data *d)
+{
+	struct rind_mem mem;
+	struct afilter f, fn, fd;
+	size_t i;
+	int rc = -1;
+
+	memset(&mem, 0, sizeof(mem));
+	if (a_resolve_filter(&mem, &ind->f, &f) != 0
+	    || (ind->kind == K_RATIO
+	        && (a_resolve_filter(&mem, &ind->num.f, &fn) != 0
+	            || a_resolve_filter(&mem, &ind->den.f, &fd) != 0)))
+		goto done;
+	for (i = 0; i < pa->n; i++) {
+		struct row rw;
+
+		rw.key = pa->id[i];
+		rw.place = pa->place[i];
+		rw.keep = a_filter(pa, i, &f);
+		if (ind->kind == K_RATIO) {
+			rw.has = 1;
+			rw.x_null = 0;
+			rw.x = a_term(pa, i, &ind->num, &fn);
+			rw.den = a_term(pa, i, &ind->den, &fd);
+			rw.meets = 1;
+		} else {
+			struct sv x = a_product(pa, i, ind->of, ind->times);
+			struct sv v = a_product(pa, i, ind->of, NULL);
+
+			rw.has = ind->of ? a_field(pa, i, ind->of).type != 0 : 1;
+			rw.x_null = x.type == 0;
+			rw.x = sv_double(&x);
+			rw.den = 1;
+			if (ind->cond.type == C_AT_LEAST)
+				rw.meets = v.type && sv_cmp(&v, ind->cond.x) >= 0;
+			else if (ind->cond.type == C_AT_MOST)
+				rw.meets = v.type && sv_cmp(&v, ind->cond.x) <= 0;
+			else if (ind->cond.type == C_YES)
+				rw.meets = v.type && sv_cmp(&v, 1) == 0;
+			else
+				rw.meets = 1;
+		}
+		if (add_row(d, ind, &rw) != 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	rind_mem_release(&mem);
+	return rc;
+}
+
+/* Rows (key, category name) of a categories query, made in memory. */
+struct catrows {
+	size_t n, next;
+	long long *key;
+	const char **name;       /* borrowed */
+};
+
+static void catrows_release(struct catrows *cr)
+{
+	free(cr->key);
+	free(cr->name);
+	memset(cr, 0, sizeof(*cr));
+}
+
+/* Sort context of answers_cat_rows() (one per thread). */
+static _Thread_local const long long *cat_a, *cat_b;
+
+static int cmp_pair(const void *x, const void *y)
+{
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+
+	if (cat_a[i] != cat_a[j])
+		return cat_a[i] < cat_a[j] ? -1 : 1;
+	if (cat_b[i] != cat_b[j])
+		return cat_b[i] < cat_b[j] ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+/*
+ * cat_query()'s rows for question `code` from the period's answers, in
+ * the order SQLite gives them: the answers by (question id, respondent)
+ * (it scans answers_question), then the chosen options by (respondent,
+ * choice) (it scans answer_choices); only answers whose choice exists.
+ * The order matters: category ids follow it.  -1 when out of memory.
+ */
+static int answers_cat_rows(const struct period_answers *pa,
+                            const char *code, struct catrows *cr)
+{
+	const struct names *nm = pa->nm;
+	long long *a = NULL, *b = NULL;
+	size_t *ord = NULL, *idx = NULL, i, k, m = 0, total;
+	int c = code_id(nm, code), rc = -1, part;
+
+	memset(cr, 0, sizeof(*cr));
+	total = pa->a0[pa->n] + pa->c0[pa->n];
+	a = malloc((total + 1) * sizeof(long long));
+	b = malloc((total + 1) * sizeof(long long));
+	ord = malloc((total + 1) * sizeof(size_t));
+	idx = malloc((total + 1) * sizeof(size_t));
+	cr->key = malloc((total + 1) * sizeof(long long));
+	cr->name = malloc((total + 1) * sizeof(char *));
+	if (!a || !b || !ord || !idx || !cr->key || !cr->name)
+		goto done;
+	for (part = 0; part < 2 && c >= 0; part++) {
+		size_t start = m;
+
+		for (i = 0; i < pa->n; i++) {
+			size_t lo = part ? pa->c0[i] : pa->a0[i];
+			size_t hi = part ? pa->c0[i + 1] : pa->a0[i + 1];
+
+			for (k = lo; k < hi; k++) {
+				long long q = part ? pa->cq[k] : pa->aq[k];
+				long long ch = part ? pa->cc[k] : pa->ac[k];
+
+				if (nm->code_of[q] != c || !choice_code(nm, ch))
+					continue;
+				/* Sort keys: (question, respondent) for answers,
+				 * (respondent, choice) for options. */
+				a[m] = part ? pa->rid[i] : q;
+				b[m] = part ? ch : pa->rid[i];
+				idx[m] = k;
+				ord[m] = m;
+				cr->key[m] = pa->rid[i];
+				cr->name[m] = choice_code(nm, ch);
+				m++;
+			}
+		}
+		cat_a = a;
+		cat_b = b;
+		qsort(ord + start, m - start, sizeof(size_t), cmp_pair);
+	}
+	/* Lay the rows out in that order. */
+	for (i = 0; i < m; i++) {
+		a[i] = cr->key[ord[i]];
+		idx[i] = (size_t)ord[i];
+	}
+	{
+		const char **names = malloc((m + 1) * sizeof(char *));
+
+		if (!names)
+			goto done;
+		for (i = 0; i < m; i++)
+			names[i] = cr->name[idx[i]];
+		for (i = 0; i < m; i++) {
+			cr->key[i] = a[i];
+			cr->name[i] = names[i];
+		}
+		free(names);
+	}
+	cr->n = m;
+	rc = 0;
+done:
+	free(a);
+	free(b);
+	free(ord);
+	free(idx);
+	if (rc != 0)
+		catrows_release(cr);
+	return rc;
+}
+
+/* Load the observations of `ind` for `period` into d: from pa (the
+ * period's answers in memory) for an indicator on answers when not NULL,
+ * else from its observation query. */
+static int load_data(impact *h, const struct indicator *ind, int period,
+                     const struct period_answers *pa,
+                     const struct period_acts *pv, struct data *d)
+{
+	struct sqlb q;
+	struct catrows cr;
+	sqlite3_stmt *st = NULL;
+	int rc, step = SQLITE_DONE;
+
+	memset(&cr, 0, sizeof(cr));
 	memset(d, 0, sizeof(*d));
 	memset(&q, 0, sizeof(q));
+	if (ind->source == S_ANSWERS && pa) {
+		/* The observation query, evaluated on the period's answers in
+		 * memory. */
+		if (answers_rows(pa, ind, d) != 0)
+			goto nomem;
+		goto categories;
+	}
+	if (ind->source == S_ACTIVITIES && pv) {
+		if (acts_rows(pv, ind, d) != 0)
+			goto nomem;
+		goto categories;
+	}
 	q.s = sqlite3_str_new(h->db);
 	obs_query(&q, ind);
 	if ((rc = sqlb_prepare(h, &q, period, &st)) != IMPACT_OK)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		long long place = sqlite3_column_int64(st, 1);
-		struct obs *o;
+		struct row rw;
 
-		if (d->npresent == 0 || d->present[d->npresent - 1] != place) {
-			if (d->npresent == d->cappresent) {
-				size_t c = d->cappresent ? 2 * d->cappresent : 64;
-				long long *p = realloc(d->present, c * sizeof(*p));
-
-				if (!p)
-					goto nomem;
-				d->present = p;
-				d->cappresent = c;
-			}
-			d->present[d->npresent++] = place;
-		}
-		if (!sqlite3_column_int(st, 2))
-			continue;           /* filtered out */
-		if (!sqlite3_column_int(st, 3) && ind->kind != K_COUNT
-		    && ind->kind != K_DISTINCT && ind->kind != K_DIVERSITY)
-			continue;           /* has no value */
-		if (ind->kind == K_COUNT && ind->of && !sqlite3_column_int(st, 3))
-			continue;
-		if (ind->kind == K_COUNT && ind->cond.type != C_NONE
-		    && !sqlite3_column_int(st, 6))
-			continue;
-		if ((ind->kind == K_MEAN || ind->kind == K_SUM)
-		    && sqlite3_column_type(st, 4) == SQLITE_NULL)
-			continue;
-		if (d->n == d->cap) {
-			size_t c = d->cap ? 2 * d->cap : 256;
-			struct obs *p = realloc(d->o, c * sizeof(*p));
-
-			if (!p)
-				goto nomem;
-			d->o = p;
-			d->cap = c;
-		}
-		o = &d->o[d->n++];
-		memset(o, 0, sizeof(*o));
-		o->key = sqlite3_column_int64(st, 0);
-		o->place = place;
-		o->x = sqlite3_column_double(st, 4);
-		o->den = sqlite3_column_double(st, 5);
-		o->meets = sqlite3_column_int(st, 6);
+		rw.key = sqlite3_column_int64(st, 0);
+		rw.place = sqlite3_column_int64(st, 1);
+		rw.keep = sqlite3_column_int(st, 2);
+		rw.has = sqlite3_column_int(st, 3);
+		rw.x_null = sqlite3_column_type(st, 4) == SQLITE_NULL;
+		rw.x = sqlite3_column_double(st, 4);
+		rw.den = sqlite3_column_double(st, 5);
+		rw.meets = sqlite3_column_int(st, 6);
+		if (add_row(d, ind, &rw) != 0)
+			goto nomem;
 	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (step != SQLITE_DONE)
 		return impact__db_error(h, "reading observations");
+categories:
 	if (ind->kind != K_DISTINCT && ind->kind != K_DIVERSITY)
 		return IMPACT_OK;
 	/* Categories: attach each (key, name) row to its observation. */
 	memset(&q, 0, sizeof(q));
-	q.s = sqlite3_str_new(h->db);
-	if (cat_query(&q, ind) != 0) {
-		sqlite3_free(sqlite3_str_finish(q.s));
-		return impact__error(h, IMPACT_EDATA, "indicator: \"%s\" has no "
-		                     "categories to count", ind->of ? ind->of
-		                                                    : "?");
+	if (ind->source == S_ANSWERS && pa) {
+		/* cat_query()'s rows from memory, in its order. */
+		if (answers_cat_rows(pa, ind->of, &cr) != 0)
+			goto nomem;
+	} else {
+		q.s = sqlite3_str_new(h->db);
+		if (cat_query(&q, ind) != 0) {
+			sqlite3_free(sqlite3_str_finish(q.s));
+			return impact__error(h, IMPACT_EDATA, "indicator: \"%s\" "
+			                     "has no categories to count", ind->of
+			                     ? ind->of : "?");
+		}
+		if ((rc = sqlb_prepare(h, &q, period, &st)) != IMPACT_OK)
+			return rc;
 	}
-	if ((rc = sqlb_prepare(h, &q, period, &st)) != IMPACT_OK)
-		return rc;
 	{
 		/* Sort a copy by key to find observations; categories are
 		 * gathered per key then laid out in observation order. */
@@ -702,8 +2075,23 @@ static int load_data(impact *h, const struct indicator *ind, int period,
 			byk[i].cat0 = i;  /* remember the position */
 		if (d->n)
 			qsort(byk, d->n, sizeof(*byk), obs_cmp_key);
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			int id = intern(d, (const char *)sqlite3_column_text(st, 1));
+		for (;;) {
+			long long key;
+			const char *name;
+			int id;
+
+			if (st) {
+				if ((step = sqlite3_step(st)) != SQLITE_ROW)
+					break;
+				key = sqlite3_column_int64(st, 0);
+				name = (const char *)sqlite3_column_text(st, 1);
+			} else {
+				if (cr.next >= cr.n)
+					break;
+				key = cr.key[cr.next];
+				name = cr.name[cr.next++];
+			}
+			id = intern(d, name);
 
 			if (id < 0 || nr == capr) {
 				size_t c = capr ? 2 * capr : 256;
@@ -724,11 +2112,12 @@ static int load_data(impact *h, const struct indicator *ind, int period,
 				rc_ids = p2;
 				capr = c;
 			}
-			rk[nr] = sqlite3_column_int64(st, 0);
+			rk[nr] = key;
 			rc_ids[nr++] = id;
 		}
 		sqlite3_finalize(st);
 		st = NULL;
+		catrows_release(&cr);
 		cnt = calloc(d->n + 1, sizeof(*cnt));
 		pos = calloc(d->n + 1, sizeof(*pos));
 		d->cats = malloc((nr + 1) * sizeof(*d->cats));
@@ -844,11 +2233,14 @@ static double div_fn(void *ctx, const size_t *idx, size_t n)
 	return impact_stats_shannon_evenness(u->counts, 1, c->possible);
 }
 
-/* Compute the kind over the unit's observations. */
+/* Compute the kind over the unit's observations.  Facts are each place's
+ * own figures, whose values have no interval: their bootstrap is not
+ * drawn. */
 static void evaluate(const struct indicator *ind, const struct data *d,
                      const struct unit *u, struct value *out)
 {
 	impact_bootstrap_opts bo = IMPACT_BOOTSTRAP_OPTS_INIT;
+	int want_ci = ind->source != S_FACTS;
 	size_t i;
 	double s = 0, s2 = 0;
 
@@ -911,7 +2303,7 @@ static void evaluate(const struct indicator *ind, const struct data *d,
 			s2 += (u->x[i] - out->v) * (u->x[i] - out->v);
 		out->var = u->n > 1 ? s2 / (double)(u->n - 1) : NAN;
 		out->ok = 1;
-		out->has_ci = impact_stats_bootstrap(&out->lo, &out->hi,
+		out->has_ci = want_ci && impact_stats_bootstrap(&out->lo, &out->hi,
 		                                     impact_stats_fn_mean, &c,
 		                                     u->stratum, u->n, u->nstrata,
 		                                     &bo, u->work, u->iwork) == 0;
@@ -929,7 +2321,7 @@ static void evaluate(const struct indicator *ind, const struct data *d,
 			return;
 		out->v = s / dsum;
 		out->ok = 1;
-		out->has_ci = impact_stats_bootstrap(&out->lo, &out->hi,
+		out->has_ci = want_ci && impact_stats_bootstrap(&out->lo, &out->hi,
 		                                     impact_stats_fn_ratio, &c,
 		                                     u->stratum, u->n, u->nstrata,
 		                                     &bo, u->work, u->iwork) == 0;
@@ -948,10 +2340,11 @@ static void evaluate(const struct indicator *ind, const struct data *d,
 		if (isnan(out->v))
 			return;
 		out->ok = 1;
-		out->has_ci = impact_stats_bootstrap(&out->lo, &out->hi, div_fn,
-		                                     &c, u->stratum, u->n,
-		                                     u->nstrata, &bo, u->work,
-		                                     u->iwork) == 0;
+		/* div_fn() of each replicate, by category counts. */
+		out->has_ci = want_ci && impact__bootstrap_evenness(&out->lo,
+		                     &out->hi, d->cats, u->cat0, u->ncat,
+		                     d->possible, u->stratum, u->n, u->nstrata,
+		                     &bo, u->work, u->iwork) == 0;
 		return;
 	}
 	}
@@ -1212,72 +2605,207 @@ static int engine_links(struct engine *e)
 	return IMPACT_OK;
 }
 
-/* Compute and store one indicator for one period. */
-static int one(struct engine *e, const struct indicator *ind, int period)
+/* A unit's buffers for gather() and evaluate(), for up to n
+ * observations; -1 when out of memory. */
+static int unit_alloc(struct unit *un, size_t n, size_t possible)
+{
+	memset(un, 0, sizeof(*un));
+	un->x = malloc((n + 1) * sizeof(double));
+	un->den = malloc((n + 1) * sizeof(double));
+	un->meets = malloc((n + 1) * sizeof(int));
+	un->stratum = malloc((n + 1) * sizeof(size_t));
+	un->cat0 = malloc((n + 1) * sizeof(size_t));
+	un->ncat = malloc((n + 1) * sizeof(size_t));
+	un->work = malloc(impact_stats_bootstrap_work_size(n + 1, REPLICATES)
+	                  * sizeof(double));
+	un->iwork = malloc(impact_stats_bootstrap_iwork_size(n + 1)
+	                   * sizeof(size_t));
+	un->counts = calloc(possible + 1, sizeof(double));
+	return un->x && un->den && un->meets && un->stratum && un->cat0
+	       && un->ncat && un->work && un->iwork && un->counts ? 0 : -1;
+}
+
+static void unit_free(struct unit *un)
+{
+	free(un->x);
+	free(un->den);
+	free(un->meets);
+	free(un->stratum);
+	free(un->cat0);
+	free(un->ncat);
+	free(un->work);
+	free(un->iwork);
+	free(un->counts);
+	memset(un, 0, sizeof(*un));
+}
+
+/*
+ * The units of one indicator and period, shared by the workers that
+ * compute them: each takes the next unit of `order` (largest first, so
+ * that the last ones are short) and fills its cell; cells are
+ * independent, and each unit's bootstrap is seeded alone, so the values
+ * do not depend on which worker computes them or when.
+ */
+struct job {
+	const struct engine *e;
+	const struct indicator *ind;
+	const struct data *d;
+	const size_t *run0, *run1;
+	const unsigned char *present;
+	const size_t *order;     /* units, largest first */
+	size_t nunits;
+	struct cell *cells;
+	pthread_mutex_t lock;    /* guards next */
+	size_t next;             /* next index into order */
+	size_t maxn;             /* observations of the largest unit */
+	int failed;              /* a worker ran out of memory */
+};
+
+/* Compute the value and primary suppression of unit u into its cell. */
+static void unit_cell(const struct job *jb, struct unit *un, size_t u)
+{
+	const struct indicator *ind = jb->ind;
+	struct cell *c = &jb->cells[u];
+
+	c->present = jb->present[u];
+	if (!c->present)
+		return;
+	gather(jb->d, &jb->e->m, jb->run0, jb->run1, u, un);
+	evaluate(ind, jb->d, un, &c->v);
+	/* Facts are every place's own figures, not a sample: no
+	 * sampling interval. */
+	if (ind->source == S_FACTS)
+		c->v.has_ci = 0;
+	if (!c->v.ok)
+		return;
+	if (ind->source == S_ANSWERS && c->v.n < ind->min_n) {
+		c->suppressed = 1;
+		snprintf(c->why, sizeof(c->why), "n < %d", ind->min_n);
+		c->reason = c->why;
+	}
+	if (ind->source == S_FACTS
+	    && (money(ind->of) || money(ind->num.of) || money(ind->den.of))) {
+		dominance(jb->d, &jb->e->m, jb->run0, jb->run1, u, &c->v);
+		if (c->v.places < 3 || c->v.top > 0.85) {
+			c->suppressed = 1;
+			c->reason = "dominance";
+		}
+	}
+}
+
+/* A worker: units one after the other until none is left. */
+static void *worker(void *arg)
+{
+	struct job *jb = arg;
+	struct unit un;
+
+	if (unit_alloc(&un, jb->maxn, jb->d->possible) != 0) {
+		unit_free(&un);
+		pthread_mutex_lock(&jb->lock);
+		jb->failed = 1;
+		pthread_mutex_unlock(&jb->lock);
+		return NULL;
+	}
+	for (;;) {
+		size_t k;
+
+		pthread_mutex_lock(&jb->lock);
+		k = jb->failed ? jb->nunits : jb->next++;
+		pthread_mutex_unlock(&jb->lock);
+		if (k >= jb->nunits)
+			break;
+		unit_cell(jb, &un, jb->order[k]);
+	}
+	unit_free(&un);
+	return NULL;
+}
+
+/* Sort context: observations per unit (one per thread). */
+static _Thread_local const size_t *size_of_unit;
+
+static int by_size_desc(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (size_of_unit[x] != size_of_unit[y])
+		return size_of_unit[x] > size_of_unit[y] ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+/* Compute and store one indicator for one period: every unit's value on
+ * impact__threads() workers, then secondary suppression, then the rows,
+ * in unit order. */
+static int one(struct engine *e, const struct indicator *ind, int period,
+               const struct period_answers *pa,
+               const struct period_acts *pv)
 {
 	impact *h = e->h;
-	size_t nunits = e->t.nplaces + e->t.nterr, u;
+	size_t nunits = e->t.nplaces + e->t.nterr, u, nthreads, k;
 	struct data d;
-	struct unit un;
 	struct cell *cells = NULL;
-	size_t *run0 = NULL, *run1 = NULL;
+	size_t *run0 = NULL, *run1 = NULL, *order = NULL, *size = NULL;
 	unsigned char *present = NULL;
-	int rc;
+	pthread_t *tid = NULL;
+	struct job jb;
+	int rc, have_lock = 0;
 
-	memset(&un, 0, sizeof(un));
-	if ((rc = load_data(h, ind, period, &d)) != IMPACT_OK)
+	memset(&jb, 0, sizeof(jb));
+	if ((rc = load_data(h, ind, period, pa, pv, &d)) != IMPACT_OK)
 		goto done;
 	cells = calloc(nunits + 1, sizeof(*cells));
 	present = calloc(nunits + 1, 1);
 	run0 = calloc(e->t.nplaces + 1, sizeof(*run0));
 	run1 = calloc(e->t.nplaces + 1, sizeof(*run1));
-	un.x = malloc((d.n + 1) * sizeof(double));
-	un.den = malloc((d.n + 1) * sizeof(double));
-	un.meets = malloc((d.n + 1) * sizeof(int));
-	un.stratum = malloc((d.n + 1) * sizeof(size_t));
-	un.cat0 = malloc((d.n + 1) * sizeof(size_t));
-	un.ncat = malloc((d.n + 1) * sizeof(size_t));
-	un.work = malloc(impact_stats_bootstrap_work_size(d.n + 1, REPLICATES)
-	                 * sizeof(double));
-	un.iwork = malloc(impact_stats_bootstrap_iwork_size(d.n + 1)
-	                  * sizeof(size_t));
-	un.counts = calloc(d.possible + 1, sizeof(double));
-	if (!cells || !run0 || !run1 || !un.x || !un.den || !un.meets
-	    || !un.stratum || !un.cat0 || !un.ncat || !un.work || !un.iwork
-	    || !un.counts || !present) {
+	order = malloc((nunits + 1) * sizeof(size_t));
+	size = calloc(nunits + 1, sizeof(size_t));
+	if (!cells || !run0 || !run1 || !present || !order || !size) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
 	runs(&d, &e->t, run0, run1);
 	mark_present(&d, &e->t, present);
 	for (u = 0; u < nunits; u++) {
-		struct cell *c = &cells[u];
-
-		c->present = present[u];
-		if (!c->present)
-			continue;
-		gather(&d, &e->m, run0, run1, u, &un);
-		evaluate(ind, &d, &un, &c->v);
-		/* Facts are every place's own figures, not a sample: no
-		 * sampling interval. */
-		if (ind->source == S_FACTS)
-			c->v.has_ci = 0;
-		if (!c->v.ok)
-			continue;
-		if (ind->source == S_ANSWERS && c->v.n < ind->min_n) {
-			c->suppressed = 1;
-			snprintf(c->why, sizeof(c->why), "n < %d", ind->min_n);
-			c->reason = c->why;
-		}
-		if (ind->source == S_FACTS
-		    && (money(ind->of) || money(ind->num.of)
-		        || money(ind->den.of))) {
-			dominance(&d, &e->m, run0, run1, u, &c->v);
-			if (c->v.places < 3 || c->v.top > 0.85) {
-				c->suppressed = 1;
-				c->reason = "dominance";
-			}
-		}
+		for (k = e->m.first[u]; k < e->m.first[u + 1]; k++)
+			size[u] += run1[e->m.place[k]] - run0[e->m.place[k]];
+		if (size[u] > jb.maxn)
+			jb.maxn = size[u];
+		order[u] = u;
+	}
+	size_of_unit = size;
+	qsort(order, nunits, sizeof(size_t), by_size_desc);
+	jb.e = e;
+	jb.ind = ind;
+	jb.d = &d;
+	jb.run0 = run0;
+	jb.run1 = run1;
+	jb.present = present;
+	jb.order = order;
+	jb.nunits = nunits;
+	jb.cells = cells;
+	if (pthread_mutex_init(&jb.lock, NULL) != 0) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	have_lock = 1;
+	nthreads = impact__threads();
+	if (nthreads > nunits)
+		nthreads = nunits ? nunits : 1;
+	tid = calloc(nthreads, sizeof(*tid));
+	if (!tid) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* Workers beside this thread, which works too. */
+	for (k = 1; k < nthreads; k++)
+		if (pthread_create(&tid[k], NULL, worker, &jb) != 0)
+			break;
+	worker(&jb);
+	nthreads = k;
+	for (k = 1; k < nthreads; k++)
+		pthread_join(tid[k], NULL);
+	if (jb.failed) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
 	}
 	secondary(&e->t, e->parent, e->place_terr, e->depth_of, cells);
 	for (u = 0; u < nunits; u++) {
@@ -1318,19 +2846,15 @@ static int one(struct engine *e, const struct indicator *ind, int period)
 	}
 	rc = IMPACT_OK;
 done:
+	if (have_lock)
+		pthread_mutex_destroy(&jb.lock);
+	free(tid);
 	free(cells);
 	free(present);
 	free(run0);
 	free(run1);
-	free(un.x);
-	free(un.den);
-	free(un.meets);
-	free(un.stratum);
-	free(un.cat0);
-	free(un.ncat);
-	free(un.work);
-	free(un.iwork);
-	free(un.counts);
+	free(order);
+	free(size);
 	data_release(&d);
 	return rc;
 }
@@ -1417,10 +2941,16 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 {
 	struct engine e;
 	struct indicator *inds = NULL;
+	struct names nm;
+	struct period_answers pa;
+	struct period_acts pv;
 	sqlite3_stmt *st = NULL, *del = NULL;
-	size_t nind = 0, cap = 0, i, k;
+	size_t nind = 0, cap = 0, i, k, nans = 0, nacts = 0;
 	int rc, step, lo = 9999, hi = 0;
 
+	memset(&nm, 0, sizeof(nm));
+	memset(&pa, 0, sizeof(pa));
+	memset(&pv, 0, sizeof(pv));
 	memset(&e, 0, sizeof(e));
 	e.h = h;
 	e.now = now;
@@ -1457,7 +2987,12 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 		rc = IMPACT_OK;
 		goto done;
 	}
-	if ((rc = impact__tree_load(h, &e.t)) != IMPACT_OK)
+	for (i = 0; i < nind; i++) {
+		nans += inds[i].source == S_ANSWERS;
+		nacts += inds[i].source == S_ACTIVITIES;
+	}
+	if ((rc = impact__tree_load(h, &e.t)) != IMPACT_OK
+	    || (nans && (rc = names_load(h, &nm)) != IMPACT_OK))
 		goto done;
 	if (members_build(&e.t, &e.m) != 0) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
@@ -1484,11 +3019,21 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 			lo = periods[k];
 		if (periods[k] > hi)
 			hi = periods[k];
+		/* The period's answers, read once for all the indicators on
+		 * answers. */
+		if ((nans && (rc = period_answers_load(h, &nm, inds, nind,
+		                                       periods[k], &pa)) != 0)
+		    || (nacts && (rc = period_acts_load(h, periods[k], &pv))
+		                 != 0))
+			goto done;
 		for (i = 0; i < nind; i++) {
 			impact__progress(h, "indicators", k * nind + i, np * nind);
-			if ((rc = one(&e, &inds[i], periods[k])) != IMPACT_OK)
+			if ((rc = one(&e, &inds[i], periods[k], nans ? &pa : NULL,
+			              nacts ? &pv : NULL)) != IMPACT_OK)
 				goto done;
 		}
+		period_answers_release(&pa);
+		period_acts_release(&pv);
 	}
 	impact__progress(h, "indicators", np * nind, np * nind);
 	/* Later periods compare with these ones too. */
@@ -1497,6 +3042,9 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	*rows += e.rows;
 	*suppressed += e.suppressed;
 done:
+	period_answers_release(&pa);
+	period_acts_release(&pv);
+	names_release(&nm);
 	sqlite3_finalize(st);
 	sqlite3_finalize(del);
 	sqlite3_finalize(e.ins);

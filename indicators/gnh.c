@@ -3,25 +3,35 @@
  * or a territory for one period (docs/index.md), as a JSON document.
  *
  * The definition (struct def: domains, indicators, cutoff, weights) is
- * read from index_definitions; the unit's respondents and their answers to
- * the questions it uses are loaded into `struct pop`: per person, the
- * combined value, observation and sufficiency of each indicator, the
- * importance ratings, demographics and place.  Weights (equal, territory,
- * participatory, PCA) and survey weights (raking to stored margins) are
- * then fixed, every person's weighted sufficiency computed, and the
- * Alkire-Foster measure (indicators/af.c) gives GNH, H_n and A_n, with
- * the groups, the exact decompositions by indicator, domain and subgroup,
- * a seeded stratified bootstrap, Cronbach's alpha, correlations, the rank
- * robustness of the places under a territory and the change from the
- * previous period.
+ * read from index_definitions.  The respondents of a period and their
+ * answers to the questions the index uses are read once into `struct
+ * store` (one row per person, in respondents.id order, with the persons
+ * of each place listed), and each unit's population (`struct pop`: per
+ * person, the combined value, observation and sufficiency of each
+ * indicator, the importance ratings, demographics and place) is cut from
+ * it.  Weights (equal, territory, participatory, PCA) and survey weights
+ * (raking to stored margins) are then fixed, every person's weighted
+ * sufficiency computed, and the Alkire-Foster measure (indicators/af.c)
+ * gives GNH, H_n and A_n, with the groups, the exact decompositions by
+ * indicator, domain and subgroup, a seeded stratified bootstrap,
+ * Cronbach's alpha, correlations, the rank robustness of the places under
+ * a territory and the change from the previous period.
+ *
+ * impact_index_compute_all() computes every place and territory of a
+ * national network (thousands of units) in one pass per period: the
+ * period's store is read once, the places and territories are kept in
+ * memory (struct tree), and the bootstraps and rank draws use the exact
+ * replica of GSL's generator (indicators/draw.h) on precomputed scores,
+ * so that every figure is the one impact_index_compute() gives for the
+ * unit alone, bit for bit.
  */
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_sort.h>
 #include <jansson.h>
@@ -29,6 +39,7 @@
 #include "../engine/context.h"
 #include "../surveys/text.h"
 #include "af.h"
+#include "draw.h"
 #include "impact/index.h"
 #include "impact/indicators.h"
 
@@ -36,6 +47,7 @@
 #define MIN_PUBLISHED IMPACT_MIN_PUBLISHED_N
 #define ALPHA_LOW 0.6
 #define NROLES 4
+#define FOLD_SIZE 256      /* rake() compares levels folded this wide */
 
 static const char *const roles[NROLES] = { "sex", "age_band", "commune",
                                            "activity_status" };
@@ -82,7 +94,9 @@ struct pop {
 	long long *place_ids;   /* stratum -> places.id */
 	double *value;          /* n × ni combined values (NaN: missing) */
 	double *imp;            /* n × nd importance ratings (NaN) */
-	char **demo;            /* n × NROLES demographic codes (owned) */
+	const char **demo;      /* n × NROLES demographic codes (borrowed
+	                           from the store's pool), or NULL */
+	const char **fdemo;     /* the same folded (FOLD_SIZE), or NULL */
 	double *w;              /* survey weights */
 	double *s;              /* weighted sufficiency */
 	double *d;              /* 1 - s */
@@ -94,12 +108,8 @@ struct pop {
 
 static void pop_release(struct pop *p)
 {
-	size_t i;
-
-	if (p->demo)
-		for (i = 0; i < p->n * NROLES; i++)
-			free(p->demo[i]);
 	free(p->demo);
+	free(p->fdemo);
 	free(p->place);
 	free(p->stratum);
 	free(p->place_ids);
@@ -233,13 +243,109 @@ static int def_load(impact *h, const char *code, struct def *df)
 }
 
 /* ---------------------------------------------------------------- */
-/* The population                                                     */
+/* The respondents of one period                                      */
 
-/* Index of question `code` in the list of questions the index uses. */
+/* Interned strings: the demographic codes of a period's persons, each
+ * once, with its folded form (rake() matches margins' levels on it). */
+struct pool {
+	char **s;               /* the strings (owned) */
+	char **folded;          /* impact__fold() of each (owned) */
+	size_t n, cap;
+	size_t *slot;           /* open addressing: index + 1, 0 empty */
+	size_t nslots;          /* a power of two, > 2 n */
+};
+
+static void pool_release(struct pool *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n; i++) {
+		free(pl->s[i]);
+		free(pl->folded[i]);
+	}
+	free(pl->s);
+	free(pl->folded);
+	free(pl->slot);
+	memset(pl, 0, sizeof(*pl));
+}
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 14695981039346656037ULL & SIZE_MAX;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+	return h;
+}
+
+/* The index of `s` in the pool, added if new; -1 when out of memory. */
+static long pool_intern(struct pool *pl, const char *s)
+{
+	size_t h, i;
+	char buf[FOLD_SIZE];
+
+	if (2 * (pl->n + 1) >= pl->nslots) {
+		size_t ns = pl->nslots ? 2 * pl->nslots : 64, *nt, k;
+
+		if (!(nt = calloc(ns, sizeof(*nt))))
+			return -1;
+		for (k = 0; k < pl->n; k++) {
+			i = hash_str(pl->s[k]) & (ns - 1);
+			while (nt[i])
+				i = (i + 1) & (ns - 1);
+			nt[i] = k + 1;
+		}
+		free(pl->slot);
+		pl->slot = nt;
+		pl->nslots = ns;
+	}
+	h = hash_str(s);
+	for (i = h & (pl->nslots - 1); pl->slot[i];
+	     i = (i + 1) & (pl->nslots - 1))
+		if (strcmp(pl->s[pl->slot[i] - 1], s) == 0)
+			return (long)pl->slot[i] - 1;
+	if (pl->n == pl->cap) {
+		size_t c = pl->cap ? 2 * pl->cap : 64;
+		char **a = realloc(pl->s, c * sizeof(*a)), **b;
+
+		if (!a)
+			return -1;
+		pl->s = a;
+		if (!(b = realloc(pl->folded, c * sizeof(*b))))
+			return -1;
+		pl->folded = b;
+		pl->cap = c;
+	}
+	if (!(pl->s[pl->n] = strdup(s)))
+		return -1;
+	if (!(pl->folded[pl->n] = strdup(impact__fold(buf, sizeof(buf), s)))) {
+		free(pl->s[pl->n]);
+		return -1;
+	}
+	pl->slot[i] = pl->n + 1;
+	return (long)pl->n++;
+}
+
+/*
+ * The questions the index reads, and the database's questions and
+ * choices as they map to them: each stored question's code index (or -1),
+ * its demographic role (index in roles[], or -1), each survey's bounds of
+ * each code (a rescaled value uses the bounds of the question its answer
+ * is to), each choice's code (interned).
+ */
 struct qmap {
-	const char **code;
-	double *min, *max;
+	const char **code;      /* question codes (borrowed from the def) */
 	size_t n;
+	long long *survey;      /* survey ids; row nsurveys: any other */
+	size_t nsurveys;
+	double *min, *max;      /* (nsurveys + 1) × n bounds, 0 when none */
+	long long max_qid;
+	long *of_qid;           /* questions.id -> code index, -1 none,
+	                           -2 no such question */
+	signed char *role_of_qid; /* questions.id -> roles[] index, -1 */
+	long long max_cid;
+	long *choice;           /* choices.id -> pool index, -1 none */
+	struct pool pool;       /* codes of choices and demographic texts */
 };
 
 static long qfind(const struct qmap *m, const char *code)
@@ -252,166 +358,493 @@ static long qfind(const struct qmap *m, const char *code)
 	return -1;
 }
 
-/*
- * Load the respondents of the places `places` (np ids) for `period`, and
- * each indicator's combined value, each importance rating and the
- * demographics.
- */
-static int pop_load(impact *h, const struct def *df, const long long *places,
-                    size_t np, int period, struct pop *p)
+static void qmap_release(struct qmap *m)
+{
+	free(m->code);
+	free(m->survey);
+	free(m->min);
+	free(m->max);
+	free(m->of_qid);
+	free(m->role_of_qid);
+	free(m->choice);
+	pool_release(&m->pool);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The survey row of survey id `sid` in m (nsurveys when unknown). */
+static size_t survey_row(const struct qmap *m, long long sid)
+{
+	size_t i;
+
+	for (i = 0; i < m->nsurveys; i++)
+		if (m->survey[i] == sid)
+			return i;
+	return m->nsurveys;
+}
+
+/* Read the questions and choices of the database into m for df. */
+static int qmap_load(impact *h, const struct def *df, struct qmap *m)
 {
 	sqlite3_stmt *st = NULL;
-	struct qmap m = { NULL, NULL, NULL, 0 };
-	double *qv = NULL;     /* per person × question, while loading */
-	size_t i, j, k, cap = 0, nq_all = 0;
-	long long cur = -1;
-	int rc, step;
+	size_t i, j, k, nq_all = 0;
+	long long ns = 0;
+	int rc;
 
-	memset(p, 0, sizeof(*p));
+	memset(m, 0, sizeof(*m));
 	for (j = 0; j < df->ni; j++)
 		nq_all += df->ind[j].nq;
 	nq_all += df->nd;
-	m.code = calloc(nq_all + 1, sizeof(char *));
-	m.min = calloc(nq_all + 1, sizeof(double));
-	m.max = calloc(nq_all + 1, sizeof(double));
-	if (!m.code || !m.min || !m.max) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
-	}
+	if (!(m->code = calloc(nq_all + 1, sizeof(char *))))
+		goto nomem;
 	for (j = 0; j < df->ni; j++)
 		for (k = 0; k < df->ind[j].nq; k++)
-			if (qfind(&m, df->ind[j].questions[k]) < 0)
-				m.code[m.n++] = df->ind[j].questions[k];
+			if (qfind(m, df->ind[j].questions[k]) < 0)
+				m->code[m->n++] = df->ind[j].questions[k];
 	for (j = 0; j < df->nd; j++)
-		if (df->d[j].importance && qfind(&m, df->d[j].importance) < 0)
-			m.code[m.n++] = df->d[j].importance;
-	p->nplaces = np;
-	p->place_ids = malloc((np + 1) * sizeof(long long));
-	if (!p->place_ids) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
+		if (df->d[j].importance && qfind(m, df->d[j].importance) < 0)
+			m->code[m->n++] = df->d[j].importance;
+	if ((rc = impact__prepare(h, &st, "SELECT coalesce(max(id), 0),"
+	                          " (SELECT coalesce(max(id), 0) FROM choices),"
+	                          " (SELECT count(*) FROM surveys) FROM"
+	                          " questions;")) != IMPACT_OK)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return impact__db_error(h, "reading the questions");
 	}
-	memcpy(p->place_ids, places, np * sizeof(long long));
-	if ((rc = impact__prepare(h, &st, "SELECT r.id, r.place_id, q.code,"
-	                          " a.value, q.min, q.max, q.role, c.code,"
-	                          " a.text FROM respondents r JOIN answers a"
-	                          " ON a.respondent_id = r.id JOIN questions q"
-	                          " ON q.id = a.question_id LEFT JOIN choices c"
-	                          " ON c.id = a.choice_id WHERE r.period = ?1"
-	                          " AND r.place_id IN (SELECT value FROM"
-	                          " json_each(?2)) ORDER BY r.id;")) != 0)
-		goto done;
-	{
-		char *list = malloc(np * 24 + 3);
-		size_t used = 0;
+	m->max_qid = sqlite3_column_int64(st, 0);
+	m->max_cid = sqlite3_column_int64(st, 1);
+	ns = sqlite3_column_int64(st, 2);
+	sqlite3_finalize(st);
+	st = NULL;
+	m->survey = calloc((size_t)ns + 1, sizeof(*m->survey));
+	m->min = calloc(((size_t)ns + 1) * (m->n + 1), sizeof(double));
+	m->max = calloc(((size_t)ns + 1) * (m->n + 1), sizeof(double));
+	m->of_qid = malloc(((size_t)m->max_qid + 1) * sizeof(long));
+	m->role_of_qid = malloc((size_t)m->max_qid + 1);
+	m->choice = malloc(((size_t)m->max_cid + 1) * sizeof(long));
+	if (!m->survey || !m->min || !m->max || !m->of_qid || !m->role_of_qid
+	    || !m->choice)
+		goto nomem;
+	for (i = 0; i <= (size_t)m->max_qid; i++) {
+		m->of_qid[i] = -2;
+		m->role_of_qid[i] = -1;
+	}
+	for (i = 0; i <= (size_t)m->max_cid; i++)
+		m->choice[i] = -1;
+	if ((rc = impact__prepare(h, &st, "SELECT id FROM surveys ORDER BY"
+	                          " id;")) != IMPACT_OK)
+		return rc;
+	while (m->nsurveys < (size_t)ns && sqlite3_step(st) == SQLITE_ROW)
+		m->survey[m->nsurveys++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if ((rc = impact__prepare(h, &st, "SELECT id, survey_id, code, min,"
+	                          " max, role FROM questions;")) != IMPACT_OK)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		const char *role = (const char *)sqlite3_column_text(st, 5);
+		long q = qfind(m, (const char *)sqlite3_column_text(st, 2));
+
+		if (id < 0 || id > m->max_qid)
+			continue;
+		m->of_qid[id] = q;
+		for (k = 0; role && k < NROLES; k++)
+			if (strcmp(role, roles[k]) == 0)
+				m->role_of_qid[id] = (signed char)k;
+		if (q >= 0) {
+			size_t s = survey_row(m, sqlite3_column_int64(st, 1));
+
+			/* As sqlite3_column_double() reads them: NULL is 0. */
+			m->min[s * m->n + (size_t)q] = sqlite3_column_double(st, 3);
+			m->max[s * m->n + (size_t)q] = sqlite3_column_double(st, 4);
+		}
+	}
+	sqlite3_finalize(st);
+	if ((rc = impact__prepare(h, &st, "SELECT id, code FROM choices;"))
+	    != IMPACT_OK)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		long x;
+
+		if (id < 0 || id > m->max_cid)
+			continue;
+		x = pool_intern(&m->pool, (const char *)sqlite3_column_text(st,
+		                                                             1));
+		if (x < 0) {
+			sqlite3_finalize(st);
+			goto nomem;
+		}
+		m->choice[id] = x;
+	}
+	sqlite3_finalize(st);
+	return IMPACT_OK;
+nomem:
+	return impact__error(h, IMPACT_ENOMEM, "out of memory");
+}
+
+/* The respondents of one period (all, or those of some places), with
+ * their answers to the index's questions. */
+struct store {
+	int period;             /* 0: nothing loaded */
+	size_t n;               /* persons, in respondents.id order */
+	long long *place;       /* places.id of each */
+	size_t *survey;         /* its survey row in the qmap */
+	double *qv;             /* n × m.n values, NaN when none */
+	long *demo;             /* n × NROLES pool indices, -1 when none */
+	long long *places;      /* the places with persons, ascending ids */
+	size_t nplaces;
+	size_t *first;          /* nplaces + 1 offsets into byplace */
+	size_t *byplace;        /* persons place by place, ascending */
+};
+
+static void store_release(struct store *s)
+{
+	free(s->place);
+	free(s->survey);
+	free(s->qv);
+	free(s->demo);
+	free(s->places);
+	free(s->first);
+	free(s->byplace);
+	memset(s, 0, sizeof(*s));
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A JSON array of the ids places[0..np), for json_each() (caller
+ * frees), or NULL when out of memory. */
+static char *id_list(const long long *places, size_t np)
+{
+	char *list = malloc(np * 24 + 3);
+	size_t i, used = 0;
+
+	if (!list)
+		return NULL;
+	list[used++] = '[';
+	for (i = 0; i < np; i++)
+		used += (size_t)sprintf(list + used, "%s%lld", i ? "," : "",
+		                        places[i]);
+	list[used++] = ']';
+	list[used] = '\0';
+	return list;
+}
+
+/*
+ * Load the persons of `period` into s: every respondent with an answer
+ * (all of the period, or only those of the places `only`, nonly ids,
+ * when `only` is not NULL), each indicator question's value and each
+ * demographic code, as the answers are stored.
+ */
+static int store_load(impact *h, struct qmap *m, int period,
+                      const long long *only, size_t nonly, struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	long long cur = -1;
+	size_t cap = 0, i, k;
+	int rc, step;
+
+	memset(s, 0, sizeof(*s));
+	if ((rc = impact__prepare(h, &st, only
+	        ? "SELECT r.id, r.place_id, r.survey_id, a.question_id,"
+	          " a.value, a.choice_id, a.text FROM respondents r JOIN"
+	          " answers a ON a.respondent_id = r.id WHERE r.period = ?1"
+	          " AND r.place_id IN (SELECT value FROM json_each(?2))"
+	          " ORDER BY r.id;"
+	        : "SELECT r.id, r.place_id, r.survey_id, a.question_id,"
+	          " a.value, a.choice_id, a.text FROM respondents r JOIN"
+	          " answers a ON a.respondent_id = r.id WHERE r.period = ?1"
+	          " ORDER BY r.id;")) != IMPACT_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, period);
+	if (only) {
+		char *list = id_list(only, nonly);
 
 		if (!list) {
-			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-			goto done;
+			sqlite3_finalize(st);
+			return impact__error(h, IMPACT_ENOMEM, "out of memory");
 		}
-		list[used++] = '[';
-		for (i = 0; i < np; i++)
-			used += (size_t)sprintf(list + used, "%s%lld", i ? "," : "",
-			                        places[i]);
-		list[used++] = ']';
-		list[used] = '\0';
-		sqlite3_bind_int(st, 1, period);
 		sqlite3_bind_text(st, 2, list, -1, SQLITE_TRANSIENT);
 		free(list);
 	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		long long rid = sqlite3_column_int64(st, 0);
-		const char *code = (const char *)sqlite3_column_text(st, 2);
-		const char *role = (const char *)sqlite3_column_text(st, 6);
+		long long qid = sqlite3_column_int64(st, 3);
 		long q;
+		int role;
 
+		/* An answer to no stored question is no row of the join. */
+		if (qid < 0 || qid > m->max_qid || m->of_qid[qid] == -2)
+			continue;
 		if (rid != cur) {
-			if (p->n == cap) {
-				size_t c2 = cap ? 2 * cap : 256;
-				long long *pl = realloc(p->place, c2 * sizeof(*pl));
+			if (s->n == cap) {
+				size_t c2 = cap ? 2 * cap : 1024;
+				long long *pl = realloc(s->place,
+				                        c2 * sizeof(*pl));
+				size_t *sv;
 				double *v2;
-				char **d2;
+				long *d2;
 
 				if (!pl)
 					goto nomem;
-				p->place = pl;
-				v2 = realloc(qv, c2 * (m.n + 1) * sizeof(double));
-				if (!v2)
+				s->place = pl;
+				if (!(sv = realloc(s->survey, c2 * sizeof(*sv))))
 					goto nomem;
-				qv = v2;
-				d2 = realloc(p->demo, c2 * NROLES * sizeof(char *));
-				if (!d2)
+				s->survey = sv;
+				if (!(v2 = realloc(s->qv, c2 * (m->n + 1)
+				                          * sizeof(double))))
 					goto nomem;
-				p->demo = d2;
+				s->qv = v2;
+				if (!(d2 = realloc(s->demo, c2 * NROLES
+				                            * sizeof(long))))
+					goto nomem;
+				s->demo = d2;
 				cap = c2;
 			}
 			cur = rid;
-			p->place[p->n] = sqlite3_column_int64(st, 1);
-			for (k = 0; k < m.n; k++)
-				qv[p->n * (m.n + 1) + k] = NAN;
+			s->place[s->n] = sqlite3_column_int64(st, 1);
+			s->survey[s->n] = survey_row(m,
+			                             sqlite3_column_int64(st, 2));
+			for (k = 0; k < m->n; k++)
+				s->qv[s->n * (m->n + 1) + k] = NAN;
 			for (k = 0; k < NROLES; k++)
-				p->demo[p->n * NROLES + k] = NULL;
-			p->n++;
+				s->demo[s->n * NROLES + k] = -1;
+			s->n++;
 		}
-		i = p->n - 1;
-		if (role) {
-			for (k = 0; k < NROLES; k++) {
-				const char *v = sqlite3_column_type(st, 7) != SQLITE_NULL
-				                ? (const char *)sqlite3_column_text(st, 7)
-				                : (const char *)sqlite3_column_text(st,
-				                                                    8);
+		i = s->n - 1;
+		role = m->role_of_qid[qid];
+		if (role >= 0 && s->demo[i * NROLES + (size_t)role] < 0) {
+			/* The choice's code, else the text. */
+			long long cid = sqlite3_column_type(st, 5) != SQLITE_NULL
+			                ? sqlite3_column_int64(st, 5) : -1;
+			long x = cid >= 0 && cid <= m->max_cid ? m->choice[cid]
+			                                       : -1;
+			const char *t = (const char *)sqlite3_column_text(st, 6);
 
-				if (strcmp(role, roles[k]) == 0 && v
-				    && !p->demo[i * NROLES + k]
-				    && !(p->demo[i * NROLES + k] = strdup(v)))
-					goto nomem;
-			}
+			if (x < 0 && t && (x = pool_intern(&m->pool, t)) < 0)
+				goto nomem;
+			s->demo[i * NROLES + (size_t)role] = x;
 		}
-		if ((q = qfind(&m, code)) >= 0
-		    && sqlite3_column_type(st, 3) != SQLITE_NULL) {
-			qv[i * (m.n + 1) + (size_t)q] = sqlite3_column_double(st, 3);
-			m.min[q] = sqlite3_column_double(st, 4);
-			m.max[q] = sqlite3_column_double(st, 5);
-		}
+		if ((q = m->of_qid[qid]) >= 0
+		    && sqlite3_column_type(st, 4) != SQLITE_NULL)
+			s->qv[i * (m->n + 1) + (size_t)q] =
+			        sqlite3_column_double(st, 4);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (step != SQLITE_DONE) {
-		rc = impact__db_error(h, "reading answers");
-		goto done;
-	}
-	/* Per person: strata, combined indicator values, importance. */
-	p->stratum = calloc(p->n + 1, sizeof(size_t));
-	p->value = calloc(p->n * df->ni + 1, sizeof(double));
-	p->imp = calloc(p->n * df->nd + 1, sizeof(double));
-	p->w = calloc(p->n + 1, sizeof(double));
-	p->s = calloc(p->n + 1, sizeof(double));
-	p->d = calloc(p->n + 1, sizeof(double));
-	p->in = calloc(p->n + 1, sizeof(int));
-	p->wij = calloc(p->n * df->ni + 1, sizeof(double));
-	p->suff = calloc(p->n * df->ni + 1, 1);
-	p->obs = calloc(p->n * df->ni + 1, 1);
-	if (!p->stratum || !p->value || !p->imp || !p->w || !p->s || !p->d
-	    || !p->in || !p->wij || !p->suff || !p->obs)
+	if (step != SQLITE_DONE)
+		return impact__db_error(h, "reading answers");
+	/* The persons of each place, in order. */
+	s->places = malloc((s->n + 1) * sizeof(long long));
+	s->byplace = malloc((s->n + 1) * sizeof(size_t));
+	if (!s->places || !s->byplace)
 		goto nomem;
-	for (i = 0; i < p->n; i++) {
+	if (s->n)
+		memcpy(s->places, s->place, s->n * sizeof(long long));
+	qsort(s->places, s->n, sizeof(long long), cmp_ll);
+	for (i = 0, k = 0; i < s->n; i++)
+		if (k == 0 || s->places[k - 1] != s->places[i])
+			s->places[k++] = s->places[i];
+	s->nplaces = k;
+	if (!(s->first = calloc(k + 2, sizeof(size_t))))
+		goto nomem;
+	for (i = 0; i < s->n; i++) {
+		long long *f = bsearch(&s->place[i], s->places, s->nplaces,
+		                       sizeof(long long), cmp_ll);
+
+		s->first[(size_t)(f - s->places) + 1]++;
+	}
+	for (k = 0; k < s->nplaces; k++)
+		s->first[k + 1] += s->first[k];
+	{
+		size_t *fill = calloc(s->nplaces + 1, sizeof(size_t));
+
+		if (!fill)
+			goto nomem;
+		for (i = 0; i < s->n; i++) {
+			size_t p = (size_t)((long long *)bsearch(&s->place[i],
+			            s->places, s->nplaces, sizeof(long long),
+			            cmp_ll) - s->places);
+
+			s->byplace[s->first[p] + fill[p]++] = i;
+		}
+		free(fill);
+	}
+	s->period = period;
+	return IMPACT_OK;
+nomem:
+	sqlite3_finalize(st);
+	return impact__error(h, IMPACT_ENOMEM, "out of memory");
+}
+
+/*
+ * The population of the places `places` (np ids) from the store: the
+ * persons in respondents.id order, each indicator's combined value
+ * (question values rescaled, when asked, by the bounds of the question
+ * the unit's last answer to that code is to), the importance ratings and
+ * the demographics.
+ */
+static int pop_from_store(impact *h, const struct def *df,
+                          const struct qmap *m, const struct store *sto,
+                          const long long *places, size_t np, struct pop *p)
+{
+	size_t *pick = NULL, i, j, k, n = 0;
+	double *bmin = NULL, *bmax = NULL;
+	long *qpos = NULL;
+	const long *impq;
+	long *sorted_k = NULL;
+	long long *sorted_ids = NULL;
+
+	memset(p, 0, sizeof(*p));
+	p->nplaces = np;
+	p->place_ids = malloc((np + 1) * sizeof(long long));
+	sorted_ids = malloc((np + 1) * sizeof(long long));
+	bmin = calloc(m->n + 1, sizeof(double));
+	bmax = calloc(m->n + 1, sizeof(double));
+	if (!p->place_ids || !sorted_ids || !bmin || !bmax)
+		goto nomem;
+	memcpy(p->place_ids, places, np * sizeof(long long));
+	/* Persons of the unit's places, each with its stratum: the index of
+	 * its place in places[] (the last equal one, as a scan finds). */
+	for (k = 0; k < np; k++) {
+		long long *f = sto->nplaces ? bsearch(&places[k], sto->places,
+		                sto->nplaces, sizeof(long long), cmp_ll) : NULL;
+
+		if (f)
+			n += sto->first[f - sto->places + 1]
+			     - sto->first[f - sto->places];
+	}
+	pick = malloc((2 * n + 1) * sizeof(size_t));
+	if (!pick)
+		goto nomem;
+	n = 0;
+	memcpy(sorted_ids, places, np * sizeof(long long));
+	qsort(sorted_ids, np, sizeof(long long), cmp_ll);
+	for (k = 0; k < np; k++) {
+		long long *f;
+		size_t a, b;
+
+		if (k > 0 && sorted_ids[k] == sorted_ids[k - 1])
+			continue;
+		f = sto->nplaces ? bsearch(&sorted_ids[k], sto->places,
+		                           sto->nplaces, sizeof(long long),
+		                           cmp_ll) : NULL;
+		if (!f)
+			continue;
+		a = sto->first[f - sto->places];
+		b = sto->first[f - sto->places + 1];
+		for (; a < b; a++)
+			pick[n++] = sto->byplace[a];
+	}
+	if (np > 1)
+		qsort(pick, n, sizeof(size_t), cmp_size);
+	p->n = n;
+	p->place = malloc((n + 1) * sizeof(long long));
+	p->demo = malloc((n * NROLES + 1) * sizeof(char *));
+	p->fdemo = malloc((n * NROLES + 1) * sizeof(char *));
+	p->stratum = calloc(n + 1, sizeof(size_t));
+	p->value = calloc(n * df->ni + 1, sizeof(double));
+	p->imp = calloc(n * df->nd + 1, sizeof(double));
+	p->w = calloc(n + 1, sizeof(double));
+	p->s = calloc(n + 1, sizeof(double));
+	p->d = calloc(n + 1, sizeof(double));
+	p->in = calloc(n + 1, sizeof(int));
+	p->wij = calloc(n * df->ni + 1, sizeof(double));
+	p->suff = calloc(n * df->ni + 1, 1);
+	p->obs = calloc(n * df->ni + 1, 1);
+	sorted_k = malloc((np + 1) * sizeof(long));
+	if (!p->place || !p->demo || !p->fdemo || !p->stratum || !p->value
+	    || !p->imp || !p->w || !p->s || !p->d || !p->in || !p->wij
+	    || !p->suff || !p->obs || !sorted_k)
+		goto nomem;
+	/* Stratum of each place id: the last k with places[k] == id. */
+	for (k = 0; k < np; k++) {
+		long long *f = bsearch(&places[k], sorted_ids, np,
+		                       sizeof(long long), cmp_ll);
+
+		/* equal ids sort together: index them by the first */
+		while (f > sorted_ids && f[-1] == places[k])
+			f--;
+		sorted_k[f - sorted_ids] = (long)k;
+	}
+	for (i = 0; i < n; i++) {
+		size_t x = pick[i];
+		long long *f;
+
+		p->place[i] = sto->place[x];
+		f = bsearch(&p->place[i], sorted_ids, np, sizeof(long long),
+		            cmp_ll);
+		while (f > sorted_ids && f[-1] == p->place[i])
+			f--;
+		p->stratum[i] = (size_t)sorted_k[f - sorted_ids];
+		for (k = 0; k < NROLES; k++) {
+			long d = sto->demo[x * NROLES + k];
+
+			p->demo[i * NROLES + k] = d >= 0 ? m->pool.s[d] : NULL;
+			p->fdemo[i * NROLES + k] = d >= 0 ? m->pool.folded[d]
+			                                  : NULL;
+		}
+	}
+	/* Bounds: those of the last person answering each code. */
+	for (k = 0; k < m->n; k++)
+		for (i = n; i-- > 0;) {
+			size_t x = pick[i];
+
+			if (!isnan(sto->qv[x * (m->n + 1) + k])) {
+				bmin[k] = m->min[sto->survey[x] * m->n + k];
+				bmax[k] = m->max[sto->survey[x] * m->n + k];
+				break;
+			}
+		}
+	/* Each indicator's questions and each importance question, as
+	 * code indices. */
+	{
+		size_t nq = 0;
+
+		for (j = 0; j < df->ni; j++)
+			nq += df->ind[j].nq;
+		if (!(qpos = malloc((nq + df->nd + 1) * sizeof(long))))
+			goto nomem;
+		for (j = 0, nq = 0; j < df->ni; j++)
+			for (k = 0; k < df->ind[j].nq; k++)
+				qpos[nq++] = qfind(m, df->ind[j].questions[k]);
+		for (j = 0; j < df->nd; j++)
+			qpos[nq + j] = df->d[j].importance
+			               ? qfind(m, df->d[j].importance) : -1;
+		impq = qpos + nq;
+	}
+	/* Per person: combined indicator values, importance. */
+	for (i = 0; i < n; i++) {
+		const double *qv = &sto->qv[pick[i] * (m->n + 1)];
+		const long *qp = qpos;
+
 		p->w[i] = 1;
-		for (k = 0; k < np; k++)
-			if (places[k] == p->place[i])
-				p->stratum[i] = k;
 		for (j = 0; j < df->ni; j++) {
 			const struct ind *x = &df->ind[j];
 			double acc = 0;
 			size_t got = 0;
 
 			for (k = 0; k < x->nq; k++) {
-				long q = qfind(&m, x->questions[k]);
-				double v = qv[i * (m.n + 1) + (size_t)q];
+				long q = *qp++;
+				double v = qv[(size_t)q];
 
 				if (isnan(v))
 					continue;
-				if (x->scale && m.max[q] > m.min[q])
-					v = (v - m.min[q]) / (m.max[q] - m.min[q]);
+				if (x->scale && bmax[q] > bmin[q])
+					v = (v - bmin[q]) / (bmax[q] - bmin[q]);
 				if (got == 0)
 					acc = v;
 				else if (x->combine == 1)
@@ -426,25 +859,25 @@ static int pop_load(impact *h, const struct def *df, const long long *places,
 				acc /= (double)got;
 			p->value[i * df->ni + j] = got ? acc : NAN;
 		}
-		for (j = 0; j < df->nd; j++) {
-			long q = df->d[j].importance
-			         ? qfind(&m, df->d[j].importance) : -1;
-
-			p->imp[i * df->nd + j] = q >= 0
-			        ? qv[i * (m.n + 1) + (size_t)q] : NAN;
-		}
+		for (j = 0; j < df->nd; j++)
+			p->imp[i * df->nd + j] = impq[j] >= 0
+			                         ? qv[(size_t)impq[j]] : NAN;
 	}
-	rc = IMPACT_OK;
-	goto done;
+	free(qpos);
+	free(pick);
+	free(sorted_k);
+	free(sorted_ids);
+	free(bmin);
+	free(bmax);
+	return IMPACT_OK;
 nomem:
-	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-done:
-	sqlite3_finalize(st);
-	free(qv);
-	free(m.code);
-	free(m.min);
-	free(m.max);
-	return rc;
+	free(qpos);
+	free(pick);
+	free(sorted_k);
+	free(sorted_ids);
+	free(bmin);
+	free(bmax);
+	return impact__error(h, IMPACT_ENOMEM, "out of memory");
 }
 
 /* ---------------------------------------------------------------- */
@@ -732,20 +1165,29 @@ static int rake(impact *h, struct pop *p, const char *const *terrs,
 	if (!levels)
 		goto nomem;
 	/* Levels match ignoring case, accents and spacing: a commune typed
-	 * "saint-aubin sur liere" is "Saint-Aubin-sur-Lière". */
+	 * "saint-aubin sur liere" is "Saint-Aubin-sur-Lière".  Both sides
+	 * are folded once (the persons' codes in the store's pool); the
+	 * last matching level is the person's. */
+	for (v = 0; v < NROLES; v++)
+		for (i = 0; i < nl[v]; i++) {
+			char b[FOLD_SIZE], *f = strdup(impact__fold(b, sizeof(b),
+			                                            lv[v][i]));
+
+			if (!f)
+				goto nomem;
+			free(lv[v][i]);
+			lv[v][i] = f;
+		}
 	for (i = 0; i < p->n; i++)
 		for (t = 0; t < nv; t++) {
-			const char *code = p->demo[i * NROLES + (size_t)vidx[t]];
-			char a[256], b[256];
+			const char *a = p->fdemo[i * NROLES + (size_t)vidx[t]];
 			size_t l;
 
 			levels[i * nv + t] = -1;
-			if (!code)
+			if (!a)
 				continue;
-			impact__fold(a, sizeof(a), code);
 			for (l = 0; l < nl[vidx[t]]; l++)
-				if (strcmp(a, impact__fold(b, sizeof(b),
-				                           lv[vidx[t]][l])) == 0)
+				if (strcmp(a, lv[vidx[t]][l]) == 0)
 					levels[i * nv + t] = (int)l;
 		}
 	{
@@ -786,82 +1228,7 @@ done:
 }
 
 /* ---------------------------------------------------------------- */
-/* Bootstrap, ranks                                                   */
-
-/* Percentile interval of r[0..n) (sorted in place) at 95%. */
-static void percentile(double *r, size_t n, double *lo, double *hi)
-{
-	if (n == 0) {
-		*lo = *hi = NAN;
-		return;
-	}
-	gsl_sort(r, 1, n);
-	*lo = gsl_stats_quantile_from_sorted_data(r, 1, n, 0.025);
-	*hi = gsl_stats_quantile_from_sorted_data(r, 1, n, 0.975);
-}
-
-/*
- * Stratified bootstrap of GNH, H_n and A_n over the persons idx[0..n):
- * each replicate resamples, within each place, as many persons as it has.
- * Replicate values into g, hn, an (reps each).
- */
-static int bootstrap(const struct pop *p, const size_t *idx, size_t n,
-                     double k, size_t reps, unsigned long seed, double *g,
-                     double *hn, double *an)
-{
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	size_t *by = malloc((n + 1) * sizeof(size_t));
-	size_t *start = calloc(p->nplaces + 2, sizeof(size_t));
-	size_t *pick = malloc((n + 1) * sizeof(size_t));
-	size_t r, i, s;
-
-	if (!rng || !by || !start || !pick) {
-		gsl_rng_free(rng);
-		free(by);
-		free(start);
-		free(pick);
-		return -1;
-	}
-	gsl_rng_set(rng, seed);
-	/* Persons grouped by place: by[start[s] .. start[s + 1]). */
-	for (i = 0; i < n; i++)
-		start[p->stratum[idx[i]] + 1]++;
-	for (s = 0; s < p->nplaces; s++)
-		start[s + 1] += start[s];
-	{
-		size_t *fill = calloc(p->nplaces + 1, sizeof(size_t));
-
-		if (!fill) {
-			gsl_rng_free(rng);
-			free(by);
-			free(start);
-			free(pick);
-			return -1;
-		}
-		for (i = 0; i < n; i++) {
-			size_t st = p->stratum[idx[i]];
-
-			by[start[st] + fill[st]++] = idx[i];
-		}
-		free(fill);
-	}
-	for (r = 0; r < reps; r++) {
-		size_t m = 0;
-
-		for (s = 0; s < p->nplaces; s++) {
-			size_t a = start[s], b = start[s + 1];
-
-			for (i = a; i < b; i++)
-				pick[m++] = by[a + gsl_rng_uniform_int(rng, b - a)];
-		}
-		gnh_of(p, pick, m, k, &g[r], &hn[r], &an[r]);
-	}
-	gsl_rng_free(rng);
-	free(by);
-	free(start);
-	free(pick);
-	return 0;
-}
+/* Units                                                              */
 
 /* The unit: its places, its territories up to the root, its name. */
 struct unit {
@@ -885,6 +1252,7 @@ static void unit_release(struct unit *u)
 		free(u->terrs[i]);
 	free(u->terrs);
 	free(u->children);
+	memset(u, 0, sizeof(*u));
 }
 
 /* Append the rows of one-column query `sql` (bound to ?1 = id) to an
@@ -913,6 +1281,12 @@ static int ids(impact *h, const char *sql, long long id, long long **out,
 	sqlite3_finalize(st);
 	return IMPACT_OK;
 }
+
+static const char *const below_sql =
+        "WITH RECURSIVE below(id) AS (SELECT ?1 UNION"
+        " SELECT t.id FROM territories t JOIN below b ON"
+        " t.parent_id = b.id) SELECT p.id FROM places p"
+        " WHERE p.territory_id IN below ORDER BY p.id;";
 
 static int unit_load(impact *h, const impact_index_opts *o, struct unit *u)
 {
@@ -949,11 +1323,8 @@ static int unit_load(impact *h, const impact_index_opts *o, struct unit *u)
 			return impact__error(h, IMPACT_ENOMEM, "out of memory");
 		u->places[0] = u->id;
 		u->np = 1;
-	} else if ((rc = ids(h, "WITH RECURSIVE below(id) AS (SELECT ?1 UNION"
-	                     " SELECT t.id FROM territories t JOIN below b ON"
-	                     " t.parent_id = b.id) SELECT p.id FROM places p"
-	                     " WHERE p.territory_id IN below ORDER BY p.id;",
-	                     u->id, &u->places, &u->np)) != IMPACT_OK
+	} else if ((rc = ids(h, below_sql, u->id, &u->places, &u->np))
+	           != IMPACT_OK
 	           || (rc = ids(h, "SELECT id FROM territories WHERE"
 	                        " parent_id = ?1 ORDER BY code;", u->id,
 	                        &u->children, &u->nchildren)) != IMPACT_OK)
@@ -984,6 +1355,714 @@ static int unit_load(impact *h, const impact_index_opts *o, struct unit *u)
 	return IMPACT_OK;
 }
 
+/* ---------------------------------------------------------------- */
+/* Places and territories in memory, for every unit at once           */
+
+struct tnode {
+	long long id;
+	char *code, *name;       /* owned */
+	long parent;             /* index of the parent territory, -1 */
+	size_t *kids;            /* child territories, by code */
+	size_t nkids;
+	long long *places;       /* places below, ascending ids (lazily) */
+	size_t np;
+	int have_places;
+};
+
+struct pnode {
+	long long id;
+	char *code, *name;       /* owned */
+	long terr;               /* index of its territory, -1 */
+};
+
+struct tree {
+	struct tnode *t;         /* territories, by id */
+	size_t nt;
+	struct pnode *p;         /* places, by id */
+	size_t npl;
+	size_t *t_by_code, *p_by_code;  /* indices sorted by code */
+};
+
+static void tree_release(struct tree *tr)
+{
+	size_t i;
+
+	for (i = 0; i < tr->nt; i++) {
+		free(tr->t[i].code);
+		free(tr->t[i].name);
+		free(tr->t[i].kids);
+		free(tr->t[i].places);
+	}
+	for (i = 0; i < tr->npl; i++) {
+		free(tr->p[i].code);
+		free(tr->p[i].name);
+	}
+	free(tr->t);
+	free(tr->p);
+	free(tr->t_by_code);
+	free(tr->p_by_code);
+	memset(tr, 0, sizeof(*tr));
+}
+
+/* The tree the comparisons below sort (one per thread). */
+static _Thread_local const struct tree *sort_tree;
+
+static int cmp_t_code(const void *a, const void *b)
+{
+	return strcmp(sort_tree->t[*(const size_t *)a].code,
+	              sort_tree->t[*(const size_t *)b].code);
+}
+
+static int cmp_p_code(const void *a, const void *b)
+{
+	return strcmp(sort_tree->p[*(const size_t *)a].code,
+	              sort_tree->p[*(const size_t *)b].code);
+}
+
+static long t_index(const struct tree *tr, long long id)
+{
+	size_t lo = 0, hi = tr->nt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (tr->t[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < tr->nt && tr->t[lo].id == id ? (long)lo : -1;
+}
+
+static long p_index(const struct tree *tr, long long id)
+{
+	size_t lo = 0, hi = tr->npl;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (tr->p[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < tr->npl && tr->p[lo].id == id ? (long)lo : -1;
+}
+
+static const char *tree_place_code(const struct tree *tr, long long id)
+{
+	long i = p_index(tr, id);
+
+	return i >= 0 ? tr->p[i].code : "?";
+}
+
+/* Read every territory and place into tr. */
+static int tree_load(impact *h, struct tree *tr)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0, i;
+	int rc;
+
+	memset(tr, 0, sizeof(*tr));
+	if ((rc = impact__prepare(h, &st, "SELECT id, code, name, parent_id"
+	                          " FROM territories ORDER BY id;")) != 0)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct tnode *t;
+
+		if (tr->nt == cap) {
+			size_t c = cap ? 2 * cap : 64;
+
+			if (!(t = realloc(tr->t, c * sizeof(*t))))
+				goto nomem;
+			tr->t = t;
+			cap = c;
+		}
+		t = &tr->t[tr->nt];
+		memset(t, 0, sizeof(*t));
+		t->id = sqlite3_column_int64(st, 0);
+		t->code = strdup((const char *)sqlite3_column_text(st, 1));
+		t->name = strdup((const char *)sqlite3_column_text(st, 2));
+		/* The parent's id for now, its index below. */
+		t->parent = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1
+		            : (long)sqlite3_column_int64(st, 3);
+		tr->nt++;
+		if (!t->code || !t->name)
+			goto nomem;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	for (i = 0; i < tr->nt; i++)
+		if (tr->t[i].parent >= 0)
+			tr->t[i].parent = t_index(tr, tr->t[i].parent);
+	cap = 0;
+	if ((rc = impact__prepare(h, &st, "SELECT id, code, name, territory_id"
+	                          " FROM places ORDER BY id;")) != 0)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct pnode *p;
+
+		if (tr->npl == cap) {
+			size_t c = cap ? 2 * cap : 64;
+
+			if (!(p = realloc(tr->p, c * sizeof(*p))))
+				goto nomem;
+			tr->p = p;
+			cap = c;
+		}
+		p = &tr->p[tr->npl];
+		p->id = sqlite3_column_int64(st, 0);
+		p->code = strdup((const char *)sqlite3_column_text(st, 1));
+		p->name = strdup((const char *)sqlite3_column_text(st, 2));
+		p->terr = t_index(tr, sqlite3_column_int64(st, 3));
+		tr->npl++;
+		if (!p->code || !p->name)
+			goto nomem;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	tr->t_by_code = malloc((tr->nt + 1) * sizeof(size_t));
+	tr->p_by_code = malloc((tr->npl + 1) * sizeof(size_t));
+	if (!tr->t_by_code || !tr->p_by_code)
+		goto nomem;
+	for (i = 0; i < tr->nt; i++)
+		tr->t_by_code[i] = i;
+	for (i = 0; i < tr->npl; i++)
+		tr->p_by_code[i] = i;
+	sort_tree = tr;
+	qsort(tr->t_by_code, tr->nt, sizeof(size_t), cmp_t_code);
+	qsort(tr->p_by_code, tr->npl, sizeof(size_t), cmp_p_code);
+	/* Children of each territory, by code (ORDER BY code). */
+	for (i = 0; i < tr->nt; i++) {
+		size_t x = tr->t_by_code[i];
+		long par = tr->t[x].parent;
+		size_t *k;
+
+		if (par < 0)
+			continue;
+		k = realloc(tr->t[par].kids, (tr->t[par].nkids + 1)
+		                             * sizeof(size_t));
+		if (!k)
+			goto nomem;
+		tr->t[par].kids = k;
+		k[tr->t[par].nkids++] = x;
+	}
+	return IMPACT_OK;
+nomem:
+	sqlite3_finalize(st);
+	return impact__error(h, IMPACT_ENOMEM, "out of memory");
+}
+
+/* The places below territory x (itself and its descendants), ascending
+ * ids, computed once. */
+static int tree_places(struct tree *tr, size_t x)
+{
+	struct tnode *t = &tr->t[x];
+	size_t *stack = NULL, ns = 0, i;
+	unsigned char *below = NULL;
+
+	if (t->have_places)
+		return 0;
+	below = calloc(tr->nt + 1, 1);
+	stack = malloc((tr->nt + 1) * sizeof(size_t));
+	if (!below || !stack)
+		goto nomem;
+	stack[ns++] = x;
+	below[x] = 1;
+	while (ns) {
+		size_t y = stack[--ns], k;
+
+		for (k = 0; k < tr->t[y].nkids; k++)
+			if (!below[tr->t[y].kids[k]]) {
+				below[tr->t[y].kids[k]] = 1;
+				stack[ns++] = tr->t[y].kids[k];
+			}
+	}
+	t->np = 0;
+	for (i = 0; i < tr->npl; i++)
+		if (tr->p[i].terr >= 0 && below[tr->p[i].terr])
+			t->np++;
+	if (!(t->places = malloc((t->np + 1) * sizeof(long long))))
+		goto nomem;
+	t->np = 0;
+	for (i = 0; i < tr->npl; i++)   /* places are by id already */
+		if (tr->p[i].terr >= 0 && below[tr->p[i].terr])
+			t->places[t->np++] = tr->p[i].id;
+	t->have_places = 1;
+	free(below);
+	free(stack);
+	return 0;
+nomem:
+	free(below);
+	free(stack);
+	return -1;
+}
+
+/* The unit of place or territory `code`, as unit_load() reads it. */
+static int unit_from_tree(impact *h, struct tree *tr, int is_place,
+                          const char *code, struct unit *u)
+{
+	long terr, x;
+	size_t lo = 0, hi, i, depth;
+
+	memset(u, 0, sizeof(*u));
+	u->is_place = is_place;
+	hi = is_place ? tr->npl : tr->nt;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *c = is_place ? tr->p[tr->p_by_code[mid]].code
+		                         : tr->t[tr->t_by_code[mid]].code;
+
+		if (strcmp(c, code) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= (is_place ? tr->npl : tr->nt)
+	    || strcmp(is_place ? tr->p[tr->p_by_code[lo]].code
+	                       : tr->t[tr->t_by_code[lo]].code, code) != 0)
+		return impact__error(h, IMPACT_ENOTFOUND, "%s \"%s\" not found",
+		                     is_place ? "place" : "territory", code);
+	if (is_place) {
+		const struct pnode *p = &tr->p[tr->p_by_code[lo]];
+
+		u->id = p->id;
+		snprintf(u->code, sizeof(u->code), "%s", p->code);
+		snprintf(u->name, sizeof(u->name), "%s", p->name);
+		terr = p->terr;
+		if (!(u->places = malloc(sizeof(long long))))
+			goto nomem;
+		u->places[0] = p->id;
+		u->np = 1;
+	} else {
+		struct tnode *t;
+
+		x = (long)tr->t_by_code[lo];
+		t = &tr->t[x];
+		u->id = t->id;
+		snprintf(u->code, sizeof(u->code), "%s", t->code);
+		snprintf(u->name, sizeof(u->name), "%s", t->name);
+		terr = x;
+		if (tree_places(tr, (size_t)x) != 0
+		    || !(u->places = malloc((t->np + 1) * sizeof(long long)))
+		    || !(u->children = malloc((t->nkids + 1)
+		                              * sizeof(long long))))
+			goto nomem;
+		memcpy(u->places, t->places, t->np * sizeof(long long));
+		u->np = t->np;
+		for (i = 0; i < t->nkids; i++)
+			u->children[i] = tr->t[t->kids[i]].id;
+		u->nchildren = t->nkids;
+	}
+	/* Territory codes from the unit's territory up to the root (at most
+	 * 101, as unit_load()'s query walks). */
+	for (x = terr, depth = 0; x >= 0 && depth <= 100;
+	     x = tr->t[x].parent, depth++) {
+		char **p = realloc(u->terrs, (u->nterr + 1) * sizeof(char *));
+
+		if (!p)
+			goto nomem;
+		u->terrs = p;
+		if (!(u->terrs[u->nterr] = strdup(tr->t[x].code)))
+			goto nomem;
+		u->nterr++;
+	}
+	return IMPACT_OK;
+nomem:
+	return impact__error(h, IMPACT_ENOMEM, "out of memory");
+}
+
+/* ---------------------------------------------------------------- */
+/* Bootstrap, ranks                                                   */
+
+/* Percentile interval of r[0..n) (sorted in place) at 95%. */
+static void percentile(double *r, size_t n, double *lo, double *hi)
+{
+	if (n == 0) {
+		*lo = *hi = NAN;
+		return;
+	}
+	gsl_sort(r, 1, n);
+	*lo = gsl_stats_quantile_from_sorted_data(r, 1, n, 0.025);
+	*hi = gsl_stats_quantile_from_sorted_data(r, 1, n, 0.975);
+}
+
+/*
+ * Stratified bootstrap of GNH, H_n and A_n over the persons idx[0..n):
+ * each replicate resamples, within each place, as many persons as it has
+ * (places in stratum order, persons in idx order within a place, draws
+ * from mt19937 seeded with `seed`), and measures them as gnh_of() does.
+ * Replicate values into g, hn, an (reps each).  Each replicate is summed
+ * as it is drawn, from the persons' weights w, w·d and whether they are
+ * not yet happy laid out place by place: the same draws and the same
+ * sums in the same order as impact__af_measure() over the drawn indices,
+ * so the same values.
+ */
+static int bootstrap(const struct pop *p, const size_t *idx, size_t n,
+                     double k, size_t reps, unsigned long seed, double *g,
+                     double *hn, double *an)
+{
+	impact__mt *rng = malloc(sizeof(*rng));
+	size_t *start = calloc(p->nplaces + 2, sizeof(size_t));
+	size_t *fill = calloc(p->nplaces + 1, sizeof(size_t));
+	impact__uniform *un = malloc((p->nplaces + 1) * sizeof(*un));
+	double *w = malloc((n + 1) * sizeof(double));
+	double *wd = malloc((n + 1) * sizeof(double));
+	unsigned char *poor = malloc(n + 1);
+	double cut = (1 - k) + 1e-9;   /* af.c's strict comparison */
+	size_t r, i, s;
+	int rc = -1;
+
+	if (!rng || !start || !fill || !un || !w || !wd || !poor)
+		goto done;
+	impact__mt_seed(rng, seed);
+	/* Persons grouped by place: [start[s] .. start[s + 1]). */
+	for (i = 0; i < n; i++)
+		start[p->stratum[idx[i]] + 1]++;
+	for (s = 0; s < p->nplaces; s++) {
+		start[s + 1] += start[s];
+		if (start[s + 1] > start[s])
+			impact__uniform_init(&un[s], start[s + 1] - start[s]);
+	}
+	for (i = 0; i < n; i++) {
+		size_t x = idx[i], st = p->stratum[x], j = start[st] + fill[st]++;
+
+		w[j] = p->w[x];
+		wd[j] = p->w[x] * p->d[x];
+		poor[j] = p->d[x] > cut;
+	}
+	for (r = 0; r < reps; r++) {
+		double total = 0, hw = 0, hd = 0, h, a;
+
+		for (s = 0; s < p->nplaces; s++) {
+			size_t base = start[s], m = start[s + 1] - base;
+
+			for (i = 0; i < m; i++) {
+				size_t j = base + impact__uniform_draw(rng, &un[s]);
+
+				total += w[j];
+				if (poor[j]) {
+					hw += w[j];
+					hd += wd[j];
+				}
+			}
+		}
+		if (total <= 0) {
+			g[r] = hn[r] = an[r] = NAN;
+			continue;
+		}
+		h = hw / total;
+		a = hw > 0 ? hd / hw : 0;
+		hn[r] = h;
+		an[r] = a;
+		g[r] = 1 - h * a;
+	}
+	rc = 0;
+done:
+	free(rng);
+	free(start);
+	free(fill);
+	free(un);
+	free(w);
+	free(wd);
+	free(poor);
+	return rc;
+}
+
+/*
+ * Every person's score under changed indicator weights, fast: a person's
+ * observed indicators are those with a value and a positive weight, and
+ * its score the sum, in indicator order, of w_j / (sum of its observed
+ * weights) over the observed indicators where it is sufficient, exactly
+ * as score() sums them.  Persons are grouped by the pattern of indicators
+ * they have a value for (few patterns), whose observed weight and terms
+ * are computed once per set of weights.
+ */
+struct fastscore {
+	size_t npat;            /* patterns */
+	uint64_t *pat;          /* each pattern's indicators with a value */
+	size_t *pat_of;         /* person -> pattern */
+	uint64_t *suff;         /* person -> indicators it is sufficient in */
+	double *seen;           /* per pattern, for the current weights */
+	int *in;                /* per pattern: observed enough */
+	double *term;           /* npat × ni: w_j / seen, or 0 */
+};
+
+static void fastscore_release(struct fastscore *f)
+{
+	free(f->pat);
+	free(f->pat_of);
+	free(f->suff);
+	free(f->seen);
+	free(f->in);
+	free(f->term);
+	memset(f, 0, sizeof(*f));
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Prepare f for the persons of p (df->ni <= 64); -1 when out of
+ * memory. */
+static int fastscore_init(struct fastscore *f, const struct def *df,
+                          const struct pop *p)
+{
+	uint64_t *sorted = NULL;
+	size_t i, j, k;
+
+	memset(f, 0, sizeof(*f));
+	f->pat_of = malloc((p->n + 1) * sizeof(size_t));
+	f->suff = malloc((p->n + 1) * sizeof(uint64_t));
+	sorted = malloc((p->n + 1) * sizeof(uint64_t));
+	if (!f->pat_of || !f->suff || !sorted)
+		goto nomem;
+	for (i = 0; i < p->n; i++) {
+		uint64_t has = 0, ok = 0;
+
+		for (j = 0; j < df->ni; j++) {
+			const struct ind *x = &df->ind[j];
+			double v = p->value[i * df->ni + j];
+
+			if (isnan(v))
+				continue;
+			has |= (uint64_t)1 << j;
+			if (x->lower ? v <= x->threshold : v >= x->threshold)
+				ok |= (uint64_t)1 << j;
+		}
+		sorted[i] = has;
+		f->suff[i] = ok;
+	}
+	if (p->n)
+		qsort(sorted, p->n, sizeof(uint64_t), cmp_u64);
+	for (i = 0, k = 0; i < p->n; i++)
+		if (k == 0 || sorted[k - 1] != sorted[i])
+			sorted[k++] = sorted[i];
+	f->npat = k;
+	f->pat = sorted;
+	sorted = NULL;
+	f->seen = malloc((f->npat + 1) * sizeof(double));
+	f->in = malloc((f->npat + 1) * sizeof(int));
+	f->term = malloc((f->npat * df->ni + 1) * sizeof(double));
+	if (!f->seen || !f->in || !f->term)
+		goto nomem;
+	for (i = 0; i < p->n; i++) {
+		uint64_t has = 0;
+
+		for (j = 0; j < df->ni; j++)
+			if (!isnan(p->value[i * df->ni + j]))
+				has |= (uint64_t)1 << j;
+		f->pat_of[i] = (size_t)((uint64_t *)bsearch(&has, f->pat,
+		                f->npat, sizeof(uint64_t), cmp_u64) - f->pat);
+	}
+	return 0;
+nomem:
+	free(sorted);
+	fastscore_release(f);
+	return -1;
+}
+
+/* p->s, p->d and p->in under the indicators' current weights, as
+ * score() sets them. */
+static void fastscore_run(struct fastscore *f, const struct def *df,
+                          struct pop *p)
+{
+	size_t i, j;
+
+	for (i = 0; i < f->npat; i++) {
+		double seen = 0, *t = &f->term[i * df->ni];
+
+		for (j = 0; j < df->ni; j++)
+			if ((f->pat[i] >> j & 1) && df->ind[j].w > 0)
+				seen += df->ind[j].w;
+		f->seen[i] = seen;
+		f->in[i] = seen >= MIN_OBSERVED - 1e-9;
+		for (j = 0; j < df->ni; j++)
+			t[j] = (f->pat[i] >> j & 1) && df->ind[j].w > 0
+			       && seen > 0 ? df->ind[j].w / seen : 0;
+	}
+	for (i = 0; i < p->n; i++) {
+		const double *t = &f->term[f->pat_of[i] * df->ni];
+		uint64_t bits = f->suff[i];
+		double s = 0;
+
+		/* Terms of insufficient or unobserved indicators are +0:
+		 * adding them changes nothing. */
+		while (bits) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+
+			s += t[b];
+			bits &= bits - 1;
+		}
+		p->in[i] = f->in[f->pat_of[i]];
+		p->s[i] = s;
+		p->d[i] = 1 - s;
+	}
+}
+
+/* Rank robustness of the places of the unit: baseline GNH, median rank
+ * and 90% interval over `draws` perturbations of weights and cutoff. */
+static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
+                     size_t draws, unsigned long seed, double k,
+                     sqlite3 *db, const struct tree *tree)
+{
+	size_t np = u->np, i, r, j, *cnt = NULL, *first = NULL, *by = NULL;
+	size_t *fill = NULL, ne;
+	double *base = NULL, *rk = NULL, *g = NULL, *w0 = NULL, *el = NULL;
+	impact__mt *rng = NULL;
+	json_t *arr = json_array();
+	sqlite3_stmt *st = NULL;
+	struct fastscore fs;
+	int fast = df->ni <= 64;
+
+	memset(&fs, 0, sizeof(fs));
+	if (!arr || np < 2 || draws == 0)
+		return arr;
+	cnt = calloc(np + 1, sizeof(size_t));
+	first = calloc(np + 2, sizeof(size_t));
+	fill = calloc(np + 1, sizeof(size_t));
+	by = malloc((p->n + 1) * sizeof(size_t));
+	base = malloc((np + 1) * sizeof(double));
+	g = malloc((np + 1) * sizeof(double));
+	el = malloc((np + 1) * sizeof(double));
+	rk = malloc((np * draws + 1) * sizeof(double));
+	w0 = malloc((df->nd + 1) * sizeof(double));
+	rng = malloc(sizeof(*rng));
+	if (!cnt || !first || !fill || !by || !base || !g || !el || !rk || !w0
+	    || !rng || (fast && fastscore_init(&fs, df, p) != 0))
+		goto done;
+	impact__mt_seed(rng, seed);
+	for (j = 0; j < df->nd; j++)
+		w0[j] = df->d[j].w;
+	/* The persons of each place, in order. */
+	for (i = 0; i < p->n; i++)
+		first[p->stratum[i] + 1]++;
+	for (i = 0; i < np; i++)
+		first[i + 1] += first[i];
+	for (i = 0; i < p->n; i++)
+		by[first[p->stratum[i]] + fill[p->stratum[i]]++] = i;
+	/* GNH of each place under the given weights, over its persons in the
+	 * index, as gnh_of() measures them. */
+#define PLACE_GNH(out) \
+	for (i = 0; i < np; i++) { \
+		double total = 0, hw = 0, hd = 0, cut = (1 - kk) + 1e-9, h, a; \
+		size_t m = 0, x; \
+		for (x = first[i]; x < first[i + 1]; x++) { \
+			size_t y = by[x]; \
+			if (!p->in[y]) \
+				continue; \
+			m++; \
+			total += p->w[y]; \
+			if (p->d[y] > cut) { \
+				hw += p->w[y]; \
+				hd += p->w[y] * p->d[y]; \
+			} \
+		} \
+		cnt[i] = m; \
+		if (total <= 0) { \
+			(out)[i] = NAN; \
+			continue; \
+		} \
+		h = hw / total; \
+		a = hw > 0 ? hd / hw : 0; \
+		(out)[i] = 1 - h * a; \
+	}
+	{
+		double kk = k;
+
+		PLACE_GNH(base);
+	}
+	for (r = 0; r < draws; r++) {
+		double kk = 0.60 + 0.12 * impact__mt_uniform(rng);
+
+		for (j = 0; j < df->nd; j++)
+			df->d[j].w = w0[j] * (0.5 + impact__mt_uniform(rng));
+		normalise(df);
+		global_weights(df);
+		if (fast)
+			fastscore_run(&fs, df, p);
+		else
+			score(df, p);
+		PLACE_GNH(g);
+		/* A place's rank: 1 + the places published (5 or more in the
+		 * index) with a higher GNH; by binary search in their sorted
+		 * values. */
+		for (i = 0, ne = 0; i < np; i++)
+			if (cnt[i] >= MIN_PUBLISHED && !isnan(g[i]))
+				el[ne++] = g[i];
+		gsl_sort(el, 1, ne);
+		for (i = 0; i < np; i++) {
+			size_t lo = 0, hi = ne;
+
+			if (isnan(g[i])) {
+				rk[i * draws + r] = 1;
+				continue;
+			}
+			while (lo < hi) {   /* first value > g[i] */
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (el[mid] > g[i])
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			rk[i * draws + r] = (double)(1 + ne - lo);
+		}
+	}
+#undef PLACE_GNH
+	/* Back to the weights used. */
+	for (j = 0; j < df->nd; j++)
+		df->d[j].w = w0[j];
+	global_weights(df);
+	score(df, p);
+	if (!tree && sqlite3_prepare_v2(db, "SELECT code FROM places WHERE"
+	                                " id = ?1;", -1, &st, NULL) != SQLITE_OK)
+		goto done;
+	for (i = 0; i < np; i++) {
+		double *v = &rk[i * draws];
+		const char *code = "?";
+
+		if (cnt[i] < MIN_PUBLISHED)
+			continue;   /* never ranked in public */
+		gsl_sort(v, 1, draws);
+		if (tree)
+			code = tree_place_code(tree, u->places[i]);
+		else {
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, u->places[i]);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				code = (const char *)sqlite3_column_text(st, 0);
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:f, s:f, s:f, s:f}",
+		        "place", code, "gnh", base[i], "median_rank",
+		        gsl_stats_median_from_sorted_data(v, 1, draws),
+		        "rank_low", gsl_stats_quantile_from_sorted_data(v, 1,
+		                                                       draws, 0.05),
+		        "rank_high", gsl_stats_quantile_from_sorted_data(v, 1,
+		                                                        draws, 0.95)));
+	}
+done:
+	sqlite3_finalize(st);
+	fastscore_release(&fs);
+	free(rng);
+	free(cnt);
+	free(first);
+	free(fill);
+	free(by);
+	free(base);
+	free(g);
+	free(el);
+	free(rk);
+	free(w0);
+	return arr;
+}
+
+/* ---------------------------------------------------------------- */
+/* Subgroups                                                          */
+
 /* One subgroup's figures as a JSON object. */
 static json_t *subgroup(const struct pop *p, const size_t *idx, size_t n,
                         double k, const char *code, double total,
@@ -1005,169 +2084,170 @@ static json_t *subgroup(const struct pop *p, const size_t *idx, size_t n,
 	                 "suppressed", 0);
 }
 
-/* Subgroups by the demographic role r (0..NROLES-1). */
+/*
+ * Group the persons idx[0..n) by group[i] (< ngroups, or -1 for none),
+ * keeping their order: members of group c are out[first[c] ..
+ * first[c + 1]); first has ngroups + 1 entries.  -1 when out of memory.
+ */
+static int group_persons(const size_t *idx, size_t n, const long *group,
+                         size_t ngroups, size_t *first, size_t *out)
+{
+	size_t *cur = malloc((ngroups + 1) * sizeof(size_t)), i, c;
+
+	if (!cur)
+		return -1;
+	memset(first, 0, (ngroups + 1) * sizeof(size_t));
+	for (i = 0; i < n; i++)
+		if (group[i] >= 0)
+			first[group[i] + 1]++;
+	for (c = 0; c < ngroups; c++)
+		first[c + 1] += first[c];
+	memcpy(cur, first, ngroups * sizeof(size_t));
+	for (i = 0; i < n; i++)
+		if (group[i] >= 0)
+			out[cur[group[i]]++] = idx[i];
+	free(cur);
+	return 0;
+}
+
+/* Subgroups by the demographic role r (0..NROLES-1): one per code, in
+ * the order codes first appear, members in idx order.  Codes are
+ * interned, so equal codes are one pointer. */
 static json_t *by_role(const struct pop *p, const size_t *idx, size_t n,
                        size_t r, double k, double total, double one_minus)
 {
 	json_t *arr = json_array();
-	size_t *sub = malloc((n + 1) * sizeof(size_t)), i, j;
-	char **seen = calloc(n + 1, sizeof(char *));
-	size_t nseen = 0;
+	long *group = malloc((n + 1) * sizeof(long));
+	size_t *first = NULL, *out = malloc((n + 1) * sizeof(size_t));
+	const char **codes = malloc((n + 1) * sizeof(char *));
+	size_t nslots = 64, ng = 0, i, *slot = NULL;
 
-	if (!arr || !sub || !seen) {
-		free(sub);
-		free(seen);
-		json_decref(arr);
-		return NULL;
-	}
+	while (nslots < 4 * (n + 1))
+		nslots *= 2;
+	slot = calloc(nslots, sizeof(size_t));
+	if (!arr || !group || !out || !codes || !slot)
+		goto fail;
 	for (i = 0; i < n; i++) {
 		const char *c = p->demo[idx[i] * NROLES + r];
-		size_t m = 0;
-		int dup = 0;
+		size_t s;
 
+		group[i] = -1;
 		if (!c)
 			continue;
-		for (j = 0; j < nseen; j++)
-			if (strcmp(seen[j], c) == 0)
-				dup = 1;
-		if (dup)
-			continue;
-		seen[nseen++] = (char *)c;
-		for (j = 0; j < n; j++) {
-			const char *d = p->demo[idx[j] * NROLES + r];
-
-			if (d && strcmp(d, c) == 0)
-				sub[m++] = idx[j];
+		s = ((size_t)(uintptr_t)c >> 4) * 2654435761u & (nslots - 1);
+		while (slot[s] && codes[slot[s] - 1] != c)
+			s = (s + 1) & (nslots - 1);
+		if (!slot[s]) {
+			codes[ng] = c;
+			slot[s] = ++ng;
 		}
-		json_array_append_new(arr, subgroup(p, sub, m, k, c, total,
-		                                    one_minus));
+		group[i] = (long)slot[s] - 1;
 	}
-	free(sub);
-	free(seen);
+	if (!(first = malloc((ng + 1) * sizeof(size_t)))
+	    || group_persons(idx, n, group, ng, first, out) != 0)
+		goto fail;
+	for (i = 0; i < ng; i++)
+		json_array_append_new(arr, subgroup(p, out + first[i],
+		                                    first[i + 1] - first[i], k,
+		                                    codes[i], total, one_minus));
+	free(group);
+	free(first);
+	free(out);
+	free(codes);
+	free(slot);
 	return arr;
+fail:
+	free(group);
+	free(first);
+	free(out);
+	free(codes);
+	free(slot);
+	json_decref(arr);
+	return NULL;
 }
 
-/* Rank robustness of the places of the unit: baseline GNH, median rank
- * and 90% interval over `draws` perturbations of weights and cutoff. */
-static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
-                     size_t draws, unsigned long seed, double k,
-                     sqlite3 *db)
+/* ---------------------------------------------------------------- */
+/* Computing and storing units                                        */
+
+/*
+ * What raking a unit's population gave, kept for the change of the next
+ * period, which rakes the same persons to the same margins again (and, to
+ * the same weights, bit for bit).
+ */
+struct rake_memo {
+	int state;               /* 0 unknown, 1 raked, 2 impossible, 3 no
+	                            margins */
+	double *w;               /* 1: the weights (owned), n of them */
+	size_t n;
+	char *msg;               /* 2: the error message (owned) */
+};
+
+static void memo_release(struct rake_memo *m)
 {
-	size_t np = u->np, i, r, j, *sub = NULL, *cnt = NULL;
-	double *base = NULL, *rk = NULL, *g = NULL, *w0 = NULL;
-	gsl_rng *rng = NULL;
-	json_t *arr = json_array();
-	sqlite3_stmt *st = NULL;
+	free(m->w);
+	free(m->msg);
+	memset(m, 0, sizeof(*m));
+}
 
-	if (!arr || np < 2 || draws == 0)
-		return arr;
-	sub = malloc((p->n + 1) * sizeof(size_t));
-	cnt = calloc(np + 1, sizeof(size_t));
-	base = malloc((np + 1) * sizeof(double));
-	g = malloc((np + 1) * sizeof(double));
-	rk = malloc((np * draws + 1) * sizeof(double));
-	w0 = malloc((df->nd + 1) * sizeof(double));
-	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!sub || !cnt || !base || !g || !rk || !w0 || !rng)
-		goto done;
-	gsl_rng_set(rng, seed);
-	for (j = 0; j < df->nd; j++)
-		w0[j] = df->d[j].w;
-	/* GNH of each place under the given weights. */
-#define PLACE_GNH(out) \
-	for (i = 0; i < np; i++) { \
-		size_t m = 0, x; \
-		double hn, an; \
-		for (x = 0; x < p->n; x++) \
-			if (p->in[x] && p->stratum[x] == i) \
-				sub[m++] = x; \
-		cnt[i] = m; \
-		gnh_of(p, sub, m, kk, &(out)[i], &hn, &an); \
-	}
-	{
-		double kk = k;
+/* What every unit of one computation shares. */
+struct ctx {
+	impact *h;
+	struct def df;           /* the index definition */
+	struct qmap m;           /* its questions, the database's questions */
+	struct tree *tree;       /* every place and territory, or NULL */
+	const struct store *now; /* the unit's period (set per unit) */
+	const struct store *before; /* the previous period's, or NULL: read
+	                            the unit's from the database */
+	sqlite3_stmt *delp, *delt, *ins, *doc; /* store()'s statements */
+	struct rake_memo *save;  /* where the unit's raking is kept, or NULL */
+	const struct rake_memo *use; /* its previous period's, or NULL */
+};
 
-		PLACE_GNH(base);
-	}
-	for (r = 0; r < draws; r++) {
-		double kk = 0.60 + 0.12 * gsl_rng_uniform(rng);
-
-		for (j = 0; j < df->nd; j++)
-			df->d[j].w = w0[j] * (0.5 + gsl_rng_uniform(rng));
-		normalise(df);
-		global_weights(df);
-		score(df, p);
-		PLACE_GNH(g);
-		for (i = 0; i < np; i++) {
-			size_t better = 1, x;
-
-			for (x = 0; x < np; x++)
-				if (x != i && cnt[x] >= MIN_PUBLISHED && g[x] > g[i])
-					better++;
-			rk[i * draws + r] = (double)better;
-		}
-	}
-#undef PLACE_GNH
-	/* Back to the weights used. */
-	for (j = 0; j < df->nd; j++)
-		df->d[j].w = w0[j];
-	global_weights(df);
-	score(df, p);
-	if (sqlite3_prepare_v2(db, "SELECT code FROM places WHERE id = ?1;", -1,
-	                       &st, NULL) != SQLITE_OK)
-		goto done;
-	for (i = 0; i < np; i++) {
-		double *v = &rk[i * draws];
-		const char *code = "?";
-
-		if (cnt[i] < MIN_PUBLISHED)
-			continue;   /* never ranked in public */
-		gsl_sort(v, 1, draws);
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, u->places[i]);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			code = (const char *)sqlite3_column_text(st, 0);
-		json_array_append_new(arr, json_pack("{s:s, s:f, s:f, s:f, s:f}",
-		        "place", code, "gnh", base[i], "median_rank",
-		        gsl_stats_median_from_sorted_data(v, 1, draws),
-		        "rank_low", gsl_stats_quantile_from_sorted_data(v, 1,
-		                                                       draws, 0.05),
-		        "rank_high", gsl_stats_quantile_from_sorted_data(v, 1,
-		                                                        draws, 0.95)));
-	}
-done:
-	sqlite3_finalize(st);
-	gsl_rng_free(rng);
-	free(sub);
-	free(cnt);
-	free(base);
-	free(g);
-	free(rk);
-	free(w0);
-	return arr;
+static void ctx_release(struct ctx *c)
+{
+	sqlite3_finalize(c->delp);
+	sqlite3_finalize(c->delt);
+	sqlite3_finalize(c->ins);
+	sqlite3_finalize(c->doc);
+	qmap_release(&c->m);
+	def_release(&c->df);
 }
 
 /* Store GNH, H_n and A_n of the unit in `results`. */
-static int store(impact *h, const struct unit *u, int period, size_t n,
+static int store(struct ctx *c, const struct unit *u, int period, size_t n,
                  const double v[3], const double lo[3], const double hi[3])
 {
 	static const char *const measures[3] = { "gnh", "gnh_h", "gnh_a" };
-	sqlite3_stmt *del = NULL, *ins = NULL;
+	impact *h = c->h;
+	sqlite3_stmt *del, *ins;
 	char now[32];
-	int rc, m;
+	int rc = IMPACT_OK, m;
 
 	impact__utc_now(now, sizeof(now));
-	if ((rc = impact__prepare(h, &del, u->is_place
-	                          ? "DELETE FROM results WHERE period = ?1 AND"
-	                            " place_id = ?2 AND measure = ?3;"
-	                          : "DELETE FROM results WHERE period = ?1 AND"
-	                            " territory_id = ?2 AND measure = ?3;"))
-	    != 0 || (rc = impact__prepare(h, &ins, "INSERT INTO results (period,"
-	                             " place_id, territory_id, measure, value,"
-	                             " n, ci_low, ci_high, computed_at) VALUES"
-	                             " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);"))
-	       != 0)
-		goto done;
+	/* One statement per kind of unit: prepared once per computation. */
+	if (!c->ins && (rc = impact__prepare(h, &c->ins, "INSERT INTO results"
+	                             " (period, place_id, territory_id,"
+	                             " measure, value, n, ci_low, ci_high,"
+	                             " computed_at) VALUES (?1, ?2, ?3, ?4,"
+	                             " ?5, ?6, ?7, ?8, ?9);")) != 0)
+		return rc;
+	/* The coalesce() terms let SQLite use results_key (a row has
+	 * exactly one of place_id and territory_id): the same rows. */
+	if (!c->delp && (rc = impact__prepare(h, &c->delp, "DELETE FROM"
+	                             " results WHERE period = ?1 AND"
+	                             " coalesce(place_id, 0) = ?2 AND"
+	                             " coalesce(territory_id, 0) = 0 AND"
+	                             " measure = ?3 AND place_id = ?2;")) != 0)
+		return rc;
+	if (!c->delt && (rc = impact__prepare(h, &c->delt, "DELETE FROM"
+	                             " results WHERE period = ?1 AND"
+	                             " coalesce(place_id, 0) = 0 AND"
+	                             " coalesce(territory_id, 0) = ?2 AND"
+	                             " measure = ?3 AND territory_id = ?2;"))
+	    != 0)
+		return rc;
+	del = u->is_place ? c->delp : c->delt;
+	ins = c->ins;
 	for (m = 0; m < 3; m++) {
 		sqlite3_reset(del);
 		sqlite3_bind_int(del, 1, period);
@@ -1188,50 +2268,61 @@ static int store(impact *h, const struct unit *u, int period, size_t n,
 		if (sqlite3_step(del) != SQLITE_DONE
 		    || sqlite3_step(ins) != SQLITE_DONE) {
 			rc = impact__db_error(h, "storing the index");
-			goto done;
+			break;
 		}
 	}
-done:
-	sqlite3_finalize(del);
-	sqlite3_finalize(ins);
+	sqlite3_reset(del);
+	sqlite3_reset(ins);
 	return rc;
 }
 
-/* Store the whole document in `index_results` (the reports read it). */
-static int store_document(impact *h, const struct def *df,
-                          const struct unit *u, int period, size_t n,
-                          const char *doc)
+/*
+ * Store the whole document in `index_results` (the reports read it),
+ * with its "gnh" (when it has one) as the document gives it: printed
+ * with 10 significant digits and read back, as jansson does both.
+ */
+static int store_document(struct ctx *c, const struct unit *u, int period,
+                          size_t n, const char *doc, int has_gnh,
+                          double gnh)
 {
-	sqlite3_stmt *st = NULL;
-	json_t *gnh;
-	json_error_t err;
-	json_t *root = json_loads(doc, 0, &err);
+	impact *h = c->h;
+	sqlite3_stmt *st;
 	char now[32];
-	int rc;
+	int rc = IMPACT_OK;
 
-	if (!root)
-		return impact__error(h, IMPACT_ENOMEM, "out of memory");
 	impact__utc_now(now, sizeof(now));
-	rc = impact__prepare(h, &st, "INSERT OR REPLACE INTO index_results"
-	                     " (index_id, period, place_id, territory_id, gnh,"
-	                     " n, document, computed_at) SELECT id, ?2, ?3, ?4,"
-	                     " ?5, ?6, ?7, ?8 FROM index_definitions WHERE"
-	                     " code = ?1;");
-	if (rc == IMPACT_OK) {
-		sqlite3_bind_text(st, 1, df->code, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, period);
-		sqlite3_bind_int64(st, u->is_place ? 3 : 4, u->id);
-		gnh = json_object_get(root, "gnh");
-		if (json_is_number(gnh))
-			sqlite3_bind_double(st, 5, json_number_value(gnh));
-		sqlite3_bind_int64(st, 6, (long long)n);
-		sqlite3_bind_text(st, 7, doc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = impact__db_error(h, "storing the index");
+	if (!c->doc && (rc = impact__prepare(h, &c->doc, "INSERT OR REPLACE"
+	                     " INTO index_results (index_id, period,"
+	                     " place_id, territory_id, gnh, n, document,"
+	                     " computed_at) SELECT id, ?2, ?3, ?4, ?5, ?6, ?7,"
+	                     " ?8 FROM index_definitions WHERE code = ?1;"))
+	    != IMPACT_OK)
+		return rc;
+	st = c->doc;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	sqlite3_bind_text(st, 1, c->df.code, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, period);
+	sqlite3_bind_int64(st, u->is_place ? 3 : 4, u->id);
+	if (has_gnh) {
+		json_t *a = json_pack("[f]", gnh), *b = NULL;
+		char *t = a ? json_dumps(a, JSON_REAL_PRECISION(10)) : NULL;
+
+		b = t ? json_loads(t, 0, NULL) : NULL;
+		free(t);
+		json_decref(a);
+		if (!b)
+			return impact__error(h, IMPACT_ENOMEM, "out of memory");
+		sqlite3_bind_double(st, 5, json_number_value(json_array_get(b,
+		                                                            0)));
+		json_decref(b);
 	}
-	sqlite3_finalize(st);
-	json_decref(root);
+	sqlite3_bind_int64(st, 6, (long long)n);
+	sqlite3_bind_text(st, 7, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = impact__db_error(h, "storing the index");
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -1240,19 +2331,12 @@ static int store_document(impact *h, const struct def *df,
 static int period_of(impact *h, const struct unit *u, int before, int *out)
 {
 	sqlite3_stmt *st = NULL;
-	char *list = malloc(u->np * 24 + 3);
-	size_t i, used = 0;
+	char *list = id_list(u->places, u->np);
 	int rc;
 
 	*out = 0;
 	if (!list)
 		return impact__error(h, IMPACT_ENOMEM, "out of memory");
-	list[used++] = '[';
-	for (i = 0; i < u->np; i++)
-		used += (size_t)sprintf(list + used, "%s%lld", i ? "," : "",
-		                        u->places[i]);
-	list[used++] = ']';
-	list[used] = '\0';
 	rc = impact__prepare(h, &st, "SELECT max(period) FROM respondents"
 	                     " WHERE place_id IN (SELECT value FROM"
 	                     " json_each(?1)) AND (?2 = 0 OR period < ?2);");
@@ -1267,22 +2351,58 @@ static int period_of(impact *h, const struct unit *u, int before, int *out)
 	return rc;
 }
 
-/* Load, weight and score the unit's population of one period. */
-static int prepare(impact *h, struct def *df, const struct unit *u,
-                   int period, const impact_index_opts *o, struct pop *p,
-                   json_t *info)
+/*
+ * Load, weight and score the unit's population of one period, from the
+ * store `sto` (the period's, or the unit's).  What raking gave goes to
+ * *save when not NULL; with *use (the same unit, persons and margins,
+ * raked before), raking is not done again but its outcome taken.
+ */
+static int prepare(struct ctx *c, const struct unit *u,
+                   const struct store *sto, const impact_index_opts *o,
+                   struct pop *p, json_t *info, struct rake_memo *save,
+                   const struct rake_memo *use)
 {
+	impact *h = c->h;
+	struct def *df = &c->df;
 	const char *note = NULL;
 	int scheme = o->weights ? o->weights : df->scheme, rc;
 
-	if ((rc = pop_load(h, df, u->places, u->np, period, p)) != 0)
+	if ((rc = pop_from_store(h, df, &c->m, sto, u->places, u->np, p)) != 0)
 		return rc;
+	if (use && !(use->state == 1 && use->n == p->n) && use->state != 2
+	    && use->state != 3)
+		use = NULL;
 	if (o->rake) {
 		impact_rake_report rep;
 		int found = 0;
 
-		rc = rake(h, p, (const char *const *)u->terrs, u->nterr, &found,
-		          &rep, info);
+		if (use && use->state == 1) {
+			memcpy(p->w, use->w, p->n * sizeof(double));
+			rc = IMPACT_OK;
+			found = 1;
+		} else if (use && use->state == 2) {
+			rc = impact__error(h, IMPACT_EDATA, "%s", use->msg);
+		} else if (use) {
+			rc = IMPACT_OK;
+		} else {
+			rc = rake(h, p, (const char *const *)u->terrs, u->nterr,
+			          &found, &rep, info);
+			if (save && rc == IMPACT_OK) {
+				memo_release(save);
+				save->state = found ? 1 : 3;
+				if (found
+				    && (save->w = malloc((p->n + 1)
+				                         * sizeof(double)))) {
+					memcpy(save->w, p->w, p->n * sizeof(double));
+					save->n = p->n;
+				} else if (found)
+					save->state = 0;
+			} else if (save && rc == IMPACT_EDATA) {
+				memo_release(save);
+				if ((save->msg = strdup(impact_errmsg(h))))
+					save->state = 2;
+			}
+		}
 		if (rc == IMPACT_EDATA && o->rake == IMPACT_RAKE_WHEN_MARGINS) {
 			/* Raking impossible for this unit: unweighted, said. */
 			size_t i;
@@ -1314,72 +2434,59 @@ static int prepare(impact *h, struct def *df, const struct unit *u,
 	return rc;
 }
 
-int impact_index_compute(impact *h, const impact_index_opts *opts,
-                         char **out_json)
+/*
+ * The index of unit cu for `period` as a JSON document into *out_json
+ * (docs/index.md; caller frees), stored with opts->store.  cx->now holds
+ * the period's persons (the unit's at least); `before` is the previous
+ * period with respondents in the unit (0: none), whose persons are
+ * cx->before when it holds that period, else read here.
+ */
+static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
+                        const struct unit *cu, int period, int before,
+                        char **out_json)
 {
 	static const char *const scheme_names[] = { "defined", "equal",
 	                                            "territory", "participatory",
 	                                            "pca" };
-	impact_index_opts defaults = IMPACT_INDEX_OPTS_INIT;
-	struct def df;
-	struct unit u;
+	impact *h = cx->h;
+	struct def *dfp = &cx->df;
 	struct pop p, prev;
+	struct store own;
 	json_t *out = NULL, *info = NULL, *obj;
 	size_t *idx = NULL, n = 0, i, j, reps;
-	double *g = NULL, *hn = NULL, *an = NULL, gnh, h_n, a_n, v[3], lo[3],
-	       hi[3], total = 0, one_minus;
-	int rc, period;
+	double *g = NULL, *hn = NULL, *an = NULL, *graw = NULL, gnh = NAN,
+	       h_n, a_n, v[3], lo[3], hi[3], total = 0, one_minus;
+	int rc;
 
-	assert(h && out_json);
-	impact__clear_error(h);
 	*out_json = NULL;
-	if (!opts)
-		opts = &defaults;
-	memset(&df, 0, sizeof(df));
-	memset(&u, 0, sizeof(u));
 	memset(&p, 0, sizeof(p));
 	memset(&prev, 0, sizeof(prev));
-	if ((rc = impact__need_db(h)) != IMPACT_OK)
-		return rc;
-	if (opts->place && opts->territory)
-		return impact__error(h, IMPACT_EUSAGE, "give a place or a "
-		                     "territory, not both");
-	if (opts->weights < 0 || opts->weights > IMPACT_WEIGHTS_PCA)
-		return impact__error(h, IMPACT_EUSAGE, "unknown weighting scheme");
+	memset(&own, 0, sizeof(own));
 	reps = opts->replicates ? opts->replicates : 1000;
 	info = json_object();
 	if (!info)
 		return impact__error(h, IMPACT_ENOMEM, "out of memory");
-	if ((rc = def_load(h, opts->index, &df)) != IMPACT_OK
-	    || (rc = unit_load(h, opts, &u)) != IMPACT_OK)
-		goto done;
-	period = opts->period;
-	if (!period && (rc = period_of(h, &u, 0, &period)) != IMPACT_OK)
-		goto done;
-	if (!period) {
-		rc = impact__error(h, IMPACT_ENOTFOUND, "no answers for \"%s\": "
-		                   "import some first", u.code);
-		goto done;
-	}
-	if ((rc = prepare(h, &df, &u, period, opts, &p, info)) != IMPACT_OK)
+	if ((rc = prepare(cx, cu, cx->now, opts, &p, info, cx->save, NULL))
+	    != IMPACT_OK)
 		goto done;
 	idx = malloc((p.n + 1) * sizeof(size_t));
 	g = malloc((reps + 1) * sizeof(double));
+	graw = malloc((reps + 1) * sizeof(double));
 	hn = malloc((reps + 1) * sizeof(double));
 	an = malloc((reps + 1) * sizeof(double));
 	out = json_object();
-	if (!idx || !g || !hn || !an || !out) {
+	if (!idx || !g || !graw || !hn || !an || !out) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
 	n = members(&p, idx);
-	json_object_set_new(out, "index", json_string(df.code));
+	json_object_set_new(out, "index", json_string(dfp->code));
 	json_object_set_new(out, "period", json_integer(period));
-	json_object_set_new(out, "unit_kind", json_string(u.is_place ? "place"
+	json_object_set_new(out, "unit_kind", json_string(cu->is_place ? "place"
 	                                                  : "territory"));
-	json_object_set_new(out, "unit_code", json_string(u.code));
-	json_object_set_new(out, "unit_name", json_string(u.name));
-	json_object_set_new(out, "cutoff", json_real(df.cutoff));
+	json_object_set_new(out, "unit_code", json_string(cu->code));
+	json_object_set_new(out, "unit_name", json_string(cu->name));
+	json_object_set_new(out, "cutoff", json_real(dfp->cutoff));
 	json_object_set_new(out, "n", json_integer((json_int_t)n));
 	json_object_set_new(out, "incomplete",
 	                    json_integer((json_int_t)(p.n - n)));
@@ -1397,7 +2504,7 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 		goto dump;
 	}
 	json_object_set_new(out, "suppressed", json_false());
-	gnh_of(&p, idx, n, df.cutoff, &gnh, &h_n, &a_n);
+	gnh_of(&p, idx, n, dfp->cutoff, &gnh, &h_n, &a_n);
 	for (i = 0; i < n; i++)
 		total += p.w[idx[i]];
 	one_minus = 1 - gnh;
@@ -1405,7 +2512,7 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 	json_object_set_new(out, "h_n", json_real(h_n));
 	json_object_set_new(out, "a_n", json_real(a_n));
 	/* Bootstrap. */
-	if (bootstrap(&p, idx, n, df.cutoff, reps, opts->seed, g, hn, an)) {
+	if (bootstrap(&p, idx, n, dfp->cutoff, reps, opts->seed, g, hn, an)) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -1417,6 +2524,8 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 			goto done;
 		}
 		memcpy(cg, g, reps * sizeof(double));
+		/* Kept for the change's interval: the same replicates. */
+		memcpy(graw, g, reps * sizeof(double));
 		percentile(cg, reps, &lo[0], &hi[0]);
 		free(cg);
 	}
@@ -1467,8 +2576,8 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 	}
 	/* Decomposition by indicator and domain. */
 	{
-		double *cj = calloc(df.ni + 1, sizeof(double));
-		double *scores = malloc((p.n * df.nd + 1) * sizeof(double));
+		double *cj = calloc(dfp->ni + 1, sizeof(double));
+		double *scores = malloc((p.n * dfp->nd + 1) * sizeof(double));
 		double *items = NULL, *full = NULL, *corr = NULL;
 		json_t *darr = json_array(), *iarr = json_array();
 
@@ -1483,30 +2592,30 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 		for (i = 0; i < n; i++) {
 			size_t x = idx[i];
 
-			if (!(p.s[x] < df.cutoff - 1e-9))
+			if (!(p.s[x] < dfp->cutoff - 1e-9))
 				continue;   /* happy */
-			for (j = 0; j < df.ni; j++) {
-				size_t k = x * df.ni + j;
+			for (j = 0; j < dfp->ni; j++) {
+				size_t k = x * dfp->ni + j;
 
 				cj[j] += p.w[x] * p.wij[k] * (1 - p.suff[k]);
 			}
 		}
-		for (j = 0; j < df.ni; j++) {
+		for (j = 0; j < dfp->ni; j++) {
 			cj[j] /= total;
 			json_array_append_new(iarr, json_pack("{s:s, s:s, s:f, s:f, "
-			        "s:f, s:f}", "id", df.ind[j].id, "domain",
-			        df.d[df.ind[j].domain].id, "weight", df.ind[j].w,
-			        "threshold", df.ind[j].threshold, "contribution",
+			        "s:f, s:f}", "id", dfp->ind[j].id, "domain",
+			        dfp->d[dfp->ind[j].domain].id, "weight", dfp->ind[j].w,
+			        "threshold", dfp->ind[j].threshold, "contribution",
 			        cj[j], "share", one_minus > 0 ? cj[j] / one_minus
 			                                      : 0.0));
 		}
-		domain_scores(&df, &p, scores);
-		for (j = 0; j < df.nd; j++) {
+		domain_scores(dfp, &p, scores);
+		for (j = 0; j < dfp->nd; j++) {
 			double c = 0, alpha = NAN;
 			size_t k, nk = 0, m = 0;
 
-			for (k = 0; k < df.ni; k++)
-				if (df.ind[k].domain == j) {
+			for (k = 0; k < dfp->ni; k++)
+				if (dfp->ind[k].domain == j) {
 					c += cj[k];
 					nk++;
 				}
@@ -1516,16 +2625,16 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 					size_t x = idx[i], col = 0;
 					int all = 1;
 
-					for (k = 0; k < df.ni; k++)
-						if (df.ind[k].domain == j
-						    && !p.obs[x * df.ni + k])
+					for (k = 0; k < dfp->ni; k++)
+						if (dfp->ind[k].domain == j
+						    && !p.obs[x * dfp->ni + k])
 							all = 0;
 					if (!all)
 						continue;
-					for (k = 0; k < df.ni; k++)
-						if (df.ind[k].domain == j)
+					for (k = 0; k < dfp->ni; k++)
+						if (dfp->ind[k].domain == j)
 							items[m * nk + col++]
-							        = p.suff[x * df.ni + k];
+							        = p.suff[x * dfp->ni + k];
 					m++;
 				}
 				alpha = impact_stats_cronbach_alpha(items, m, nk);
@@ -1533,11 +2642,11 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 				items = NULL;
 			}
 			obj = json_pack("{s:s, s:s, s:s, s:f, s:f, s:f}", "id",
-			                df.d[j].id, "label", df.d[j].label_fr
-			                ? df.d[j].label_fr : "", "label_en",
-			                df.d[j].label_en ? df.d[j].label_en
-			                : df.d[j].label_fr ? df.d[j].label_fr : "",
-			                "weight", df.d[j].w,
+			                dfp->d[j].id, "label", dfp->d[j].label_fr
+			                ? dfp->d[j].label_fr : "", "label_en",
+			                dfp->d[j].label_en ? dfp->d[j].label_en
+			                : dfp->d[j].label_fr ? dfp->d[j].label_fr : "",
+			                "weight", dfp->d[j].w,
 			                "contribution", c, "share", one_minus > 0
 			                ? c / one_minus : 0.0);
 			{
@@ -1546,7 +2655,7 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 				double num = 0, den = 0;
 
 				for (i = 0; i < n; i++) {
-					double sc = scores[idx[i] * df.nd + j];
+					double sc = scores[idx[i] * dfp->nd + j];
 
 					if (!isnan(sc)) {
 						num += p.w[idx[i]] * sc;
@@ -1567,8 +2676,8 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 		json_object_set_new(out, "domains", darr);
 		json_object_set_new(out, "indicators", iarr);
 		/* Correlations of the domain scores (persons with all). */
-		full = malloc((n * df.nd + 1) * sizeof(double));
-		corr = malloc((df.nd * df.nd + 1) * sizeof(double));
+		full = malloc((n * dfp->nd + 1) * sizeof(double));
+		corr = malloc((dfp->nd * dfp->nd + 1) * sizeof(double));
 		if (full && corr) {
 			size_t m = 0;
 			json_t *ids_ = json_array(), *mat = json_array();
@@ -1576,24 +2685,24 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 			for (i = 0; i < n; i++) {
 				int all = 1;
 
-				for (j = 0; j < df.nd; j++)
-					if (isnan(scores[idx[i] * df.nd + j]))
+				for (j = 0; j < dfp->nd; j++)
+					if (isnan(scores[idx[i] * dfp->nd + j]))
 						all = 0;
 				if (all)
-					memcpy(full + m++ * df.nd,
-					       scores + idx[i] * df.nd,
-					       df.nd * sizeof(double));
+					memcpy(full + m++ * dfp->nd,
+					       scores + idx[i] * dfp->nd,
+					       dfp->nd * sizeof(double));
 			}
 			if (m >= 2 && impact_stats_correlation_matrix(corr, full, m,
-			                                              df.nd) == 0) {
-				for (j = 0; j < df.nd; j++) {
+			                                              dfp->nd) == 0) {
+				for (j = 0; j < dfp->nd; j++) {
 					json_t *row = json_array();
 					size_t k;
 
 					json_array_append_new(ids_,
-					                      json_string(df.d[j].id));
-					for (k = 0; k < df.nd; k++) {
-						double c = corr[j * df.nd + k];
+					                      json_string(dfp->d[j].id));
+					for (k = 0; k < dfp->nd; k++) {
+						double c = corr[j * dfp->nd + k];
 
 						json_array_append_new(row, isnan(c)
 						                      ? json_null()
@@ -1610,96 +2719,142 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 		free(cj);
 		free(scores);
 	}
-	/* Subgroups. */
+	/* Subgroups: by place (in the unit's order), by territory directly
+	 * under the unit (persons of its places), by demographic role;
+	 * members in idx order. */
 	obj = json_object();
 	{
 		json_t *pl = json_array(), *te = json_array();
-		size_t *sub = malloc((n + 1) * sizeof(size_t)), s, c;
+		size_t *sub = malloc((n + 1) * sizeof(size_t)), s, ch;
+		size_t *first = malloc((cu->np + cu->nchildren + 2)
+		                       * sizeof(size_t));
+		long *grp = malloc((n + 1) * sizeof(long));
+		long *child_of = malloc((cu->np + 1) * sizeof(long));
 		sqlite3_stmt *st = NULL;
 
-		if (!sub || !pl || !te) {
+		if (!sub || !pl || !te || !first || !grp || !child_of) {
 			free(sub);
+			free(first);
+			free(grp);
+			free(child_of);
 			json_decref(pl);
 			json_decref(te);
 			json_decref(obj);
 			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 			goto done;
 		}
-		if (sqlite3_prepare_v2(h->db, "SELECT code FROM places WHERE"
-		                       " id = ?1;", -1, &st, NULL) == SQLITE_OK) {
-			for (s = 0; s < u.np; s++) {
-				size_t m = 0;
+		for (i = 0; i < n; i++)
+			grp[i] = (long)p.stratum[idx[i]];
+		if ((cx->tree || sqlite3_prepare_v2(h->db, "SELECT code FROM"
+		     " places WHERE id = ?1;", -1, &st, NULL) == SQLITE_OK)
+		    && group_persons(idx, n, grp, cu->np, first, sub) == 0) {
+			for (s = 0; s < cu->np; s++) {
+				size_t m = first[s + 1] - first[s];
+				const char *code = NULL;
 
-				for (i = 0; i < n; i++)
-					if (p.stratum[idx[i]] == s)
-						sub[m++] = idx[i];
 				if (!m)
 					continue;
-				sqlite3_reset(st);
-				sqlite3_bind_int64(st, 1, u.places[s]);
-				if (sqlite3_step(st) == SQLITE_ROW)
-					json_array_append_new(pl, subgroup(&p, sub, m,
-					        df.cutoff, (const char *)
-					        sqlite3_column_text(st, 0), total,
-					        one_minus));
+				if (cx->tree)
+					code = tree_place_code(cx->tree,
+					                       cu->places[s]);
+				else {
+					sqlite3_reset(st);
+					sqlite3_bind_int64(st, 1, cu->places[s]);
+					if (sqlite3_step(st) == SQLITE_ROW)
+						code = (const char *)
+						       sqlite3_column_text(st, 0);
+				}
+				if (code)
+					json_array_append_new(pl, subgroup(&p,
+					        sub + first[s], m, dfp->cutoff, code,
+					        total, one_minus));
 			}
-			sqlite3_finalize(st);
-			st = NULL;
 		}
-		for (c = 0; c < u.nchildren; c++) {
+		sqlite3_finalize(st);
+		st = NULL;
+		/* Which child territory each place of the unit is under. */
+		for (s = 0; s < cu->np; s++)
+			child_of[s] = -1;
+		for (ch = 0; ch < cu->nchildren; ch++) {
 			long long *under = NULL;
-			size_t nu = 0, m = 0;
-			char code[128] = "?";
+			size_t nu = 0, q;
+			long ti = cx->tree ? t_index(cx->tree, cu->children[ch]) : -1;
 
-			if (ids(h, "WITH RECURSIVE below(id) AS (SELECT ?1 UNION"
-			        " SELECT t.id FROM territories t JOIN below b ON"
-			        " t.parent_id = b.id) SELECT p.id FROM places p"
-			        " WHERE p.territory_id IN below;", u.children[c],
-			        &under, &nu) != IMPACT_OK)
+			if (cx->tree) {
+				if (ti < 0 || tree_places(cx->tree, (size_t)ti) != 0)
+					continue;
+				under = cx->tree->t[ti].places;
+				nu = cx->tree->t[ti].np;
+			} else if (ids(h, "WITH RECURSIVE below(id) AS (SELECT ?1"
+			               " UNION SELECT t.id FROM territories t JOIN"
+			               " below b ON t.parent_id = b.id) SELECT p.id"
+			               " FROM places p WHERE p.territory_id IN"
+			               " below;", cu->children[ch], &under, &nu)
+			           != IMPACT_OK)
 				continue;
-			for (i = 0; i < n; i++) {
-				size_t q;
+			/* cu->places ascend (they are the places below the
+			 * unit, by id): find each by bisection. */
+			for (q = 0; q < nu; q++) {
+				long long *f = bsearch(&under[q], cu->places, cu->np,
+				                       sizeof(long long), cmp_ll);
 
-				for (q = 0; q < nu; q++)
-					if (p.place[idx[i]] == under[q])
-						sub[m++] = idx[i];
+				if (f)
+					child_of[f - cu->places] = (long)ch;
 			}
-			free(under);
-			if (sqlite3_prepare_v2(h->db, "SELECT code FROM territories"
-			                       " WHERE id = ?1;", -1, &st, NULL)
-			    == SQLITE_OK) {
-				sqlite3_bind_int64(st, 1, u.children[c]);
-				if (sqlite3_step(st) == SQLITE_ROW)
-					snprintf(code, sizeof(code), "%s",
-					         sqlite3_column_text(st, 0));
-				sqlite3_finalize(st);
-				st = NULL;
-			}
-			if (m)
-				json_array_append_new(te, subgroup(&p, sub, m,
-				                      df.cutoff, code, total,
-				                      one_minus));
+			if (!cx->tree)
+				free(under);
 		}
+		for (i = 0; i < n; i++)
+			grp[i] = child_of[p.stratum[idx[i]]];
+		if (group_persons(idx, n, grp, cu->nchildren, first, sub) == 0)
+			for (ch = 0; ch < cu->nchildren; ch++) {
+				size_t m = first[ch + 1] - first[ch];
+				char code[128] = "?";
+
+				if (cx->tree) {
+					long ti = t_index(cx->tree, cu->children[ch]);
+
+					if (ti >= 0)
+						snprintf(code, sizeof(code), "%s",
+						         cx->tree->t[ti].code);
+				} else if (sqlite3_prepare_v2(h->db, "SELECT code"
+				           " FROM territories WHERE id = ?1;", -1,
+				           &st, NULL) == SQLITE_OK) {
+					sqlite3_bind_int64(st, 1, cu->children[ch]);
+					if (sqlite3_step(st) == SQLITE_ROW)
+						snprintf(code, sizeof(code), "%s",
+						         sqlite3_column_text(st, 0));
+					sqlite3_finalize(st);
+					st = NULL;
+				}
+				if (m)
+					json_array_append_new(te, subgroup(&p,
+					        sub + first[ch], m, dfp->cutoff, code,
+					        total, one_minus));
+			}
 		json_object_set_new(obj, "place", pl);
 		json_object_set_new(obj, "territory", te);
-		json_object_set_new(obj, "sex", by_role(&p, idx, n, 0, df.cutoff,
+		json_object_set_new(obj, "sex", by_role(&p, idx, n, 0, dfp->cutoff,
 		                                        total, one_minus));
 		json_object_set_new(obj, "age_band", by_role(&p, idx, n, 1,
-		                                             df.cutoff, total,
+		                                             dfp->cutoff, total,
 		                                             one_minus));
 		json_object_set_new(obj, "commune", by_role(&p, idx, n, 2,
-		                                            df.cutoff, total,
+		                                            dfp->cutoff, total,
 		                                            one_minus));
 		free(sub);
+		free(first);
+		free(grp);
+		free(child_of);
 	}
 	json_object_set_new(out, "subgroups", obj);
 	/* Weights used. */
 	obj = json_object();
-	for (j = 0; j < df.nd; j++)
-		json_object_set_new(obj, df.d[j].id, json_real(df.d[j].w));
+	for (j = 0; j < dfp->nd; j++)
+		json_object_set_new(obj, dfp->d[j].id, json_real(dfp->d[j].w));
 	json_object_set_new(out, "weights_used", json_pack("{s:s, s:o}",
 	                    "scheme", scheme_names[opts->weights ? opts->weights
-	                                           : df.scheme], "domains",
+	                                           : dfp->scheme], "domains",
 	                    obj));
 	if (json_object_get(info, "note"))
 		json_object_set(out, "note", json_object_get(info, "note"));
@@ -1713,73 +2868,69 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 		                    "m0", m.m0));
 	}
 	/* Rank robustness of the places under a territory. */
-	if (!u.is_place)
-		json_object_set_new(out, "ranks", ranks(&df, &p, &u,
-		                    opts->robustness, opts->seed, df.cutoff,
-		                    h->db));
+	if (!cu->is_place)
+		json_object_set_new(out, "ranks", ranks(dfp, &p, cu,
+		                    opts->robustness, opts->seed, dfp->cutoff,
+		                    h->db, cx->tree));
 	/* Change from the previous period. */
-	{
-		int before = 0;
+	if (before) {
+		json_t *pinfo = json_object();
+		size_t *pidx = NULL, pn;
+		double pg, ph, pa, *g2 = NULL, *h2 = NULL, *a2 = NULL, clo, chi;
+		const struct store *bs = cx->before;
+		/* Weighted as this period was: raked only if this period
+		 * was, and no change when that period cannot be. */
+		impact_index_opts popts = *opts;
 
-		if ((rc = period_of(h, &u, period, &before)) != IMPACT_OK)
-			goto done;
-		if (before) {
-			json_t *pinfo = json_object();
-			size_t *pidx = NULL, pn;
-			double pg, ph, pa, *g2 = NULL, *h2 = NULL, *a2 = NULL, clo,
-			       chi;
-
-			/* Weighted as this period was: raked only if this period
-			 * was, and no change when that period cannot be. */
-			impact_index_opts popts = *opts;
-
-			popts.rake = json_is_true(json_object_get(out, "weighted"));
-			rc = pinfo ? prepare(h, &df, &u, before, &popts, &prev,
-			                     pinfo) : IMPACT_ENOMEM;
-			json_decref(pinfo);
-			if (rc == IMPACT_EDATA || rc == IMPACT_ENOTFOUND) {
-				json_object_set_new(out, "change_skipped",
-				                    json_string(impact_errmsg(h)));
-				impact__clear_error(h);
-				rc = IMPACT_OK;
-				before = 0;
-			}
-			if (rc != IMPACT_OK)
-				goto done;
-			pidx = malloc((prev.n + 1) * sizeof(size_t));
-			g2 = malloc((reps + 1) * sizeof(double));
-			h2 = malloc((reps + 1) * sizeof(double));
-			a2 = malloc((reps + 1) * sizeof(double));
-			if (before && pidx && g2 && h2 && a2) {
-				pn = members(&prev, pidx);
-				if (pn >= MIN_PUBLISHED
-				    && bootstrap(&prev, pidx, pn, df.cutoff, reps,
-				                 opts->seed + 1, g2, h2, a2) == 0) {
-					gnh_of(&prev, pidx, pn, df.cutoff, &pg, &ph, &pa);
-					/* g was sorted for its interval: draw the change's
-					 * replicates afresh. */
-					bootstrap(&p, idx, n, df.cutoff, reps, opts->seed,
-					          g, hn, an);
-					for (i = 0; i < reps; i++)
-						g[i] -= g2[i];
-					percentile(g, reps, &clo, &chi);
-					json_object_set_new(out, "change", json_pack("{s:i, "
-					        "s:f, s:f, s:[f,f]}", "previous_period",
-					        before, "previous_gnh", pg, "change",
-					        gnh - pg, "ci", clo, chi));
-				}
-			}
-			free(pidx);
-			free(g2);
-			free(h2);
-			free(a2);
+		popts.rake = json_is_true(json_object_get(out, "weighted"));
+		if (!bs || bs->period != before) {
+			rc = store_load(h, &cx->m, before, cu->places, cu->np, &own);
+			bs = &own;
 		}
+		if (rc == IMPACT_OK)
+			rc = pinfo ? prepare(cx, cu, bs, &popts, &prev, pinfo, NULL,
+			                     bs == cx->before ? cx->use : NULL)
+			           : IMPACT_ENOMEM;
+		json_decref(pinfo);
+		if (rc == IMPACT_EDATA || rc == IMPACT_ENOTFOUND) {
+			json_object_set_new(out, "change_skipped",
+			                    json_string(impact_errmsg(h)));
+			impact__clear_error(h);
+			rc = IMPACT_OK;
+			before = 0;
+		}
+		if (rc != IMPACT_OK)
+			goto done;
+		pidx = malloc((prev.n + 1) * sizeof(size_t));
+		g2 = malloc((reps + 1) * sizeof(double));
+		h2 = malloc((reps + 1) * sizeof(double));
+		a2 = malloc((reps + 1) * sizeof(double));
+		if (before && pidx && g2 && h2 && a2) {
+			pn = members(&prev, pidx);
+			if (pn >= MIN_PUBLISHED
+			    && bootstrap(&prev, pidx, pn, dfp->cutoff, reps,
+			                 opts->seed + 1, g2, h2, a2) == 0) {
+				gnh_of(&prev, pidx, pn, dfp->cutoff, &pg, &ph, &pa);
+				/* This period's replicates, as first drawn. */
+				for (i = 0; i < reps; i++)
+					g[i] = graw[i] - g2[i];
+				percentile(g, reps, &clo, &chi);
+				json_object_set_new(out, "change", json_pack("{s:i, "
+				        "s:f, s:f, s:[f,f]}", "previous_period",
+				        before, "previous_gnh", pg, "change",
+				        gnh - pg, "ci", clo, chi));
+			}
+		}
+		free(pidx);
+		free(g2);
+		free(h2);
+		free(a2);
 	}
 	if (opts->store) {
 		v[0] = gnh;
 		v[1] = h_n;
 		v[2] = a_n;
-		if ((rc = store(h, &u, period, n, v, lo, hi)) != IMPACT_OK)
+		if ((rc = store(cx, cu, period, n, v, lo, hi)) != IMPACT_OK)
 			goto done;
 	}
 dump:
@@ -1788,8 +2939,8 @@ dump:
 	rc = *out_json ? IMPACT_OK : impact__error(h, IMPACT_ENOMEM,
 	                                           "out of memory");
 	if (rc == IMPACT_OK && opts->store
-	    && (rc = store_document(h, &df, &u, period, n, *out_json))
-	       != IMPACT_OK) {
+	    && (rc = store_document(cx, cu, period, n, *out_json,
+	                            n >= MIN_PUBLISHED, gnh)) != IMPACT_OK) {
 		free(*out_json);
 		*out_json = NULL;
 	}
@@ -1798,12 +2949,12 @@ done:
 	json_decref(info);
 	free(idx);
 	free(g);
+	free(graw);
 	free(hn);
 	free(an);
 	pop_release(&p);
 	pop_release(&prev);
-	unit_release(&u);
-	def_release(&df);
+	store_release(&own);
 	return rc;
 }
 
@@ -1844,6 +2995,76 @@ static int periods_of(impact *h, int period, int **out, size_t *out_n)
 	return IMPACT_OK;
 }
 
+/* Load the definition and the question maps into c. */
+static int ctx_init(struct ctx *c, impact *h, const char *index)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->h = h;
+	if ((rc = def_load(h, index, &c->df)) != IMPACT_OK)
+		return rc;
+	return qmap_load(h, &c->df, &c->m);
+}
+
+int impact_index_compute(impact *h, const impact_index_opts *opts,
+                         char **out_json)
+{
+	impact_index_opts defaults = IMPACT_INDEX_OPTS_INIT;
+	struct ctx c;
+	struct unit u;
+	struct store now;
+	int rc, period, before = 0;
+
+	assert(h && out_json);
+	impact__clear_error(h);
+	*out_json = NULL;
+	if (!opts)
+		opts = &defaults;
+	memset(&c, 0, sizeof(c));
+	memset(&u, 0, sizeof(u));
+	memset(&now, 0, sizeof(now));
+	if ((rc = impact__need_db(h)) != IMPACT_OK)
+		return rc;
+	if (opts->place && opts->territory)
+		return impact__error(h, IMPACT_EUSAGE, "give a place or a "
+		                     "territory, not both");
+	if (opts->weights < 0 || opts->weights > IMPACT_WEIGHTS_PCA)
+		return impact__error(h, IMPACT_EUSAGE, "unknown weighting scheme");
+	if ((rc = def_load(h, opts->index, &c.df)) != IMPACT_OK
+	    || (rc = unit_load(h, opts, &u)) != IMPACT_OK)
+		goto done;
+	c.h = h;
+	period = opts->period;
+	if (!period && (rc = period_of(h, &u, 0, &period)) != IMPACT_OK)
+		goto done;
+	if (!period) {
+		rc = impact__error(h, IMPACT_ENOTFOUND, "no answers for \"%s\": "
+		                   "import some first", u.code);
+		goto done;
+	}
+	if ((rc = qmap_load(h, &c.df, &c.m)) != IMPACT_OK
+	    || (rc = store_load(h, &c.m, period, u.places, u.np, &now))
+	       != IMPACT_OK
+	    || (rc = period_of(h, &u, period, &before)) != IMPACT_OK)
+		goto done;
+	c.now = &now;
+	rc = compute_unit(&c, opts, &u, period, before, out_json);
+done:
+	store_release(&now);
+	unit_release(&u);
+	ctx_release(&c);
+	return rc;
+}
+
+/* A unit to compute: kind, its index in the tree, period, and the
+ * latest earlier period with respondents in it (0: none). */
+struct todo {
+	int is_place;
+	size_t node;            /* index in tree.p or tree.t */
+	int period, before;
+};
+
 int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
                              size_t *out_units)
 {
@@ -1857,23 +3078,31 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 	        " UNION ALL SELECT 0, code FROM territories WHERE id IN"
 	        " (SELECT territory FROM up) ORDER BY 1, 2;";
 	impact_index_opts o = IMPACT_INDEX_OPTS_INIT;
-	sqlite3_stmt *st = NULL;
-	int *periods = NULL, rc;
-	size_t np = 0, i, done = 0, total = 0;
-	char **codes = NULL;
-	int *is_place = NULL;
-	size_t nu = 0, cap = 0, k;
+	sqlite3_stmt *st = NULL, *defs = NULL;
+	struct tree tree;
+	struct ctx c;
+	struct store sa, sb;
+	struct todo *todo = NULL;
+	struct rake_memo *memo_a = NULL, *memo_b = NULL, *mcur, *mprev;
+	int *periods = NULL, *last_p = NULL, *last_t = NULL, rc;
+	size_t np = 0, i, done = 0, total = 0, nu = 0, cap = 0, k;
 
 	assert(h);
 	impact__clear_error(h);
 	if (out_units)
 		*out_units = 0;
+	memset(&tree, 0, sizeof(tree));
+	memset(&c, 0, sizeof(c));
+	memset(&sa, 0, sizeof(sa));
+	memset(&sb, 0, sizeof(sb));
 	if ((rc = impact__need_db(h)) != IMPACT_OK)
 		return rc;
 	if (tmpl)
 		o = *tmpl;
 	o.store = 1;
 	o.place = o.territory = NULL;
+	if (o.weights < 0 || o.weights > IMPACT_WEIGHTS_PCA)
+		return impact__error(h, IMPACT_EUSAGE, "unknown weighting scheme");
 	if ((rc = impact__prepare(h, &st, "SELECT count(*) FROM"
 	                          " index_definitions;")) != IMPACT_OK)
 		return rc;
@@ -1883,41 +3112,67 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 	if (rc <= 0)
 		return rc < 0 ? impact__db_error(h, "reading the index"
 		                                 " definitions") : IMPACT_OK;
-	if ((rc = periods_of(h, o.period, &periods, &np)) != IMPACT_OK)
-		return rc;
-	/* Every (period, unit) first, for the progress total. */
+	/* Every period, to know each unit's previous one; the units of the
+	 * periods asked, by period then kind and code. */
+	if ((rc = periods_of(h, 0, &periods, &np)) != IMPACT_OK
+	    || (rc = tree_load(h, &tree)) != IMPACT_OK)
+		goto done;
+	last_p = calloc(tree.npl + 1, sizeof(int));
+	last_t = calloc(tree.nt + 1, sizeof(int));
+	/* What raking gave each unit, this period and the previous. */
+	memo_a = calloc(tree.npl + tree.nt + 1, sizeof(*memo_a));
+	memo_b = calloc(tree.npl + tree.nt + 1, sizeof(*memo_b));
+	if (!last_p || !last_t || !memo_a || !memo_b) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
 	if ((rc = impact__prepare(h, &st, units_sql)) != IMPACT_OK)
 		goto done;
 	for (i = 0; i < np && rc == IMPACT_OK; i++) {
+		int asked = !o.period || periods[i] == o.period;
+
 		sqlite3_reset(st);
 		sqlite3_bind_int(st, 1, periods[i]);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (nu == cap) {
-				size_t nc = cap ? 2 * cap : 64;
-				char **c2 = realloc(codes, nc * sizeof(char *));
-				int *p2;
+			int is_place = sqlite3_column_int(st, 0);
+			const char *code = (const char *)sqlite3_column_text(st, 1);
+			size_t lo = 0, hi = is_place ? tree.npl : tree.nt, x;
+			int *last;
 
-				if (c2)
-					codes = c2;
-				p2 = c2 ? realloc(is_place, nc * 2 * sizeof(int))
-				        : NULL;
-				if (!p2) {
-					rc = impact__error(h, IMPACT_ENOMEM,
-					                   "out of memory");
-					goto done;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				const char *mc = is_place
+				        ? tree.p[tree.p_by_code[mid]].code
+				        : tree.t[tree.t_by_code[mid]].code;
+
+				if (strcmp(mc, code) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			x = is_place ? tree.p_by_code[lo] : tree.t_by_code[lo];
+			last = is_place ? &last_p[x] : &last_t[x];
+			if (asked) {
+				if (nu == cap) {
+					size_t nc = cap ? 2 * cap : 256;
+					struct todo *t2 = realloc(todo,
+					                          nc * sizeof(*t2));
+
+					if (!t2) {
+						rc = impact__error(h, IMPACT_ENOMEM,
+						                   "out of memory");
+						goto done;
+					}
+					todo = t2;
+					cap = nc;
 				}
-				is_place = p2;
-				cap = nc;
+				todo[nu].is_place = is_place;
+				todo[nu].node = x;
+				todo[nu].period = periods[i];
+				todo[nu].before = *last;
+				nu++;
 			}
-			codes[nu] = strdup((const char *)
-			                   sqlite3_column_text(st, 1));
-			if (!codes[nu]) {
-				rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-				goto done;
-			}
-			is_place[2 * nu] = sqlite3_column_int(st, 0);
-			is_place[2 * nu + 1] = periods[i];
-			nu++;
+			*last = periods[i];
 		}
 		rc = rc == SQLITE_DONE ? IMPACT_OK
 		                       : impact__db_error(h, "listing the units");
@@ -1927,24 +3182,84 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 	if (rc != IMPACT_OK)
 		goto done;
 	/* Every definition, unless one is named. */
-	if ((rc = impact__prepare(h, &st, "SELECT code FROM index_definitions"
-	                          " WHERE ?1 IS NULL OR code = ?1 ORDER BY"
-	                          " code;")) != IMPACT_OK)
+	if ((rc = impact__prepare(h, &defs, "SELECT code FROM"
+	                          " index_definitions WHERE ?1 IS NULL OR"
+	                          " code = ?1 ORDER BY code;")) != IMPACT_OK)
 		goto done;
 	if (tmpl && tmpl->index)
-		sqlite3_bind_text(st, 1, tmpl->index, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(defs, 1, tmpl->index, -1, SQLITE_TRANSIENT);
 	if ((rc = impact__exec(h, "BEGIN IMMEDIATE;")) != IMPACT_OK)
 		goto done;
-	while (rc == IMPACT_OK && sqlite3_step(st) == SQLITE_ROW) {
-		o.index = (const char *)sqlite3_column_text(st, 0);
-		total += nu;
-		for (k = 0; k < nu && rc == IMPACT_OK; k++) {
-			char *json = NULL;
+	while (rc == IMPACT_OK && sqlite3_step(defs) == SQLITE_ROW) {
+		struct store *cur = &sa, *other = &sb;
 
-			o.period = is_place[2 * k + 1];
-			o.place = is_place[2 * k] ? codes[k] : NULL;
-			o.territory = is_place[2 * k] ? NULL : codes[k];
-			rc = impact_index_compute(h, &o, &json);
+		o.index = (const char *)sqlite3_column_text(defs, 0);
+		total += nu;
+		ctx_release(&c);
+		if ((rc = ctx_init(&c, h, o.index)) != IMPACT_OK)
+			break;
+		c.tree = &tree;
+		store_release(&sa);
+		store_release(&sb);
+		mcur = memo_a;
+		mprev = memo_b;
+		for (i = 0; i < tree.npl + tree.nt; i++) {
+			memo_release(&memo_a[i]);
+			memo_release(&memo_b[i]);
+		}
+		for (k = 0; k < nu && rc == IMPACT_OK; k++) {
+			struct unit u;
+			char *json = NULL;
+			const char *code = todo[k].is_place
+			                   ? tree.p[todo[k].node].code
+			                   : tree.t[todo[k].node].code;
+
+			/* The period's persons, once; the previous period's
+			 * kept for the changes. */
+			if (cur->period != todo[k].period) {
+				int prevp = 0;
+				struct store *t = cur;
+				struct rake_memo *mt = mcur;
+
+				/* This period's memos become the previous ones. */
+				mcur = mprev;
+				mprev = mt;
+				for (i = 0; i < tree.npl + tree.nt; i++)
+					memo_release(&mcur[i]);
+
+				for (i = 0; i < np; i++)
+					if (periods[i] < todo[k].period)
+						prevp = periods[i];
+				cur = other;
+				other = t;
+				if (other->period != prevp) {
+					store_release(other);
+					if (prevp && (rc = store_load(h, &c.m, prevp,
+					              NULL, 0, other)) != IMPACT_OK)
+						break;
+				}
+				store_release(cur);
+				if ((rc = store_load(h, &c.m, todo[k].period, NULL,
+				                     0, cur)) != IMPACT_OK)
+					break;
+			}
+			c.now = cur;
+			c.before = other->period ? other : NULL;
+			{
+				size_t slot = todo[k].is_place ? todo[k].node
+				              : tree.npl + todo[k].node;
+
+				c.save = &mcur[slot];
+				c.use = c.before && todo[k].before == other->period
+				        ? &mprev[slot] : NULL;
+			}
+			impact__clear_error(h);
+			o.period = todo[k].period;
+			rc = unit_from_tree(h, &tree, todo[k].is_place, code, &u);
+			if (rc == IMPACT_OK)
+				rc = compute_unit(&c, &o, &u, todo[k].period,
+				                  todo[k].before, &json);
+			unit_release(&u);
 			free(json);
 			impact__progress(h, "index", ++done, total);
 		}
@@ -1954,10 +3269,21 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 		*out_units = done;
 done:
 	sqlite3_finalize(st);
-	for (k = 0; k < nu; k++)
-		free(codes[k]);
-	free(codes);
-	free(is_place);
+	sqlite3_finalize(defs);
+	store_release(&sa);
+	store_release(&sb);
+	ctx_release(&c);
+	if (memo_a && memo_b)
+		for (i = 0; i < tree.npl + tree.nt; i++) {
+			memo_release(&memo_a[i]);
+			memo_release(&memo_b[i]);
+		}
+	free(memo_a);
+	free(memo_b);
+	tree_release(&tree);
+	free(todo);
+	free(last_p);
+	free(last_t);
 	free(periods);
 	return rc;
 }

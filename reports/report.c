@@ -1,26 +1,26 @@
 /*
- * reports/report.c: the PDF dashboards of a place or a territory.
+ * reports/report.c: the PDF dashboards of a place or a territory, and
+ * single charts (`impact chart`).
  *
  * A dashboard is made in two steps.  First everything it prints is read
- * into a `dashboard` struct (names, key figures, one `question` per
- * question mean, and for a territory one `place_row` per place below it).
- * Every number comes from the `results` table, joined to `results`' own
- * keys for names, scale bounds and the territory tree, never recomputed
- * from answers, so every number is one `impact show` prints.  (The view
- * results_view lacks the ids and scale bounds this needs.)  Then the
- * struct is drawn with Cairo onto A4 pages, text laid out by Pango in
- * DejaVu Sans: a `render` struct carries the drawing state and a cursor
- * `y` that moves down the page, starting a new page when the next block
- * would not fit.  The drawing runs
- * twice, once into a PDF stream that is thrown away to count the pages
- * ("Page 1/2" in the footer) and once into a temporary file beside the
- * output, renamed over it only when Cairo and the disk report success.
+ * (reports/report_data.c: the stored results, indicator values and index
+ * documents, never recomputed).  Then it is drawn onto A4 pages with the
+ * charts of reports/chart.h and the text primitives of reports/draw.h: a
+ * `render` carries the drawing state and a cursor `y` moving down the
+ * page, a new page starting when the next block would not fit.  The
+ * drawing runs twice, once into a PDF stream thrown away to count the
+ * pages ("Page 1/6"), once into a temporary file beside the output,
+ * renamed over it only when Cairo and the disk report success.
  *
- * Disclosure control happens at drawing time in one predicate,
- * published(): a figure on fewer than IMPACT_MIN_PUBLISHED_N respondents
- * prints as "non publié (n < 5)" and its bar is replaced by a hatched
- * placeholder.  Activity counts are not about persons and always print.
- * Words and number formatting live in reports/report_text.c.
+ * Pages: a cover with the key figures; the index (value, interval,
+ * trend, groups, contributions); the domains (radar and table); the
+ * effets utiles (table and bars); for a territory, its places compared
+ * and their map; the method and the quality of the data.
+ *
+ * Numbers are written by impact_format_number() with the decimals `impact
+ * show` and `impact index` use, so a figure reads the same everywhere.
+ * Disclosure control: a figure on fewer than IMPACT_MIN_PUBLISHED_N
+ * respondents is never printed (the stored suppressed flags and n).
  */
 #include <assert.h>
 #include <errno.h>
@@ -40,6 +40,10 @@
 #include "../engine/context.h"
 #include "impact/indicators.h"
 #include "impact/reports.h"
+#include "chart.h"
+#include "draw.h"
+#include "profile.h"
+#include "report_data.h"
 #include "report_text.h"
 
 /* Page geometry in PDF points: A4 portrait. */
@@ -47,104 +51,34 @@
 #define PAGE_H 842.0
 #define MARGIN 42.0
 #define CONTENT_W (PAGE_W - 2 * MARGIN)
+#define TOP 50.0                 /* content starts below the running head */
 #define BOTTOM (PAGE_H - 52.0)   /* content stops above the footer */
 
-/* Horizontal bar charts: label column, plot area, room for the value. */
-#define LABEL_W 196.0
-#define PLOT_X0 (MARGIN + LABEL_W + 16.0)
-#define PLOT_X1 (PAGE_W - MARGIN - 44.0)
-#define BAR_H 11.0
-#define ROW_PAD 4.0
+#define ENDASH "\xe2\x80\x93"
+#define EMDASH "\xe2\x80\x94"
+#define MIDDOT " \xc2\xb7 "
+#define NNBSP "\xe2\x80\xaf"     /* narrow no-break space */
 
-#define FONT_FAMILY "DejaVu Sans"
+#define MIN_N IMPACT_MIN_PUBLISHED_N
 
-#define ENDASH "\xe2\x80\x93"        /* between the ends of a range */
-#define EMDASH "\xe2\x80\x94"        /* between the title and the name */
-#define MIDDOT " \xc2\xb7 "           /* between items on one line */
-
-/* One figure read from `results`. */
-typedef struct {
-	int has;           /* 1 when a row with a value exists */
-	double value;      /* the value */
-	long long n;       /* observations it stands on */
-	int has_ci;        /* 1 when lo and hi are set */
-	double lo, hi;     /* 95% confidence interval */
-} figure;
-
-/* One row of the question chart. */
-typedef struct {
-	long long id;      /* questions.id */
-	char *label;       /* label in the report language (owned) */
-	double min, max;   /* bounds of the question's scale */
-	figure unit;       /* mean of the unit reported */
-	figure parent;     /* mean of its parent territory (has 0 if none) */
-} question;
-
-/* One row of a territory's comparison of places. */
-typedef struct {
-	char *name;        /* place name (owned) */
-	figure score;      /* its well-being score (has 0 if none) */
-} place_row;
-
-/* Everything a dashboard prints, read before drawing starts. */
-typedef struct {
-	int is_place;            /* 1: a place, 0: a territory */
-	int period;              /* year reported */
-	long long id;            /* places.id or territories.id */
-	char *name;              /* unit name (owned) */
-	char *commune;           /* commune of a place, or NULL (owned) */
-	long long parent_id;     /* territory above the unit, 0 when none */
-	char *parent_name;       /* its name, or NULL (owned) */
-	figure respondents;      /* number of respondents */
-	figure score;            /* well-being score, 0-100 */
-	figure activities;       /* number of activities */
-	figure participants;     /* sum of participants */
-	figure hours;            /* sum of participants x hours */
-	question *questions;     /* chart rows in questionnaire order (owned) */
-	size_t n_questions;
-	place_row *places;       /* territory only, sorted for the chart */
-	size_t n_places;
-} dashboard;
-
-/* A colour, components 0 to 1. */
-typedef struct {
-	double r, g, b;    /* red, green, blue */
-} rgb;
-
-#define RGB(hex) { ((hex) >> 16 & 0xff) / 255.0, \
-                   ((hex) >> 8 & 0xff) / 255.0, ((hex) & 0xff) / 255.0 }
-
-/* Okabe & Ito (2008) colour-blind-safe palette for the data, greys for
- * the rest. */
-static const rgb c_blue = RGB(0x0072b2);      /* the unit's values */
-static const rgb c_sky = RGB(0x56b4e9);       /* places of a territory */
-static const rgb c_vermilion = RGB(0xd55e00); /* the reference marker */
-static const rgb c_ink = RGB(0x1a1a1a);       /* text, whiskers */
-static const rgb c_grey = RGB(0x5a5a5a);      /* secondary text */
-static const rgb c_rule = RGB(0xd0d0d0);      /* horizontal rules */
-static const rgb c_grid = RGB(0xe2e2e2);      /* chart grid lines */
-static const rgb c_zebra = RGB(0xf5f7f9);     /* every other chart row */
-static const rgb c_tint = RGB(0xeef4f9);      /* key-figure boxes */
-static const rgb c_hatch_bg = RGB(0xf0f0f0);  /* unpublished placeholder */
-static const rgb c_hatch_fg = RGB(0xa8a8a8);  /* its hatching */
-static const rgb c_white = RGB(0xffffff);     /* paper */
+/* Group keys of the index documents, in drawing order. */
+static const char *const group_keys[4] = { "deeply", "extensively",
+                                           "narrowly", "unhappy" };
 
 /* The drawing state of one pass over a dashboard. */
 typedef struct {
-	cairo_t *cr;                     /* target of the pass */
-	PangoLayout *layout;             /* reused for every piece of text */
-	PangoFontDescription *font;      /* DejaVu Sans, size set per text */
-	const dashboard *d;              /* what is drawn */
-	const impact__report_text *t;    /* words of the language */
-	impact__lang lang;               /* language of numbers */
-	const char *title;               /* "Tableau de bord — name" */
-	const char *today;               /* production date, YYYY-MM-DD */
-	double y;                        /* top of the free space on the page */
+	impact__draw dr;                 /* cairo, layout, language */
+	const impact__rd *d;             /* what is drawn */
+	const impact__profile *prof;     /* funder profile, or NULL */
+	const impact__geo *geo;          /* map outlines, or NULL */
+	int en;                          /* English */
+	const char *title;               /* document title */
+	const char *today;               /* production date */
+	double y;                        /* top of the free space */
 	int page;                        /* current page, from 1 */
-	int pages;                       /* total pages, 0 while counting */
-	const char *const *axis;         /* labels of the chart being drawn */
-	const double *axis_at;           /* their places, 0 to 1 */
-	size_t axis_n;                   /* how many; 0 outside a chart */
+	int pages;                       /* total, 0 while counting */
+	int failed;                      /* a chart refused its data */
+	char map_sub[256];               /* subtitle of the map */
 } render;
 
 /* Where a PDF stream goes: a file, with the first write error kept. */
@@ -153,1205 +87,1463 @@ typedef struct {
 	int err;           /* errno of the first failed write, 0 if none */
 } sink;
 
-/* ------------------------------------------------------------------ */
-/* Reading results                                                     */
-/* ------------------------------------------------------------------ */
-
-/* Copy a database string into malloc'd memory, replacing invalid UTF-8
- * (Pango refuses it) with U+FFFD.  NULL in gives NULL out; *oom is set to
- * 1 when memory runs out. */
-static char *dup_text(const unsigned char *s, int *oom)
-{
-	gchar *valid;
-	char *copy;
-
-	if (!s)
-		return NULL;
-	if (g_utf8_validate((const char *)s, -1, NULL)) {
-		copy = strdup((const char *)s);
-	} else {
-		valid = g_utf8_make_valid((const char *)s, -1);
-		copy = strdup(valid);
-		g_free(valid);
-	}
-	if (!copy)
-		*oom = 1;
-	return copy;
-}
-
-/* Read a figure from columns value, n, ci_low, ci_high starting at `col`
- * of the current row of `st`. */
-static void read_figure(figure *f, sqlite3_stmt *st, int col)
-{
-	f->has = sqlite3_column_type(st, col) != SQLITE_NULL;
-	f->value = sqlite3_column_double(st, col);
-	f->n = sqlite3_column_int64(st, col + 1);
-	f->has_ci = sqlite3_column_type(st, col + 2) != SQLITE_NULL
-	            && sqlite3_column_type(st, col + 3) != SQLITE_NULL;
-	f->lo = sqlite3_column_double(st, col + 2);
-	f->hi = sqlite3_column_double(st, col + 3);
-}
-
-/* Whether a figure about persons may be printed (disclosure control). */
-static int published(const figure *f)
-{
-	return f->has && f->n >= IMPACT_MIN_PUBLISHED_N;
-}
-
-/* Free what a dashboard owns and zero it.  Accepts a zeroed struct. */
-static void dashboard_release(dashboard *d)
-{
-	size_t i;
-
-	free(d->name);
-	free(d->commune);
-	free(d->parent_name);
-	for (i = 0; i < d->n_questions; i++)
-		free(d->questions[i].label);
-	free(d->questions);
-	for (i = 0; i < d->n_places; i++)
-		free(d->places[i].name);
-	free(d->places);
-	memset(d, 0, sizeof(*d));
-}
-
-/*
- * The period to report into *out: `asked` when results exist for it, the
- * latest period of `results` when `asked` is 0.  IMPACT_ENOTFOUND, telling
- * to run `impact compute`, when there is none.
- */
-static int resolve_period(impact *h, int asked, int *out)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	rc = impact__prepare(h, &st, asked
-	     ? "SELECT ?1 FROM results WHERE period = ?1 LIMIT 1;"
-	     : "SELECT max(period) FROM results;");
-	if (rc != IMPACT_OK)
-		goto done;
-	if (asked)
-		sqlite3_bind_int(st, 1, asked);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		rc = impact__db_error(h, "reading result periods");
-		goto done;
-	}
-	if (rc == SQLITE_DONE || sqlite3_column_type(st, 0) == SQLITE_NULL) {
-		rc = asked
-		     ? impact__error(h, IMPACT_ENOTFOUND,
-		                     "no results for period %d: run "
-		                     "'impact compute' first", asked)
-		     : impact__error(h, IMPACT_ENOTFOUND,
-		                     "no results in the database: run "
-		                     "'impact compute' first");
-		goto done;
-	}
-	*out = sqlite3_column_int(st, 0);
-	rc = IMPACT_OK;
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/*
- * Find the place (d->is_place) or territory `code`: its id, name, commune
- * and the territory above it.  IMPACT_ENOTFOUND when the code is unknown.
- */
-static int load_unit(impact *h, dashboard *d, const char *code)
-{
-	sqlite3_stmt *st = NULL;
-	int rc, oom = 0;
-
-	rc = impact__prepare(h, &st, d->is_place
-	     ? "SELECT p.id, p.name, p.commune, t.id, t.name FROM places p "
-	       "JOIN territories t ON t.id = p.territory_id WHERE p.code = ?1;"
-	     : "SELECT t.id, t.name, NULL, pt.id, pt.name FROM territories t "
-	       "LEFT JOIN territories pt ON pt.id = t.parent_id "
-	       "WHERE t.code = ?1;");
-	if (rc != IMPACT_OK)
-		goto done;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		rc = impact__error(h, IMPACT_ENOTFOUND, "%s '%s' not found",
-		                   d->is_place ? "place" : "territory", code);
-		goto done;
-	}
-	if (rc != SQLITE_ROW) {
-		rc = impact__db_error(h, "reading the unit reported");
-		goto done;
-	}
-	d->id = sqlite3_column_int64(st, 0);
-	d->name = dup_text(sqlite3_column_text(st, 1), &oom);
-	d->commune = dup_text(sqlite3_column_text(st, 2), &oom);
-	d->parent_id = sqlite3_column_int64(st, 3);
-	d->parent_name = dup_text(sqlite3_column_text(st, 4), &oom);
-	if (oom || !d->name) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
-	}
-	rc = IMPACT_OK;
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Append a question to d->questions, growing the array; the new entry is
- * zeroed and returned, or NULL when memory runs out. */
-static question *add_question(dashboard *d, size_t *cap)
-{
-	question *grown;
-
-	if (d->n_questions == *cap) {
-		size_t n = *cap ? 2 * *cap : 16;
-
-		grown = realloc(d->questions, n * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		d->questions = grown;
-		*cap = n;
-	}
-	memset(&d->questions[d->n_questions], 0, sizeof(question));
-	return &d->questions[d->n_questions++];
-}
-
-/*
- * Read the unit's results for d->period: key figures and question means
- * (labels in `lang`, in questionnaire order).  IMPACT_ENOTFOUND when the
- * unit has no result that period.
- */
-static int load_figures(impact *h, dashboard *d, const char *code,
-                        impact__lang lang)
-{
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0, rows = 0;
-	int rc, oom = 0;
-
-	rc = impact__prepare(h, &st, d->is_place
-	     ? "SELECT r.measure, r.value, r.n, r.ci_low, r.ci_high, q.id, "
-	       "q.label_fr, q.label_en, q.min, q.max FROM results r "
-	       "LEFT JOIN questions q ON q.id = r.question_id "
-	       "WHERE r.period = ?1 AND r.place_id = ?2 "
-	       "ORDER BY q.survey_id, q.position, q.id;"
-	     : "SELECT r.measure, r.value, r.n, r.ci_low, r.ci_high, q.id, "
-	       "q.label_fr, q.label_en, q.min, q.max FROM results r "
-	       "LEFT JOIN questions q ON q.id = r.question_id "
-	       "WHERE r.period = ?1 AND r.territory_id = ?2 "
-	       "ORDER BY q.survey_id, q.position, q.id;");
-	if (rc != IMPACT_OK)
-		goto done;
-	sqlite3_bind_int(st, 1, d->period);
-	sqlite3_bind_int64(st, 2, d->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *m = (const char *)sqlite3_column_text(st, 0);
-		const unsigned char *label;
-		question *q;
-
-		rows++;
-		if (!m)
-			continue;
-		if (strcmp(m, IMPACT_MEASURE_RESPONDENTS) == 0) {
-			read_figure(&d->respondents, st, 1);
-		} else if (strcmp(m, IMPACT_MEASURE_SCORE) == 0) {
-			read_figure(&d->score, st, 1);
-		} else if (strcmp(m, IMPACT_MEASURE_ACTIVITIES) == 0) {
-			read_figure(&d->activities, st, 1);
-		} else if (strcmp(m, IMPACT_MEASURE_PARTICIPANTS) == 0) {
-			read_figure(&d->participants, st, 1);
-		} else if (strcmp(m, IMPACT_MEASURE_HOURS) == 0) {
-			read_figure(&d->hours, st, 1);
-		} else if (strcmp(m, IMPACT_MEASURE_QUESTION) == 0
-		           && sqlite3_column_type(st, 5) != SQLITE_NULL) {
-			if (!(q = add_question(d, &cap))) {
-				oom = 1;
-				break;
-			}
-			read_figure(&q->unit, st, 1);
-			q->id = sqlite3_column_int64(st, 5);
-			label = sqlite3_column_text(st, 7);
-			if (lang != IMPACT__LANG_EN || !label || !*label)
-				label = sqlite3_column_text(st, 6);
-			q->label = dup_text(label ? label
-			                    : (const unsigned char *)"", &oom);
-			q->min = sqlite3_column_double(st, 8);
-			q->max = sqlite3_column_double(st, 9);
-			if (!(q->max > q->min))
-				q->max = q->min + 1;
-		}
-	}
-	if (oom) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = impact__db_error(h, "reading results");
-		goto done;
-	}
-	if (rows == 0) {
-		rc = impact__error(h, IMPACT_ENOTFOUND,
-		                   "%s '%s' has no results for period %d: run "
-		                   "'impact compute' first",
-		                   d->is_place ? "place" : "territory", code,
-		                   d->period);
-		goto done;
-	}
-	rc = IMPACT_OK;
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Read the question means of the parent territory into q->parent, matched
- * on the question id.  Nothing to do when the unit has no parent. */
-static int load_parent(impact *h, dashboard *d)
-{
-	sqlite3_stmt *st = NULL;
-	size_t i;
-	int rc;
-
-	if (!d->parent_id || !d->n_questions)
-		return IMPACT_OK;
-	rc = impact__prepare(h, &st,
-	     "SELECT r.question_id, r.value, r.n, r.ci_low, r.ci_high "
-	     "FROM results r WHERE r.period = ?1 AND r.territory_id = ?2 "
-	     "AND r.measure = '" IMPACT_MEASURE_QUESTION "';");
-	if (rc != IMPACT_OK)
-		goto done;
-	sqlite3_bind_int(st, 1, d->period);
-	sqlite3_bind_int64(st, 2, d->parent_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long qid = sqlite3_column_int64(st, 0);
-
-		for (i = 0; i < d->n_questions; i++)
-			if (d->questions[i].id == qid)
-				read_figure(&d->questions[i].parent, st, 1);
-	}
-	if (rc != SQLITE_DONE) {
-		rc = impact__db_error(h, "reading the parent's results");
-		goto done;
-	}
-	rc = IMPACT_OK;
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* qsort order of the places chart: published scores first, highest
- * first, then the others; ties by name. */
-static int place_row_cmp(const void *a, const void *b)
-{
-	const place_row *x = a, *y = b;
-	int px = published(&x->score), py = published(&y->score);
-
-	if (px != py)
-		return py - px;
-	if (px && x->score.value != y->score.value)
-		return x->score.value < y->score.value ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
-/* For a territory, read the well-being score of every place below it
- * (at any depth) that has results in d->period, sorted for the chart. */
-static int load_places(impact *h, dashboard *d)
-{
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc, oom = 0;
-
-	if (d->is_place)
-		return IMPACT_OK;
-	rc = impact__prepare(h, &st,
-	     "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION "
-	     "  SELECT t.id FROM territories t JOIN sub "
-	     "  ON t.parent_id = sub.id) "
-	     "SELECT p.name, s.value, s.n, s.ci_low, s.ci_high FROM places p "
-	     "LEFT JOIN results s ON s.place_id = p.id AND s.period = ?2 "
-	     "  AND s.measure = '" IMPACT_MEASURE_SCORE "' "
-	     "WHERE p.territory_id IN (SELECT id FROM sub) AND EXISTS "
-	     "  (SELECT 1 FROM results x WHERE x.place_id = p.id "
-	     "   AND x.period = ?2);");
-	if (rc != IMPACT_OK)
-		goto done;
-	sqlite3_bind_int64(st, 1, d->id);
-	sqlite3_bind_int(st, 2, d->period);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		place_row *row;
-
-		if (d->n_places == cap) {
-			size_t n = cap ? 2 * cap : 16;
-			place_row *grown;
-
-			grown = realloc(d->places, n * sizeof(*grown));
-
-			if (!grown) {
-				oom = 1;
-				break;
-			}
-			d->places = grown;
-			cap = n;
-		}
-		row = &d->places[d->n_places++];
-		memset(row, 0, sizeof(*row));
-		row->name = dup_text(sqlite3_column_text(st, 0), &oom);
-		read_figure(&row->score, st, 1);
-		if (oom || !row->name) {
-			oom = 1;
-			break;
-		}
-	}
-	if (oom) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = impact__db_error(h, "reading the places of a territory");
-		goto done;
-	}
-	if (d->n_places > 1)
-		qsort(d->places, d->n_places, sizeof(place_row), place_row_cmp);
-	rc = IMPACT_OK;
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Fill `d` (zeroed by the caller, released by the caller even on failure)
- * with the dashboard of place or territory `code` for `period`. */
-static int load_dashboard(impact *h, dashboard *d, int is_place,
-                          const char *code, int period, impact__lang lang)
-{
-	int rc;
-
-	d->is_place = is_place;
-	d->period = period;
-	if ((rc = load_unit(h, d, code)) != IMPACT_OK)
-		return rc;
-	if ((rc = load_figures(h, d, code, lang)) != IMPACT_OK)
-		return rc;
-	if ((rc = load_parent(h, d)) != IMPACT_OK)
-		return rc;
-	return load_places(h, d);
-}
+/* The French or English words. */
+#define TR(r, fr_, en_) ((r)->en ? (en_) : (fr_))
 
 /* ------------------------------------------------------------------ */
-/* Drawing primitives                                                  */
+/* Numbers                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Make `c` the colour of what is drawn next. */
-static void set_colour(render *r, const rgb *c)
+static const char *lang_code(const render *r)
 {
-	cairo_set_source_rgb(r->cr, c->r, c->g, c->b);
+	return r->en ? "en" : "fr";
 }
 
-/* Set the layout to `s` at `size` points, bold or not, wrapped at words
- * within `width` points (one unwrapped line when width <= 0).  A string cut
- * by snprintf in the middle of a character is laid out up to the cut, as
- * Pango takes valid UTF-8 only. */
-static void layout_text(render *r, const char *s, double width, double size,
-                        int bold, PangoAlignment align)
+/* `v` with `dec` decimals, as every table of impact prints it. */
+static char *num(const render *r, char *out, double v, int dec)
 {
-	const gchar *end = NULL;
+	return impact_format_number(out, IMPACT_NUMBER_MAX, v, dec,
+	                            lang_code(r));
+}
 
-	pango_font_description_set_weight(r->font, bold ? PANGO_WEIGHT_BOLD
-	                                  : PANGO_WEIGHT_NORMAL);
-	pango_font_description_set_absolute_size(r->font, size * PANGO_SCALE);
-	pango_layout_set_font_description(r->layout, r->font);
-	pango_layout_set_width(r->layout,
-	                       width > 0 ? (int)(width * PANGO_SCALE) : -1);
-	pango_layout_set_alignment(r->layout, align);
-	if (g_utf8_validate(s, -1, &end))
-		pango_layout_set_text(r->layout, s, -1);
+/* An interval "[lo, hi]" (English, as `impact show`) or "[lo ; hi]"
+ * (French: the comma is the decimal mark). */
+static char *interval(const render *r, char *out, size_t size, double lo,
+                      double hi, int dec)
+{
+	char a[IMPACT_NUMBER_MAX], b[IMPACT_NUMBER_MAX];
+
+	snprintf(out, size, r->en ? "[%s, %s]" : "[%s ; %s]", num(r, a, lo, dec),
+	         num(r, b, hi, dec));
+	return out;
+}
+
+/* A share (0-1) as a percentage with one decimal: "43,8 %", "43.8%". */
+static char *pct(const render *r, char *out, double share)
+{
+	char v[IMPACT_NUMBER_MAX];
+
+	snprintf(out, IMPACT_NUMBER_MAX, r->en ? "%s%%" : "%s" NNBSP "%%",
+	         num(r, v, 100 * share, 1));
+	return out;
+}
+
+/* A signed change: "+0,066", "-2,7"; a change that rounds to zero has no
+ * sign ("0,0"), as `impact show` prints it.  `out` has IMPACT_NUMBER_MAX
+ * + 1 bytes. */
+static char *signed_num(const render *r, char *out, double v, int dec)
+{
+	int plus;
+
+	num(r, out + 1, v, dec);
+	plus = v > 0 && strpbrk(out + 1, "123456789");
+	if (plus)
+		out[0] = '+';
 	else
-		pango_layout_set_text(r->layout, s, (int)(end - s));
+		memmove(out, out + 1, strlen(out + 1) + 1);
+	return out;
 }
 
-/* Width and height in points of the text last laid out. */
-static void layout_extent(render *r, double *w, double *h)
+/* Read a number of a JSON document (NaN when absent or null). */
+static double jnum(json_t *o, const char *key)
 {
-	PangoRectangle log;
+	json_t *v = json_object_get(o, key);
 
-	pango_layout_get_extents(r->layout, NULL, &log);
-	if (w)
-		*w = (double)log.width / PANGO_SCALE;
-	if (h)
-		*h = (double)log.height / PANGO_SCALE;
+	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* Height of `s` wrapped within `width` at `size`, without drawing. */
-static double text_height(render *r, const char *s, double width,
-                          double size, int bold)
+static double jidx(json_t *a, size_t i)
 {
-	double h;
+	json_t *v = json_array_get(a, i);
 
-	layout_text(r, s, width, size, bold, PANGO_ALIGN_LEFT);
-	layout_extent(r, NULL, &h);
-	return h;
+	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* Natural width of `s` on one line at `size`. */
-static double text_width(render *r, const char *s, double size, int bold)
+/* Is the index document there and published? */
+static int index_published(json_t *doc)
 {
-	double w;
-
-	layout_text(r, s, -1, size, bold, PANGO_ALIGN_LEFT);
-	layout_extent(r, &w, NULL);
-	return w;
-}
-
-/* Draw `s` with its top-left corner at (x, y), wrapped within `width`
- * (aligned as `align` in that width); returns the height used. */
-static double text_draw(render *r, const char *s, double x, double y,
-                        double width, double size, int bold, const rgb *c,
-                        PangoAlignment align)
-{
-	double h;
-
-	layout_text(r, s, width, size, bold, align);
-	layout_extent(r, NULL, &h);
-	set_colour(r, c);
-	cairo_move_to(r->cr, x, y);
-	pango_cairo_show_layout(r->cr, r->layout);
-	return h;
-}
-
-/* Draw one line of `s` vertically centred on `cy`, starting at x (or
- * ending at x when `right` is set); returns its width. */
-static double text_centred(render *r, const char *s, double x, double cy,
-                           double size, int bold, const rgb *c, int right)
-{
-	double w, h;
-
-	layout_text(r, s, -1, size, bold, PANGO_ALIGN_LEFT);
-	layout_extent(r, &w, &h);
-	set_colour(r, c);
-	cairo_move_to(r->cr, right ? x - w : x, cy - h / 2);
-	pango_cairo_show_layout(r->cr, r->layout);
-	return w;
-}
-
-/* Fill the rectangle at (x, y), `w` by `h`, with `c`. */
-static void fill_rect(render *r, double x, double y, double w, double h,
-                      const rgb *c)
-{
-	set_colour(r, c);
-	cairo_rectangle(r->cr, x, y, w, h);
-	cairo_fill(r->cr);
-}
-
-/* A grey rectangle with diagonal hatching: the place of a figure that is
- * not published. */
-static void hatch_rect(render *r, double x, double y, double w, double h)
-{
-	double k;
-
-	cairo_save(r->cr);
-	fill_rect(r, x, y, w, h, &c_hatch_bg);
-	cairo_rectangle(r->cr, x, y, w, h);
-	cairo_clip(r->cr);
-	set_colour(r, &c_hatch_fg);
-	cairo_set_line_width(r->cr, 0.7);
-	for (k = -h; k < w; k += 4) {
-		cairo_move_to(r->cr, x + k, y + h);
-		cairo_line_to(r->cr, x + k + h, y);
-	}
-	cairo_stroke(r->cr);
-	cairo_restore(r->cr);
-	set_colour(r, &c_hatch_fg);
-	cairo_set_line_width(r->cr, 0.5);
-	cairo_rectangle(r->cr, x, y, w, h);
-	cairo_stroke(r->cr);
-}
-
-/* The reference marker: a vermilion diamond with a white rim, so that it
- * shows on a bar as well as beside it. */
-static void diamond(render *r, double cx, double cy, double s)
-{
-	cairo_move_to(r->cr, cx, cy - s);
-	cairo_line_to(r->cr, cx + s, cy);
-	cairo_line_to(r->cr, cx, cy + s);
-	cairo_line_to(r->cr, cx - s, cy);
-	cairo_close_path(r->cr);
-	set_colour(r, &c_vermilion);
-	cairo_fill_preserve(r->cr);
-	set_colour(r, &c_white);
-	cairo_set_line_width(r->cr, 0.8);
-	cairo_stroke(r->cr);
-}
-
-/* A confidence interval: a horizontal line with end caps. */
-static void whisker(render *r, double x0, double x1, double cy, double cap)
-{
-	set_colour(r, &c_ink);
-	cairo_set_line_width(r->cr, 1.0);
-	cairo_move_to(r->cr, x0, cy);
-	cairo_line_to(r->cr, x1, cy);
-	cairo_move_to(r->cr, x0, cy - cap);
-	cairo_line_to(r->cr, x0, cy + cap);
-	cairo_move_to(r->cr, x1, cy - cap);
-	cairo_line_to(r->cr, x1, cy + cap);
-	cairo_stroke(r->cr);
-}
-
-/* A dashed vertical vermilion line from y0 to y1. */
-static void marker_line(render *r, double x, double y0, double y1)
-{
-	static const double dash[] = { 3.0, 2.0 };
-
-	cairo_save(r->cr);
-	set_colour(r, &c_vermilion);
-	cairo_set_line_width(r->cr, 1.3);
-	cairo_set_dash(r->cr, dash, 2, 0);
-	cairo_move_to(r->cr, x, y0);
-	cairo_line_to(r->cr, x, y1);
-	cairo_stroke(r->cr);
-	cairo_restore(r->cr);
-}
-
-/* A horizontal rule from x0 to x1 at y, `width` points thick. */
-static void hline(render *r, double x0, double x1, double y, double width,
-                  const rgb *c)
-{
-	set_colour(r, c);
-	cairo_set_line_width(r->cr, width);
-	cairo_move_to(r->cr, x0, y);
-	cairo_line_to(r->cr, x1, y);
-	cairo_stroke(r->cr);
+	return doc && !json_is_true(json_object_get(doc, "suppressed"))
+	       && json_is_number(json_object_get(doc, "gnh"));
 }
 
 /* ------------------------------------------------------------------ */
-/* Pages                                                               */
+/* Page furniture                                                      */
 /* ------------------------------------------------------------------ */
 
-/* Footer of the current page: source, date and page number. */
-static void draw_footer(render *r)
+static void footer(render *r)
 {
-	char left[256], right[64];
+	char left[512], right[64];
 
-	snprintf(left, sizeof(left), "%s" MIDDOT "%s %s", r->t->source,
-	         r->t->produced, r->today);
+	snprintf(left, sizeof(left), "%s" MIDDOT "%s %s", TR(r,
+	         "Source : impact " IMPACT_VERSION, "Source: impact "
+	         IMPACT_VERSION), TR(r, "produit le", "produced on"),
+	         r->today);
 	if (r->pages > 0)
-		snprintf(right, sizeof(right), "%s %d/%d", r->t->page, r->page,
-		         r->pages);
+		snprintf(right, sizeof(right), "Page %d/%d", r->page, r->pages);
 	else
-		snprintf(right, sizeof(right), "%s %d", r->t->page, r->page);
-	hline(r, MARGIN, PAGE_W - MARGIN, PAGE_H - 40, 0.5, &c_rule);
-	text_draw(r, left, MARGIN, PAGE_H - 35, CONTENT_W - 80, 7, 0, &c_grey,
-	          PANGO_ALIGN_LEFT);
-	text_draw(r, right, PAGE_W - MARGIN - 80, PAGE_H - 35, 80, 7, 0,
-	          &c_grey, PANGO_ALIGN_RIGHT);
+		snprintf(right, sizeof(right), "Page %d", r->page);
+	impact__line(&r->dr, MARGIN, PAGE_H - 40, PAGE_W - MARGIN, PAGE_H - 40,
+	             0.5, &impact__c_rule, 0);
+	impact__text_line(&r->dr, left, MARGIN, PAGE_H - 30, CONTENT_W - 90,
+	                  7, 0, &impact__c_grey, 0);
+	impact__text_line(&r->dr, right, PAGE_W - MARGIN, PAGE_H - 30, 88, 7,
+	                  0, &impact__c_grey, 1);
 }
 
-/* Top of the first page: colour band, title, where and when. */
-static void draw_header(render *r)
-{
-	const dashboard *d = r->d;
-	char where[1024], when[128];
-	size_t len = 0;
-
-	fill_rect(r, 0, 0, PAGE_W, 6, &c_blue);
-	r->y = 30;
-	r->y += text_draw(r, r->title, MARGIN, r->y, CONTENT_W, 20, 1, &c_ink,
-	                  PANGO_ALIGN_LEFT);
-	where[0] = '\0';
-	if (d->is_place && d->commune && *d->commune)
-		len += (size_t)snprintf(where, sizeof(where), "%s" MIDDOT,
-		                        d->commune);
-	if (d->parent_name && len < sizeof(where))
-		len += (size_t)snprintf(where + len, sizeof(where) - len,
-		                        "%s" MIDDOT, d->parent_name);
-	if (!d->is_place && len < sizeof(where))
-		len += (size_t)snprintf(where + len, sizeof(where) - len,
-		                        "%zu %s" MIDDOT, d->n_places,
-		                        d->n_places == 1 ? r->t->place_one
-		                                         : r->t->places_count);
-	/* Drop the trailing separator. */
-	if (len >= strlen(MIDDOT) && len < sizeof(where))
-		where[len - strlen(MIDDOT)] = '\0';
-	r->y += 4;
-	if (where[0])
-		r->y += text_draw(r, where, MARGIN, r->y, CONTENT_W, 10.5, 0,
-		                  &c_ink, PANGO_ALIGN_LEFT) + 2;
-	snprintf(when, sizeof(when), "%s %d" MIDDOT "%s %s", r->t->period,
-	         d->period, r->t->produced, r->today);
-	r->y += text_draw(r, when, MARGIN, r->y, CONTENT_W, 9, 0, &c_grey,
-	                  PANGO_ALIGN_LEFT);
-	r->y += 10;
-	hline(r, MARGIN, PAGE_W - MARGIN, r->y, 0.8, &c_rule);
-	r->y += 16;
-}
-
-/* Start the current page: header on the first, a running title on the
- * others, footer on all. */
+/* Start a page other than the cover: a thin band and a running title. */
 static void page_begin(render *r)
 {
-	char running[512];
-
-	draw_footer(r);
-	if (r->page == 1) {
-		draw_header(r);
-		return;
-	}
-	fill_rect(r, 0, 0, PAGE_W, 6, &c_blue);
-	snprintf(running, sizeof(running), "%s %s", r->title, r->t->continued);
-	r->y = 26;
-	r->y += text_draw(r, running, MARGIN, r->y, CONTENT_W, 9, 1, &c_grey,
-	                  PANGO_ALIGN_LEFT) + 6;
-	hline(r, MARGIN, PAGE_W - MARGIN, r->y, 0.5, &c_rule);
-	r->y += 14;
+	footer(r);
+	impact__fill_rect(&r->dr, 0, 0, PAGE_W, 5, &impact__c_blue);
+	impact__text_line(&r->dr, r->title, MARGIN, 24, CONTENT_W, 8, 1,
+	                  &impact__c_grey, 0);
+	impact__line(&r->dr, MARGIN, 34, PAGE_W - MARGIN, 34, 0.5,
+	             &impact__c_rule, 0);
+	r->y = TOP;
 }
 
-static void draw_axis(render *r, const char *const *labels,
-                      const double *at, size_t n);
-
-/* Make sure `need` points are free below the cursor, else start a page
- * (repeating the axis labels of a chart cut by the page break). */
-static void ensure(render *r, double need)
+static void new_page(render *r)
 {
-	if (r->y + need <= BOTTOM)
-		return;
-	cairo_show_page(r->cr);
+	cairo_show_page(r->dr.cr);
 	r->page++;
 	page_begin(r);
-	if (r->axis_n)
-		draw_axis(r, r->axis, r->axis_at, r->axis_n);
 }
 
-/* A section heading and its one-line explanation; keeps `keep` more
- * points on the same page so a heading is never left alone. */
-static void draw_section(render *r, const char *title, const char *sub,
-                         double keep)
+/* Make sure `need` points are free below the cursor, else a new page. */
+static void ensure(render *r, double need)
 {
-	double th = text_height(r, title, CONTENT_W, 12, 1);
-	double sh = sub ? text_height(r, sub, CONTENT_W, 8.5, 0) : 0;
+	if (r->y + need > BOTTOM)
+		new_page(r);
+}
 
-	ensure(r, th + sh + 8 + keep);
-	r->y += text_draw(r, title, MARGIN, r->y, CONTENT_W, 12, 1, &c_ink,
-	                  PANGO_ALIGN_LEFT) + 2;
+/* A section heading with its explanation; keeps `keep` more points on the
+ * same page so a heading is never left alone at the bottom. */
+static void section(render *r, const char *title, const char *sub,
+                    double keep)
+{
+	double th = impact__text_height(&r->dr, title, CONTENT_W, 13, 1);
+	double sh = sub ? impact__text_height(&r->dr, sub, CONTENT_W, 8.5, 0)
+	                : 0;
+
+	ensure(r, th + sh + 12 + keep);
+	impact__fill_rect(&r->dr, MARGIN, r->y + 2, 3, th - 4,
+	                  &impact__c_blue);
+	r->y += impact__text(&r->dr, title, MARGIN + 9, r->y, CONTENT_W - 9,
+	                     13, 1, &impact__c_ink, PANGO_ALIGN_LEFT) + 3;
 	if (sub)
-		r->y += text_draw(r, sub, MARGIN, r->y, CONTENT_W, 8.5, 0,
-		                  &c_grey, PANGO_ALIGN_LEFT);
-	r->y += 8;
+		r->y += impact__text(&r->dr, sub, MARGIN, r->y, CONTENT_W, 8.5,
+		                     0, &impact__c_grey, PANGO_ALIGN_LEFT);
+	r->y += 9;
+}
+
+/* A paragraph of body text. */
+static void paragraph(render *r, const char *s, double size)
+{
+	double hgt = impact__text_height(&r->dr, s, CONTENT_W, size, 0);
+
+	ensure(r, hgt);
+	r->y += impact__text(&r->dr, s, MARGIN, r->y, CONTENT_W, size, 0,
+	                     &impact__c_ink, PANGO_ALIGN_LEFT) + 5;
+}
+
+/* Draw a chart of height `hgt` at the cursor, on a new page if needed. */
+static void chart(render *r, impact__chart_fn fn, const void *c, double hgt)
+{
+	ensure(r, hgt);
+	if (fn(&r->dr, MARGIN, r->y, CONTENT_W, hgt, c) != 0)
+		r->failed = 1;
+	r->y += hgt + 14;
 }
 
 /* ------------------------------------------------------------------ */
-/* Key figures                                                         */
+/* Tables                                                              */
 /* ------------------------------------------------------------------ */
 
-#define N_BOXES 5
-#define BOX_GAP 8.0
-#define BOX_PAD 7.0
+#define MAX_COLS 8
 
-/* The content of one key-figure box. */
 typedef struct {
-	const char *label;              /* what the figure is */
-	char value[IMPACT__NUMBER_MAX]; /* the number, "" when not printed */
-	const char *suffix;             /* after the number ("/100"), or NULL */
-	const char *status;             /* why no number, or NULL */
-	char note[320];                 /* small print under the value */
+	const char *head;
+	double w;          /* width in points */
+	int right;         /* right-aligned */
+} column;
+
+/* One cell: its text, and whether it is a "not published" cell. */
+typedef struct {
+	const char *text;
+	int muted;         /* grey: not published, no data */
+	int bold;
+	int span;          /* also takes the next column (its text empty) */
+} cell;
+
+static double table_x(const column *cols, size_t k)
+{
+	double x = MARGIN;
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		x += cols[i].w;
+	return x;
+}
+
+static void table_head(render *r, const column *cols, size_t nc)
+{
+	size_t k;
+	double hgt = 16;
+
+	impact__fill_rect(&r->dr, MARGIN, r->y, CONTENT_W, hgt,
+	                  &impact__c_tint);
+	for (k = 0; k < nc; k++) {
+		double x = table_x(cols, k);
+
+		impact__text_line(&r->dr, cols[k].head, cols[k].right
+		                  ? x + cols[k].w - 4 : x + 4, r->y + hgt / 2,
+		                  cols[k].w - 8, 7.5, 1, &impact__c_ink,
+		                  cols[k].right);
+	}
+	r->y += hgt;
+}
+
+/* One row; the first column wraps to two lines, the others are one line.
+ * A page break repeats the head. */
+static void table_row(render *r, const column *cols, size_t nc,
+                      const cell *cells, int zebra)
+{
+	double lh = impact__text_lines_height(&r->dr, cells[0].text,
+	                                      cols[0].w - 8, 8, cells[0].bold,
+	                                      2);
+	double hgt = (lh > 10 ? lh : 10) + 6;
+	size_t k;
+
+	if (r->y + hgt > BOTTOM) {
+		new_page(r);
+		table_head(r, cols, nc);
+	}
+	if (zebra)
+		impact__fill_rect(&r->dr, MARGIN, r->y, CONTENT_W, hgt,
+		                  &impact__c_zebra);
+	impact__text_lines(&r->dr, cells[0].text, MARGIN + 4, r->y + 3,
+	                   cols[0].w - 8, 8, cells[0].bold, cells[0].muted
+	                   ? &impact__c_grey : &impact__c_ink,
+	                   PANGO_ALIGN_LEFT, 2);
+	for (k = 1; k < nc; k++) {
+		double x = table_x(cols, k);
+
+		double w = cols[k].w;
+
+		if (!cells[k].text || !*cells[k].text)
+			continue;
+		if (cells[k].span && k + 1 < nc)
+			w += cols[k + 1].w;
+		impact__text_line(&r->dr, cells[k].text, cols[k].right
+		                  ? x + w - 4 : x + 4, r->y + hgt / 2,
+		                  w - 8, cells[k].muted ? 7 : 8,
+		                  cells[k].bold, cells[k].muted
+		                  ? &impact__c_grey : &impact__c_ink,
+		                  cols[k].right);
+	}
+	r->y += hgt;
+}
+
+/* ------------------------------------------------------------------ */
+/* Cover and key figures                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+	const char *label;
+	char value[2 * IMPACT_NUMBER_MAX];
+	char note[160];
+	int muted;
 } keybox;
 
-/* Fill box `b` for figure `f`: `persons` applies disclosure control,
- * `decimals` the rounding. */
-static void keybox_fill(render *r, keybox *b, const char *label,
-                        const figure *f, int persons, int decimals,
-                        const char *note)
-{
-	memset(b, 0, sizeof(*b));
-	b->label = label;
-	if (!f->has)
-		b->status = r->t->no_data;
-	else if (persons && !published(f))
-		b->status = r->t->suppressed;
-	else
-		impact__report_number(b->value, sizeof(b->value), f->value,
-		                      decimals, r->lang);
-	snprintf(b->note, sizeof(b->note), "%s", b->status ? "" : note);
-}
-
-/* Size of the big number of a box: 17 points, less if it would not fit. */
-static double keybox_value_size(render *r, const keybox *b, double inner)
-{
-	double size = 17;
-
-	while (size > 8 && text_width(r, b->value, size, 1)
-	       + (b->suffix ? 2 + text_width(r, b->suffix, 9, 0) : 0) > inner)
-		size -= 1;
-	return size;
-}
-
-/* Height of the label of box `b` in `inner` points of width. */
-static double keybox_label_height(render *r, const keybox *b, double inner)
-{
-	return text_height(r, b->label, inner, 8, 1);
-}
-
-/* Height of the content of box `b` below its label area of `label_h`. */
-static double keybox_height(render *r, const keybox *b, double inner,
-                            double label_h)
-{
-	double h = label_h + 5;
-
-	if (b->status) {
-		h += text_height(r, b->status, inner, 8.5, 1);
-	} else {
-		double size = keybox_value_size(r, b, inner);
-
-		h += text_height(r, b->value, -1, size, 1);
-		if (b->note[0])
-			h += 3 + text_height(r, b->note, inner, 7, 0);
-	}
-	return h;
-}
-
-/* Draw box `b` at (x, y), `w` by `h`; the values of all boxes start
- * `label_h` below the top, so that they line up. */
 static void keybox_draw(render *r, const keybox *b, double x, double y,
-                        double w, double h, double label_h)
+                        double w, double hgt)
 {
-	double inner = w - 2 * BOX_PAD, size, base, vw, vh;
-
-	fill_rect(r, x, y, w, h, &c_tint);
-	fill_rect(r, x, y, w, 2.5, &c_blue);
-	x += BOX_PAD;
-	y += BOX_PAD + 2;
-	text_draw(r, b->label, x, y, inner, 8, 1, &c_grey, PANGO_ALIGN_LEFT);
-	y += label_h + 5;
-	if (b->status) {
-		text_draw(r, b->status, x, y, inner, 8.5, 1, &c_grey,
-		          PANGO_ALIGN_LEFT);
-		return;
-	}
-	size = keybox_value_size(r, b, inner);
-	layout_text(r, b->value, -1, size, 1, PANGO_ALIGN_LEFT);
-	layout_extent(r, &vw, &vh);
-	base = (double)pango_layout_get_baseline(r->layout) / PANGO_SCALE;
-	set_colour(r, &c_ink);
-	cairo_move_to(r->cr, x, y);
-	pango_cairo_show_layout(r->cr, r->layout);
-	if (b->suffix) {
-		double sbase;
-
-		layout_text(r, b->suffix, -1, 9, 0, PANGO_ALIGN_LEFT);
-		sbase = (double)pango_layout_get_baseline(r->layout)
-		        / PANGO_SCALE;
-		set_colour(r, &c_grey);
-		cairo_move_to(r->cr, x + vw + 2, y + base - sbase);
-		pango_cairo_show_layout(r->cr, r->layout);
-	}
-	y += vh + 3;
+	impact__fill_rect(&r->dr, x, y, w, hgt, &impact__c_tint);
+	impact__fill_rect(&r->dr, x, y, w, 2.5, &impact__c_blue);
+	impact__text_lines(&r->dr, b->label, x + 7, y + 9, w - 14, 7.5, 0,
+	                   &impact__c_grey, PANGO_ALIGN_LEFT, 2);
+	impact__text_line(&r->dr, b->value, x + 7, y + 42, w - 14,
+	                  b->muted ? 8 : 17, !b->muted, b->muted
+	                  ? &impact__c_grey : &impact__c_ink, 0);
 	if (b->note[0])
-		text_draw(r, b->note, x, y, inner, 7, 0, &c_grey,
-		          PANGO_ALIGN_LEFT);
+		impact__text_lines(&r->dr, b->note, x + 7, y + 56, w - 14, 6.5,
+		                   0, &impact__c_grey, PANGO_ALIGN_LEFT, 2);
 }
 
-/* The row of key figures: respondents, score, activities, participants,
- * participant-hours. */
-static void draw_key_figures(render *r)
+static void key_figures(render *r)
 {
-	const dashboard *d = r->d;
-	const impact__report_text *t = r->t;
-	keybox boxes[N_BOXES];
-	double w = (CONTENT_W - (N_BOXES - 1) * BOX_GAP) / N_BOXES;
-	double inner = w - 2 * BOX_PAD, hmax = 0, label_h = 0, bh;
-	char lo[IMPACT__NUMBER_MAX], hi[IMPACT__NUMBER_MAX];
-	char n[IMPACT__NUMBER_MAX];
-	size_t i;
-
-	keybox_fill(r, &boxes[0], t->respondents, &d->respondents, 1, 0,
-	            t->respondents_note);
-	keybox_fill(r, &boxes[1], t->score, &d->score, 1, 1, "");
-	if (!boxes[1].status) {
-		boxes[1].suffix = t->out_of_100;
-		impact__report_number(n, sizeof(n), (double)d->score.n, 0,
-		                      r->lang);
-		if (d->score.has_ci) {
-			impact__report_number(lo, sizeof(lo), d->score.lo, 1,
-			                      r->lang);
-			impact__report_number(hi, sizeof(hi), d->score.hi, 1,
-			                      r->lang);
-			snprintf(boxes[1].note, sizeof(boxes[1].note),
-			         "%s %s" ENDASH "%s\nn = %s", t->ci, lo, hi,
-			         n);
-		} else {
-			snprintf(boxes[1].note, sizeof(boxes[1].note), "n = %s",
-			         n);
-		}
-	}
-	keybox_fill(r, &boxes[2], t->activities, &d->activities, 0, 0,
-	            t->activities_note);
-	keybox_fill(r, &boxes[3], t->participants, &d->participants, 0, 0,
-	            t->participants_note);
-	keybox_fill(r, &boxes[4], t->hours, &d->hours, 0, 0, t->hours_note);
-	for (i = 0; i < N_BOXES; i++)
-		label_h = fmax(label_h,
-		               keybox_label_height(r, &boxes[i], inner));
-	for (i = 0; i < N_BOXES; i++)
-		hmax = fmax(hmax, keybox_height(r, &boxes[i], inner, label_h));
-	bh = hmax + 2 * BOX_PAD + 2;
-	draw_section(r, d->is_place ? t->key_figures : t->key_pooled, NULL,
-	             bh);
-	for (i = 0; i < N_BOXES; i++)
-		keybox_draw(r, &boxes[i], MARGIN + (double)i * (w + BOX_GAP),
-		            r->y, w, bh, label_h);
-	r->y += bh + 22;
-}
-
-/* ------------------------------------------------------------------ */
-/* Bar charts                                                          */
-/* ------------------------------------------------------------------ */
-
-/* Legend symbols. */
-enum { SYM_BAR, SYM_SKY, SYM_CI, SYM_DIAMOND, SYM_LINE, SYM_HATCH };
-
-/* One legend entry. */
-typedef struct {
-	int symbol;        /* SYM_* */
-	const char *text;  /* its label (borrowed) */
-} legend_item;
-
-/* Draw the legend entries in a row, wrapping to a new line when full. */
-static void draw_legend(render *r, const legend_item *items, size_t n)
-{
-	double x = MARGIN, line_h = 12, sym_w = 16;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		double tw = text_width(r, items[i].text, 8, 0);
-		double item_w = sym_w + 4 + tw;
-		double cy = r->y + line_h / 2;
-
-		if (x > MARGIN && x + item_w > PAGE_W - MARGIN) {
-			x = MARGIN;
-			r->y += line_h + 3;
-			cy = r->y + line_h / 2;
-		}
-		switch (items[i].symbol) {
-		case SYM_BAR:
-			fill_rect(r, x, cy - 4, sym_w, 8, &c_blue);
-			break;
-		case SYM_SKY:
-			fill_rect(r, x, cy - 4, sym_w, 8, &c_sky);
-			break;
-		case SYM_CI:
-			whisker(r, x + 1, x + sym_w - 1, cy, 3);
-			break;
-		case SYM_DIAMOND:
-			diamond(r, x + sym_w / 2, cy, 4.5);
-			break;
-		case SYM_LINE:
-			marker_line(r, x + sym_w / 2, cy - 6, cy + 6);
-			break;
-		default:
-			hatch_rect(r, x, cy - 4, sym_w, 8);
-			break;
-		}
-		text_centred(r, items[i].text, x + sym_w + 4, cy, 8, 0, &c_ink,
-		             0);
-		x += item_w + 16;
-	}
-	r->y += line_h + 8;
-}
-
-/* Labels above the plot area at fractions `at` of its width. */
-static void draw_axis(render *r, const char *const *labels,
-                      const double *at, size_t n)
-{
-	double h = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		double w, x = PLOT_X0 + at[i] * (PLOT_X1 - PLOT_X0);
-
-		layout_text(r, labels[i], -1, 7, 0, PANGO_ALIGN_LEFT);
-		layout_extent(r, &w, &h);
-		if (at[i] <= 0)
-			w = 0;
-		else if (at[i] < 1)
-			w /= 2;
-		set_colour(r, &c_grey);
-		cairo_move_to(r->cr, x - w, r->y);
-		pango_cairo_show_layout(r->cr, r->layout);
-	}
-	r->y += h + 3;
-}
-
-/* x of value `v` on a scale from `lo` to `hi`, clamped to the plot. */
-static double scale_x(double v, double lo, double hi)
-{
-	double f = (v - lo) / (hi - lo);
-
-	if (!(f > 0))
-		f = 0;
-	if (f > 1)
-		f = 1;
-	return PLOT_X0 + f * (PLOT_X1 - PLOT_X0);
-}
-
-/* One row of a bar chart. */
-typedef struct {
-	const char *label;     /* left column, wrapped */
-	const char *sub;       /* small grey line under it, or NULL */
-	const figure *f;       /* the bar (disclosure control applies) */
-	double lo, hi;         /* ends of the scale */
-	const figure *ref;     /* reference marker, or NULL */
-	int ref_line;          /* 1: dashed line, 0: diamond */
-	const rgb *colour;     /* of the bar */
-	int stripe;            /* 1: shaded background */
-} bar_row;
-
-/* Draw one chart row at the cursor, starting a page if it does not fit. */
-static void draw_bar_row(render *r, const bar_row *b)
-{
-	double lh = text_height(r, b->label, LABEL_W, 9, 0);
-	double sh = b->sub ? text_height(r, b->sub, LABEL_W, 7, 0) + 1 : 0;
-	double content = fmax(lh + sh, BAR_H + 8), rh = content + 2 * ROW_PAD;
-	double y0, cy, xv, xt, ty, vw;
-	char val[IMPACT__NUMBER_MAX];
+	const impact__rd *d = r->d;
+	keybox b[5];
+	char v[IMPACT_NUMBER_MAX], ci[2 * IMPACT_NUMBER_MAX + 8];
+	double w = (CONTENT_W - 4 * 8) / 5, hgt = 78;
 	int k;
 
-	ensure(r, rh);
-	y0 = r->y;
-	cy = y0 + rh / 2;
-	if (b->stripe)
-		fill_rect(r, MARGIN - 4, y0, CONTENT_W + 8, rh, &c_zebra);
-	for (k = 0; k <= 4; k++) {
-		double x = PLOT_X0 + k * (PLOT_X1 - PLOT_X0) / 4;
+	memset(b, 0, sizeof(b));
+	b[0].label = TR(r, "Personnes interrogées", "Respondents");
+	if (d->respondents.has)
+		num(r, b[0].value, d->respondents.value, 0);
+	else
+		snprintf(b[0].value, sizeof(b[0].value), "0");
+	snprintf(b[0].note, sizeof(b[0].note), "%s %d", TR(r,
+	         "questionnaires de", "questionnaires of"), d->period);
+	b[1].label = TR(r, "Indice du bonheur brut (IBB)",
+	                "Gross happiness index (GHI)");
+	if (index_published(d->index)) {
+		json_t *c = json_object_get(json_object_get(d->index, "ci"),
+		                            "gnh");
 
-		set_colour(r, &c_grid);
-		cairo_set_line_width(r->cr, k == 0 ? 0.9 : 0.5);
-		cairo_move_to(r->cr, x, y0);
-		cairo_line_to(r->cr, x, y0 + rh);
-		cairo_stroke(r->cr);
+		num(r, b[1].value, jnum(d->index, "gnh"), 3);
+		snprintf(b[1].note, sizeof(b[1].note), "%s %s", TR(r,
+		         "IC 95 %", "95% CI"), interval(r, ci, sizeof(ci),
+		         jidx(c, 0), jidx(c, 1), 3));
+	} else {
+		snprintf(b[1].value, sizeof(b[1].value), "%s", d->index
+		         ? TR(r, "non publié (n < 5)", "not published (n < 5)")
+		         : TR(r, "non calculé", "not computed"));
+		b[1].muted = 1;
 	}
-	ty = y0 + ROW_PAD + (content - lh - sh) / 2;
-	ty += text_draw(r, b->label, MARGIN, ty, LABEL_W, 9, 0, &c_ink,
-	                PANGO_ALIGN_LEFT);
-	if (b->sub)
-		text_draw(r, b->sub, MARGIN, ty + 1, LABEL_W, 7, 0, &c_grey,
-		          PANGO_ALIGN_LEFT);
-	if (!published(b->f)) {
-		/* No bar and no reference marker: there is nothing to compare
-		 * with, and the note must stay readable. */
-		const char *why = b->f->has ? r->t->suppressed : r->t->no_data;
-		double w;
-
-		hatch_rect(r, PLOT_X0, cy - BAR_H / 2, 40, BAR_H);
-		w = text_width(r, why, 7.5, 0);
-		fill_rect(r, PLOT_X0 + 43, cy - 5, w + 6, 10,
-		          b->stripe ? &c_zebra : &c_white);
-		text_centred(r, why, PLOT_X0 + 46, cy, 7.5, 0, &c_grey, 0);
-		r->y += rh;
-		return;
-	}
-	xv = scale_x(b->f->value, b->lo, b->hi);
-	fill_rect(r, PLOT_X0, cy - BAR_H / 2, xv - PLOT_X0, BAR_H, b->colour);
-	xt = xv;
-	if (b->f->has_ci) {
-		double x0 = scale_x(b->f->lo, b->lo, b->hi);
-		double x1 = scale_x(b->f->hi, b->lo, b->hi);
-
-		whisker(r, x0, x1, cy, 3.5);
-		xt = fmax(xt, x1);
-	}
-	/* The value goes just after the bar and its interval, or after the
-	 * marker when the marker would sit on it. */
-	impact__report_number(val, sizeof(val), b->f->value, 1, r->lang);
-	vw = text_width(r, val, 8.5, 1);
-	xt += 4;
-	if (b->ref && published(b->ref)) {
-		double xm = scale_x(b->ref->value, b->lo, b->hi);
-		double half = b->ref_line ? 1 : 4.5;
-
-		if (b->ref_line)
-			marker_line(r, xm, y0, y0 + rh);
-		else
-			diamond(r, xm, cy, 4.5);
-		if (xm + half + 2 > xt && xm - half - 2 < xt + vw)
-			xt = xm + half + 3;
-	}
-	text_centred(r, val, xt, cy, 8.5, 1, &c_ink, 0);
-	r->y += rh;
+	b[2].label = TR(r, "Activités", "Activities");
+	num(r, b[2].value, d->activities.has ? d->activities.value : 0, 0);
+	snprintf(b[2].note, sizeof(b[2].note), "%s", TR(r,
+	         "ateliers, événements, permanences", "workshops, events, "
+	         "opening days"));
+	b[3].label = TR(r, "Participations", "Participations");
+	num(r, b[3].value, d->participants.has ? d->participants.value : 0, 0);
+	snprintf(b[3].note, sizeof(b[3].note), "%s", TR(r,
+	         "somme des participants", "sum of participants"));
+	b[4].label = TR(r, "Heures de participation", "Participant-hours");
+	num(r, b[4].value, d->hours.has ? d->hours.value : 0, 0);
+	snprintf(b[4].note, sizeof(b[4].note), "%s", TR(r,
+	         "participants × durée", "participants × duration"));
+	ensure(r, hgt);
+	for (k = 0; k < 5; k++)
+		keybox_draw(r, &b[k], MARGIN + k * (w + 8), r->y, w, hgt);
+	r->y += hgt + 16;
+	(void)v;
 }
 
-/* The question chart: the unit's mean of each question on its own scale,
- * with the parent territory's mean as a marker. */
-static void draw_questions(render *r)
+/* The one sentence that says where the index stands. */
+static void headline(render *r, char *out, size_t size)
 {
-	const dashboard *d = r->d;
-	const impact__report_text *t = r->t;
-	legend_item items[4];
-	const char *axis[2];
-	static const double at[2] = { 0, 1 };
-	char parent[512], scale[256], lo[IMPACT__NUMBER_MAX];
-	char hi[IMPACT__NUMBER_MAX], n[IMPACT__NUMBER_MAX];
-	size_t i, n_items = 0;
-	int any_hidden = 0, any_ref = 0;
+	const impact__rd *d = r->d;
+	json_t *ch = json_object_get(d->index, "change");
+	char g[IMPACT_NUMBER_MAX], ci[2 * IMPACT_NUMBER_MAX + 8],
+	     c[IMPACT_NUMBER_MAX + 1];
+	size_t len;
 
-	draw_section(r, t->questions_title, t->questions_sub, 70);
-	if (!d->n_questions) {
-		r->y += text_draw(r, t->no_questions, MARGIN, r->y, CONTENT_W,
-		                  9, 0, &c_grey, PANGO_ALIGN_LEFT) + 20;
+	out[0] = '\0';
+	if (!index_published(d->index))
 		return;
-	}
-	for (i = 0; i < d->n_questions; i++) {
-		any_hidden |= !published(&d->questions[i].unit);
-		any_ref |= published(&d->questions[i].parent);
-	}
-	items[n_items].symbol = SYM_BAR;
-	items[n_items++].text = d->is_place ? t->legend_place
-	                                    : t->legend_territory;
-	items[n_items].symbol = SYM_CI;
-	items[n_items++].text = t->legend_ci;
-	if (any_ref && d->parent_name) {
-		snprintf(parent, sizeof(parent), "%s %s", t->legend_parent,
-		         d->parent_name);
-		items[n_items].symbol = SYM_DIAMOND;
-		items[n_items++].text = parent;
-	}
-	if (any_hidden) {
-		items[n_items].symbol = SYM_HATCH;
-		items[n_items++].text = t->suppressed;
-	}
-	draw_legend(r, items, n_items);
-	axis[0] = t->scale_min;
-	axis[1] = t->scale_max;
-	draw_axis(r, axis, at, 2);
-	r->axis = axis;
-	r->axis_at = at;
-	r->axis_n = 2;
-	for (i = 0; i < d->n_questions; i++) {
-		const question *q = &d->questions[i];
-		bar_row b;
-		size_t len;
+	len = (size_t)snprintf(out, size, TR(r,
+	      "%s, %d : indice du bonheur brut local de %s (intervalle "
+	      "de confiance à 95 %% : %s) ; %s des personnes interrogées "
+	      "sont heureuses au sens de l'indice.",
+	      "%s, %d: local gross happiness index of %s (95%% "
+	      "confidence interval: %s); %s of respondents are happy in "
+	      "the index's sense."), d->name, d->period,
+	      num(r, g, jnum(d->index, "gnh"), 3),
+	      interval(r, ci, sizeof(ci), jidx(json_object_get(json_object_get(
+	               d->index, "ci"), "gnh"), 0), jidx(json_object_get(
+	               json_object_get(d->index, "ci"), "gnh"), 1), 3),
+	      pct(r, c, 1 - jnum(d->index, "h_n")));
+	if (ch && len < size) {
+		json_t *cci = json_object_get(ch, "ci");
+		double lo = jidx(cci, 0), hi = jidx(cci, 1);
+		int sig = lo > 0 || hi < 0;
 
-		impact__report_number(lo, sizeof(lo), q->min, 1, r->lang);
-		impact__report_number(hi, sizeof(hi), q->max, 1, r->lang);
-		/* Scales are whole numbers in practice: drop ",0". */
-		if ((len = strlen(lo)) > 2 && q->min == floor(q->min))
-			lo[len - 2] = '\0';
-		if ((len = strlen(hi)) > 2 && q->max == floor(q->max))
-			hi[len - 2] = '\0';
-		if (published(&q->unit)) {
-			impact__report_number(n, sizeof(n), (double)q->unit.n,
-			                      0, r->lang);
-			snprintf(scale, sizeof(scale),
-			         "%s %s" ENDASH "%s" MIDDOT "n = %s", t->scale,
-			         lo, hi, n);
+		snprintf(out + len, size - len, TR(r,
+		         " Évolution depuis %d : %s (%s), %s.",
+		         " Change since %d: %s (%s), %s."),
+		         (int)json_integer_value(json_object_get(ch,
+		                                 "previous_period")),
+		         signed_num(r, c, jnum(ch, "change"), 3),
+		         interval(r, ci, sizeof(ci), lo, hi, 3),
+		         sig ? TR(r, "une évolution significative",
+		                  "a significant change")
+		             : TR(r, "non significative au seuil de 5 %",
+		                  "not significant at 5%"));
+	}
+}
+
+/* Storage for the trend chart of the unit. */
+typedef struct {
+	int periods[64];
+	double v[64], lo[64], hi[64], ref[64];
+	int supp[64];
+	char sub[256];
+	impact__trend c;
+} trend_data;
+
+static void build_trend(render *r, trend_data *t);
+
+static void cover(render *r)
+{
+	const impact__rd *d = r->d;
+	const impact__profile *p = r->prof;
+	char line[1024], when[256], head[2048];
+	double y, logo_w = 0;
+
+	footer(r);
+	impact__fill_rect(&r->dr, 0, 0, PAGE_W, 150, &impact__c_blue);
+	if (p && p->logo_surface) {
+		/* The funder's logo, at most 110 x 60 points, top right. */
+		double iw = cairo_image_surface_get_width(p->logo_surface);
+		double ih = cairo_image_surface_get_height(p->logo_surface);
+		double s = fmin(110 / iw, 60 / ih);
+
+		logo_w = iw * s + 16;
+		impact__fill_rect(&r->dr, PAGE_W - MARGIN - iw * s - 6, 24,
+		                  iw * s + 12, ih * s + 12, &impact__c_white);
+		cairo_save(r->dr.cr);
+		cairo_translate(r->dr.cr, PAGE_W - MARGIN - iw * s, 30);
+		cairo_scale(r->dr.cr, s, s);
+		cairo_set_source_surface(r->dr.cr, p->logo_surface, 0, 0);
+		cairo_paint(r->dr.cr);
+		cairo_restore(r->dr.cr);
+	}
+	y = 34;
+	y += impact__text(&r->dr, p ? (r->en && p->title_en ? p->title_en
+	                               : p->title_fr)
+	                  : TR(r, "Tableau de bord d'impact",
+	                       "Impact dashboard"), MARGIN, y,
+	                  CONTENT_W - logo_w, 12, 1, &impact__c_white,
+	                  PANGO_ALIGN_LEFT) + 4;
+	if (p && p->subtitle_fr)
+		y += impact__text(&r->dr, r->en && p->subtitle_en
+		                  ? p->subtitle_en : p->subtitle_fr, MARGIN, y,
+		                  CONTENT_W - logo_w, 9, 0, &impact__c_white,
+		                  PANGO_ALIGN_LEFT) + 4;
+	y += 6;
+	y += impact__text_lines(&r->dr, d->name, MARGIN, y, CONTENT_W - logo_w,
+	                        24, 1, &impact__c_white, PANGO_ALIGN_LEFT, 2);
+	if (d->is_place)
+		snprintf(line, sizeof(line), "%s%s%s%s%s", TR(r, "Lieu",
+		         "Place"), d->commune ? MIDDOT : "", d->commune
+		         ? d->commune : "", d->parent_name ? MIDDOT : "",
+		         d->parent_name ? d->parent_name : "");
+	else
+		snprintf(line, sizeof(line), "%s" MIDDOT "%zu %s%s%s", TR(r,
+		         "Territoire", "Territory"), d->n_places,
+		         d->n_places == 1 ? TR(r, "lieu", "place")
+		                          : TR(r, "lieux", "places"),
+		         d->parent_name ? MIDDOT : "", d->parent_name
+		         ? d->parent_name : "");
+	r->y = 166;
+	r->y += impact__text(&r->dr, line, MARGIN, r->y, CONTENT_W, 11, 0,
+	                     &impact__c_ink, PANGO_ALIGN_LEFT) + 2;
+	snprintf(when, sizeof(when), "%s %d" MIDDOT "%s %s", TR(r, "Période",
+	         "Period"), d->period, TR(r, "produit le", "produced on"),
+	         r->today);
+	r->y += impact__text(&r->dr, when, MARGIN, r->y, CONTENT_W, 9, 0,
+	                     &impact__c_grey, PANGO_ALIGN_LEFT) + 16;
+	(void)y;
+	key_figures(r);
+	if (index_published(d->index)) {
+		trend_data *t = malloc(sizeof(*t));
+
+		if (!t) {
+			r->failed = 1;
 		} else {
-			snprintf(scale, sizeof(scale), "%s %s" ENDASH "%s",
-			         t->scale, lo, hi);
+			build_trend(r, t);
+			chart(r, impact__chart_trend_fn, &t->c, 190);
+			free(t);
 		}
-		b.label = q->label;
-		b.sub = scale;
-		b.f = &q->unit;
-		b.lo = q->min;
-		b.hi = q->max;
-		b.ref = &q->parent;
-		b.ref_line = 0;
-		b.colour = &c_blue;
-		b.stripe = (int)(i % 2 == 0);
-		draw_bar_row(r, &b);
 	}
-	r->axis_n = 0;
-	r->y += 22;
+	headline(r, head, sizeof(head));
+	if (head[0]) {
+		double hh = impact__text_height(&r->dr, head, CONTENT_W - 24, 10,
+		                                0);
+
+		impact__fill_rect(&r->dr, MARGIN, r->y, CONTENT_W, hh + 20,
+		                  &impact__c_zebra);
+		impact__fill_rect(&r->dr, MARGIN, r->y, 3, hh + 20,
+		                  &impact__c_blue);
+		impact__text(&r->dr, head, MARGIN + 14, r->y + 10,
+		             CONTENT_W - 24, 10, 0, &impact__c_ink,
+		             PANGO_ALIGN_LEFT);
+		r->y += hh + 34;
+	}
+	paragraph(r, d->is_place ? TR(r,
+	          "Ce tableau de bord rend compte des effets utiles du lieu "
+	          "pour les personnes qui le fréquentent et pour son "
+	          "territoire : lien social, compétences, économie locale, "
+	          "environnement, démocratie, culture et coopération entre "
+	          "lieux. Il s'appuie sur les questionnaires remplis par les "
+	          "personnes et sur le journal des activités. L'indice du "
+	          "bonheur brut local suit la méthode de l'indice du Bhoutan "
+	          "(Alkire-Foster), avec un domaine local et des pondérations "
+	          "choisies localement. Chaque chiffre est accompagné du nombre "
+	          "de réponses sur lequel il repose (n) et, quand il est estimé, "
+	          "de son intervalle de confiance à 95 %. Aucun chiffre reposant "
+	          "sur moins de 5 personnes n'est publié.",
+	          "This dashboard reports the useful effects of the place for "
+	          "the people who come to it and for its territory: social "
+	          "link, skills, local economy, environment, democracy, "
+	          "culture and cooperation between places. It rests on the "
+	          "questionnaires people filled in and on the activity log. The "
+	          "local gross happiness index follows the method of Bhutan's "
+	          "index (Alkire-Foster), with a local domain and weights "
+	          "chosen locally. Every figure comes with the number of "
+	          "answers it rests on (n) and, when it is an estimate, its 95% "
+	          "confidence interval. No figure resting on fewer than 5 "
+	          "persons is published.") : TR(r,
+	          "Ce tableau de bord rend compte des effets utiles des lieux du "
+	          "territoire pour les personnes qui les fréquentent et pour le "
+	          "territoire : lien social, compétences, économie locale, "
+	          "environnement, démocratie, culture et coopération entre "
+	          "lieux. Les chiffres du territoire regroupent les réponses et "
+	          "les activités de tous ses lieux (ils ne sont pas des moyennes "
+	          "de lieux). L'indice du bonheur brut local suit la méthode de "
+	          "l'indice du Bhoutan (Alkire-Foster), avec un domaine local et "
+	          "des pondérations choisies localement. Chaque chiffre est "
+	          "accompagné du nombre de réponses sur lequel il repose (n) et, "
+	          "quand il est estimé, de son intervalle de confiance à 95 %. "
+	          "Aucun chiffre reposant sur moins de 5 personnes n'est publié.",
+	          "This dashboard reports the useful effects of the territory's "
+	          "places for the people who come to them and for the "
+	          "territory: social link, skills, local economy, environment, "
+	          "democracy, culture and cooperation between places. The "
+	          "territory's figures pool the answers and activities of all "
+	          "its places (they are not averages of places). The local "
+	          "gross happiness index follows the method of Bhutan's index "
+	          "(Alkire-Foster), with a local domain and weights chosen "
+	          "locally. Every figure comes with the number of answers it "
+	          "rests on (n) and, when it is an estimate, its 95% confidence "
+	          "interval. No figure resting on fewer than 5 persons is "
+	          "published."), 9);
 }
 
-/* A territory's places by well-being score, highest first, with the
- * territory's own score as a dashed line. */
-static void draw_places(render *r)
+/* ------------------------------------------------------------------ */
+/* The index                                                           */
+/* ------------------------------------------------------------------ */
+
+/* The charts' shared words. */
+static void chart_text(render *r, impact__chart_text *t, const char *title,
+                       const char *sub)
 {
-	const dashboard *d = r->d;
-	const impact__report_text *t = r->t;
-	static const char *const axis[5] = { "0", "25", "50", "75", "100" };
-	static const double at[5] = { 0, 0.25, 0.5, 0.75, 1 };
-	legend_item items[4];
-	char n[IMPACT__NUMBER_MAX], sub[96];
-	size_t i, n_items = 0;
-	int any_hidden = 0;
+	t->title = title;
+	t->subtitle = sub;
+	t->no_data = TR(r, "pas de données", "no data");
+	t->suppressed_text = TR(r, "non publié (n < 5)",
+	                        "not published (n < 5)");
+}
+
+
+static void build_trend(render *r, trend_data *t)
+{
+	const impact__rd *d = r->d;
+	size_t i, n = d->n_trend > 64 ? 64 : d->n_trend;
+	size_t first = d->n_trend - n;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		const impact__rd_point *p = &d->trend[first + i];
+
+		t->periods[i] = p->period;
+		t->supp[i] = p->suppressed;
+		t->v[i] = p->suppressed ? NAN : p->gnh;
+		t->lo[i] = p->suppressed ? NAN : p->lo;
+		t->hi[i] = p->suppressed ? NAN : p->hi;
+		t->ref[i] = d->trend_parent[first + i];
+	}
+	{
+		char nb[IMPACT_NUMBER_MAX];
+
+		num(r, nb, n ? (double)d->trend[first + n - 1].n : 0, 0);
+		snprintf(t->sub, sizeof(t->sub), TR(r,
+		         "IBB de 0 à 1 (1 : tout le monde est heureux), intervalle "
+		         "de confiance à 95 %% (bootstrap), n = %s en %d",
+		         "GHI from 0 to 1 (1: everyone is happy), 95%% confidence "
+		         "interval (bootstrap), n = %s in %d"), nb, n
+		         ? d->trend[first + n - 1].period : d->period);
+	}
+	chart_text(r, &t->c.t, TR(r, "L'indice au fil des années",
+	                          "The index over the years"), t->sub);
+	t->c.n = n;
+	t->c.periods = t->periods;
+	t->c.value = t->v;
+	t->c.lo = t->lo;
+	t->c.hi = t->hi;
+	t->c.suppressed = t->supp;
+	t->c.reference = d->parent_name ? t->ref : NULL;
+	t->c.decimals = 3;
+	t->c.series_label = d->name;
+	t->c.reference_label = d->parent_name;
+	t->c.band_label = TR(r, "IC 95 %", "95% CI");
+}
+
+#define MAX_BARS 24
+
+typedef struct {
+	impact__group_bar bars[MAX_BARS];
+	char labels[MAX_BARS][160];
+	char sub[256];
+	impact__groups c;
+} groups_data;
+
+static void group_bar_from_doc(impact__group_bar *b, json_t *doc)
+{
+	json_t *g = json_object_get(doc, "groups");
+	int k;
+
+	b->n = (long)json_integer_value(json_object_get(doc, "n"));
+	b->suppressed = !index_published(doc) || !g;
+	for (k = 0; k < 4; k++)
+		b->share[k] = b->suppressed ? 0.25 : jnum(g, group_keys[k]);
+}
+
+static void build_groups(render *r, groups_data *g)
+{
+	const impact__rd *d = r->d;
+	size_t n = 0, i;
+
+	memset(g, 0, sizeof(*g));
+	snprintf(g->labels[n], sizeof(g->labels[n]), "%s", d->name);
+	g->bars[n].label = g->labels[n];
+	group_bar_from_doc(&g->bars[n++], d->index);
+	if (d->pindex) {
+		snprintf(g->labels[n], sizeof(g->labels[n]), "%s",
+		         d->parent_name);
+		g->bars[n].label = g->labels[n];
+		group_bar_from_doc(&g->bars[n++], d->pindex);
+	}
+	for (i = 0; i < d->n_places && n < MAX_BARS && d->n_places <= 16;
+	     i++) {
+		const impact__rd_place *p = &d->places[i];
+		int k;
+
+		if (!p->index.has)
+			continue;
+		snprintf(g->labels[n], sizeof(g->labels[n]), "%s", p->name);
+		g->bars[n].label = g->labels[n];
+		g->bars[n].n = (long)p->index.n;
+		g->bars[n].suppressed = p->index.suppressed
+		                        || isnan(p->groups[0]);
+		for (k = 0; k < 4; k++)
+			g->bars[n].share[k] = g->bars[n].suppressed ? 0.25
+			                      : p->groups[k];
+		n++;
+	}
+	snprintf(g->sub, sizeof(g->sub), "%s", TR(r,
+	         "part des personnes interrogées selon leur part de "
+	         "suffisance s : profondément s ≥ 0,77 ; largement 0,66 ≤ s < "
+	         "0,77 ; à peine 0,50 ≤ s < 0,66 ; malheureux s < 0,50",
+	         "share of respondents by their sufficiency s: deeply s ≥ "
+	         "0.77; extensively 0.66 ≤ s < 0.77; narrowly 0.50 ≤ s < 0.66; "
+	         "unhappy s < 0.50"));
+	chart_text(r, &g->c.t, TR(r, "Les quatre groupes de bonheur",
+	                          "The four happiness groups"), g->sub);
+	g->c.n = n;
+	g->c.bars = g->bars;
+	g->c.group_labels[0] = TR(r, "profondément heureux", "deeply happy");
+	g->c.group_labels[1] = TR(r, "largement heureux", "extensively happy");
+	g->c.group_labels[2] = TR(r, "à peine heureux", "narrowly happy");
+	g->c.group_labels[3] = TR(r, "malheureux", "unhappy");
+}
+
+#define MAX_DOMAINS 32
+
+typedef struct {
+	const char *labels[MAX_DOMAINS];
+	double v[MAX_DOMAINS], ref[MAX_DOMAINS];
+	char sub[256];
+	impact__contrib c;
+	impact__radar rad;
+} domains_data;
+
+/* The parent's value of `key` for domain `id`, NaN when none. */
+static double parent_domain(json_t *pdoc, const char *id, const char *key)
+{
+	json_t *a = json_object_get(pdoc, "domains");
+	size_t i;
+
+	if (!index_published(pdoc))
+		return NAN;
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *o = json_array_get(a, i);
+
+		if (!strcmp(json_string_value(json_object_get(o, "id")), id))
+			return jnum(o, key);
+	}
+	return NAN;
+}
+
+static const char *domain_label(render *r, json_t *o)
+{
+	const char *s = json_string_value(json_object_get(o, r->en
+	                                                  ? "label_en"
+	                                                  : "label"));
+
+	if (!s || !*s)
+		s = json_string_value(json_object_get(o, "label"));
+	return s ? s : json_string_value(json_object_get(o, "id"));
+}
+
+/* Domains of the unit's document: contributions (`radar` 0) or scores
+ * (`radar` 1). */
+static void build_domains(render *r, domains_data *dd, int radar)
+{
+	const impact__rd *d = r->d;
+	json_t *a = json_object_get(d->index, "domains");
+	size_t i, n = json_array_size(a);
+	char nb[IMPACT_NUMBER_MAX];
+
+	memset(dd, 0, sizeof(*dd));
+	if (n > MAX_DOMAINS)
+		n = MAX_DOMAINS;
+	for (i = 0; i < n; i++) {
+		json_t *o = json_array_get(a, i);
+		const char *id = json_string_value(json_object_get(o, "id"));
+
+		dd->labels[i] = domain_label(r, o);
+		dd->v[i] = jnum(o, radar ? "score" : "share");
+		dd->ref[i] = d->pindex && id ? parent_domain(d->pindex, id,
+		                                              radar ? "score"
+		                                              : "share") : NAN;
+		if (!radar && isnan(dd->v[i]))
+			dd->v[i] = 0;
+	}
+	num(r, nb, jnum(d->index, "n"), 0);
+	if (radar) {
+		snprintf(dd->sub, sizeof(dd->sub), TR(r,
+		         "part de suffisance moyenne dans chaque domaine, 0 à "
+		         "100 %%, n = %s", "mean sufficiency in each domain, 0 to "
+		         "100%%, n = %s"), nb);
+		chart_text(r, &dd->rad.t, TR(r, "Les domaines du bonheur",
+		                             "The domains of happiness"),
+		           dd->sub);
+		dd->rad.n = n;
+		dd->rad.labels = dd->labels;
+		dd->rad.values = dd->v;
+		dd->rad.reference = d->pindex ? dd->ref : NULL;
+		dd->rad.series_label = d->name;
+		dd->rad.reference_label = d->parent_name;
+		dd->rad.suppressed = !index_published(d->index);
+		dd->rad.missing_text = TR(r, "non observé", "not observed");
+	} else {
+		snprintf(dd->sub, sizeof(dd->sub), TR(r,
+		         "part de chaque domaine dans le manque de bonheur "
+		         "(1 − IBB), en %%, n = %s", "share of each domain in the "
+		         "lack of happiness (1 − GHI), in %%, n = %s"), nb);
+		chart_text(r, &dd->c.t, TR(r, "Ce qui manque au bonheur",
+		                           "What happiness lacks"), dd->sub);
+		dd->c.n = index_published(d->index) ? n : 0;
+		dd->c.labels = dd->labels;
+		dd->c.share = dd->v;
+		dd->c.reference = d->pindex ? dd->ref : NULL;
+		dd->c.legend_value = d->name;
+		dd->c.legend_reference = d->parent_name;
+	}
+}
+
+static void index_pages(render *r)
+{
+	const impact__rd *d = r->d;
+	trend_data *t;
+	groups_data *g;
+	domains_data *dd;
+	char sub[512], nb[IMPACT_NUMBER_MAX];
+
+	if (!d->index)
+		return;
+	new_page(r);
+	num(r, nb, jnum(d->index, "n"), 0);
+	snprintf(sub, sizeof(sub), TR(r,
+	         "Méthode Alkire-Foster : IBB = 1 − H × A, où H est la part des "
+	         "personnes pas encore heureuses et A leur insuffisance "
+	         "moyenne. n = %s personnes dans l'indice.",
+	         "Alkire-Foster method: GHI = 1 − H × A, where H is the share "
+	         "of persons not yet happy and A their mean insufficiency. "
+	         "n = %s persons in the index."), nb);
+	section(r, d->index_title ? d->index_title
+	        : TR(r, "Indice du bonheur brut local",
+	             "Local gross happiness index"), sub, 120);
+	if (!index_published(d->index)) {
+		paragraph(r, TR(r, "L'indice n'est pas publié : il repose sur "
+		                "moins de 5 personnes.", "The index is not "
+		                "published: it rests on fewer than 5 persons."),
+		          10);
+		return;
+	}
+	{
+		/* The figures of the index, as `impact index` prints them. */
+		static const column cols[] = { { "", 150, 0 },
+		                               { "", 70, 1 },
+		                               { "", 130, 1 },
+		                               { "", 161, 0 } };
+		column c[4];
+		json_t *ci = json_object_get(d->index, "ci");
+		const char *keys[3] = { "gnh", "h_n", "a_n" };
+		const char *names[3][2] = {
+			{ "IBB", "GHI" },
+			{ "H : part pas encore heureuse", "H: share not yet happy" },
+			{ "A : leur insuffisance moyenne",
+			  "A: their mean insufficiency" } };
+		char v[IMPACT_NUMBER_MAX], iv[2 * IMPACT_NUMBER_MAX + 8];
+		int k;
+
+		memcpy(c, cols, sizeof(c));
+		c[0].head = TR(r, "Mesure", "Measure");
+		c[1].head = TR(r, "Valeur", "Value");
+		c[2].head = TR(r, "IC 95 %", "95% CI");
+		c[3].head = TR(r, "Lecture", "Reading");
+		ensure(r, 80);
+		table_head(r, c, 4);
+		for (k = 0; k < 3; k++) {
+			cell cells[4];
+			json_t *a = json_object_get(ci, keys[k]);
+
+			memset(cells, 0, sizeof(cells));
+			cells[0].text = names[k][r->en];
+			cells[0].bold = k == 0;
+			cells[1].text = num(r, v, jnum(d->index, keys[k]), 3);
+			cells[1].bold = k == 0;
+			cells[2].text = interval(r, iv, sizeof(iv), jidx(a, 0),
+			                         jidx(a, 1), 3);
+			cells[3].text = k == 0 ? TR(r, "0 à 1, plus haut = mieux",
+			                            "0 to 1, higher is better")
+			                : k == 1 ? TR(r, "plus bas = mieux",
+			                              "lower is better")
+			                : TR(r, "plus bas = mieux",
+			                     "lower is better");
+			table_row(r, c, 4, cells, k % 2);
+		}
+		r->y += 14;
+	}
+	t = malloc(sizeof(*t));
+	g = malloc(sizeof(*g));
+	dd = malloc(sizeof(*dd));
+	if (!t || !g || !dd) {
+		r->failed = 1;
+	} else {
+		build_groups(r, g);
+		chart(r, impact__chart_groups_fn, &g->c,
+		      70 + 22 * (double)g->c.n);
+		build_domains(r, dd, 0);
+		chart(r, impact__chart_contributions_fn, &dd->c,
+		      80 + 17 * (double)dd->c.n);
+	}
+	free(t);
+	free(g);
+	free(dd);
+}
+
+static void domains_page(render *r)
+{
+	const impact__rd *d = r->d;
+	json_t *a = json_object_get(d->index, "domains");
+	domains_data *dd;
+	static const column cols[] = { { "", 161, 0 }, { "", 50, 1 },
+	                               { "", 70, 1 }, { "", 70, 1 },
+	                               { "", 90, 1 }, { "", 70, 1 } };
+	column c[6];
+	size_t i;
+
+	if (!index_published(d->index) || !json_array_size(a))
+		return;
+	new_page(r);
+	section(r, TR(r, "Les domaines", "The domains"), TR(r,
+	        "Chaque domaine regroupe des indicateurs de suffisance ; sa "
+	        "part de suffisance est la part moyenne des indicateurs où "
+	        "les personnes atteignent le seuil.", "Each domain groups "
+	        "sufficiency indicators; its sufficiency is the mean share of "
+	        "indicators where persons reach the threshold."), 300);
+	if (!(dd = malloc(sizeof(*dd)))) {
+		r->failed = 1;
+		return;
+	}
+	build_domains(r, dd, 1);
+	chart(r, impact__chart_radar_fn, &dd->rad, 330);
+	free(dd);
+	memcpy(c, cols, sizeof(c));
+	c[0].head = TR(r, "Domaine", "Domain");
+	c[1].head = TR(r, "Poids", "Weight");
+	c[2].head = TR(r, "Suffisance", "Sufficiency");
+	c[3].head = d->parent_name ? TR(r, "Territoire", "Territory") : "";
+	c[4].head = TR(r, "Part du manque", "Share of lack");
+	c[5].head = TR(r, "Alpha", "Alpha");
+	ensure(r, 60);
+	table_head(r, c, 6);
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *o = json_array_get(a, i);
+		const char *id = json_string_value(json_object_get(o, "id"));
+		char w[IMPACT_NUMBER_MAX], s[IMPACT_NUMBER_MAX],
+		     p[IMPACT_NUMBER_MAX], sh[IMPACT_NUMBER_MAX],
+		     al[IMPACT_NUMBER_MAX + 16];
+		double ps = d->pindex && id ? parent_domain(d->pindex, id,
+		                                            "score") : NAN;
+		cell cells[6];
+
+		memset(cells, 0, sizeof(cells));
+		cells[0].text = domain_label(r, o);
+		cells[1].text = num(r, w, jnum(o, "weight"), 3);
+		cells[2].text = isnan(jnum(o, "score")) ? "—"
+		                : pct(r, s, jnum(o, "score"));
+		cells[3].text = isnan(ps) ? "" : pct(r, p, ps);
+		cells[4].text = pct(r, sh, jnum(o, "share"));
+		if (isnan(jnum(o, "alpha")))
+			snprintf(al, sizeof(al), "—");
+		else
+			snprintf(al, sizeof(al), "%s%s", num(r, p, jnum(o,
+			         "alpha"), 2), json_is_true(json_object_get(o,
+			         "alpha_low")) ? TR(r, " (faible)", " (low)") : "");
+		cells[5].text = al;
+		table_row(r, c, 6, cells, (int)(i % 2));
+	}
+	r->y += 10;
+	paragraph(r, TR(r, "Alpha : cohérence interne (alpha de Cronbach) des "
+	          "indicateurs du domaine ; en dessous de 0,6 elle est faible, "
+	          "et le domaine se lit indicateur par indicateur.",
+	          "Alpha: internal consistency (Cronbach's alpha) of the "
+	          "domain's indicators; below 0.6 it is low, and the domain is "
+	          "best read indicator by indicator."), 7.5);
+}
+
+/* ------------------------------------------------------------------ */
+/* Effets utiles                                                       */
+/* ------------------------------------------------------------------ */
+
+static const char *suppressed_text(const render *r, const char *reason)
+{
+	if (reason && !strcmp(reason, "secondary"))
+		return TR(r, "non publié (secret secondaire)",
+		          "not published (secondary)");
+	if (reason && !strcmp(reason, "dominance"))
+		return TR(r, "non publié (dominance)",
+		          "not published (dominance)");
+	return TR(r, "non publié (n < 5)", "not published (n < 5)");
+}
+
+/* Is the indicator a percentage (unit "%")? */
+static int is_pct(const impact__rd_ind *x)
+{
+	return x->unit && !strcmp(x->unit, "%");
+}
+
+/* Units short enough to follow the number in a table cell ("%", "m²",
+ * "sur 10"); longer ones ("heures-stagiaires") go after the label. */
+static int short_unit(const impact__rd_ind *x)
+{
+	return x->unit && *x->unit && strlen(x->unit) <= 7;
+}
+
+/* "80,0 %", "6,8 sur 10", "420 m²", or the bare number when the unit is
+ * long. */
+static void value_with_unit(const render *r, const impact__rd_ind *x,
+                            char *out, size_t size)
+{
+	char v[IMPACT_NUMBER_MAX];
+
+	num(r, v, x->value, x->decimals);
+	if (!short_unit(x))
+		snprintf(out, size, "%s", v);
+	else if (is_pct(x))
+		snprintf(out, size, r->en ? "%s%%" : "%s" NNBSP "%%", v);
+	else
+		snprintf(out, size, "%s %s", v, x->unit);
+}
+
+static void effects_table(render *r)
+{
+	const impact__rd *d = r->d;
+	static const column cols[] = { { "", 191, 0 }, { "", 76, 1 },
+	                               { "", 86, 1 }, { "", 38, 1 },
+	                               { "", 52, 1 }, { "", 68, 1 } };
+	column c[6];
+	const char *domain = NULL;
+	size_t i;
+	int zebra = 0;
+
+	memcpy(c, cols, sizeof(c));
+	c[0].head = TR(r, "Effet utile", "Useful effect");
+	c[1].head = TR(r, "Valeur", "Value");
+	c[2].head = TR(r, "IC 95 %", "95% CI");
+	c[3].head = "n";
+	c[4].head = TR(r, "Évolution", "Change");
+	c[5].head = d->parent_name ? TR(r, "Territoire", "Territory") : "";
+	ensure(r, 80);
+	table_head(r, c, 6);
+	for (i = 0; i < d->n_inds; i++) {
+		const impact__rd_ind *x = &d->inds[i];
+		char v[2 * IMPACT_NUMBER_MAX], iv[2 * IMPACT_NUMBER_MAX + 8],
+		     n[IMPACT_NUMBER_MAX], ch[IMPACT_NUMBER_MAX + 8],
+		     p[2 * IMPACT_NUMBER_MAX], lab[512];
+		cell cells[6];
+
+		if (!r->prof && (!domain || strcmp(domain, x->domain))) {
+			/* A domain heading row. */
+			cell hc[6];
+
+			memset(hc, 0, sizeof(hc));
+			domain = x->domain;
+			hc[0].text = impact__rd_domain_label(domain, r->en);
+			hc[0].bold = 1;
+			if (r->y + 40 > BOTTOM) {
+				new_page(r);
+				table_head(r, c, 6);
+			}
+			table_row(r, c, 6, hc, 0);
+			zebra = 0;
+		}
+		memset(cells, 0, sizeof(cells));
+		if (x->unit && *x->unit && !short_unit(x)) {
+			snprintf(lab, sizeof(lab), "%s (%s)", x->label, x->unit);
+			cells[0].text = lab;
+		} else {
+			cells[0].text = x->label;
+		}
+		num(r, n, (double)x->n, 0);
+		cells[3].text = n;
+		if (x->suppressed) {
+			cells[1].text = suppressed_text(r, x->reason);
+			cells[1].muted = 1;
+			cells[1].span = 1;
+		} else if (!x->has_value) {
+			cells[1].text = TR(r, "non calculable", "not computable");
+			cells[1].muted = 1;
+			cells[1].span = 1;
+		} else {
+			value_with_unit(r, x, v, sizeof(v));
+			cells[1].text = v;
+			if (x->has_ci)
+				cells[2].text = interval(r, iv, sizeof(iv), x->lo,
+				                         x->hi, x->decimals);
+			if (x->has_previous) {
+				char b[IMPACT_NUMBER_MAX + 1];
+
+				snprintf(ch, sizeof(ch), "%s%s",
+				         signed_num(r, b, x->change, x->decimals),
+				         x->significant == 1 ? " *" : "");
+				cells[4].text = ch;
+			}
+		}
+		if (x->parent_has) {
+			/* The unit is in the value column: a bare number, but
+			 * for percentages. */
+			impact__rd_ind px = *x;
+
+			px.value = x->parent;
+			if (is_pct(x))
+				value_with_unit(r, &px, p, sizeof(p));
+			else
+				num(r, p, x->parent, x->decimals);
+			cells[5].text = p;
+		}
+		table_row(r, c, 6, cells, zebra);
+		zebra = !zebra;
+	}
+	r->y += 8;
+	paragraph(r, TR(r, "* évolution significative au seuil de 5 % (test "
+	          "de deux proportions ou de Welch). IC 95 % : intervalle de "
+	          "confiance à 95 % (Wilson pour les parts, bootstrap pour les "
+	          "moyennes). Territoire : la valeur du territoire au-dessus.",
+	          "* significant change at 5% (two-proportion or Welch test). "
+	          "95% CI: 95% confidence interval (Wilson for shares, "
+	          "bootstrap for means). Territory: the value of the territory "
+	          "above."), 7.5);
+}
+
+/* The percentage indicators as bar rows (texts holds their value texts);
+ * returns how many. */
+static size_t pct_rows(render *r, impact__bar_row *rows,
+                       char (*texts)[2 * IMPACT_NUMBER_MAX])
+{
+	const impact__rd *d = r->d;
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n_inds; i++) {
+		const impact__rd_ind *x = &d->inds[i];
+
+		if (!is_pct(x))
+			continue;
+		rows[n].label = x->label;
+		rows[n].suppressed = x->suppressed || !x->has_value;
+		rows[n].value = rows[n].suppressed ? NAN : x->value;
+		rows[n].lo = x->has_ci && !x->suppressed ? x->lo : NAN;
+		rows[n].hi = x->has_ci && !x->suppressed ? x->hi : NAN;
+		rows[n].reference = x->parent_has ? x->parent : NAN;
+		if (!rows[n].suppressed) {
+			value_with_unit(r, x, texts[n], sizeof(texts[n]));
+			rows[n].value_text = texts[n];
+		}
+		n++;
+	}
+	return n;
+}
+
+static void bars_setup(render *r, impact__bars *b)
+{
+	memset(b, 0, sizeof(*b));
+	chart_text(r, &b->t, TR(r, "Les effets utiles en parts",
+	                        "The useful effects as shares"), TR(r,
+	           "part des personnes ou des activités, en %, avec son "
+	           "intervalle de confiance à 95 % ; n de chaque part dans le "
+	           "tableau des effets utiles", "share of persons or "
+	           "activities, in %, with its 95% confidence interval; the n "
+	           "of each share is in the table of useful effects"));
+	b->axis_lo = 0;
+	b->axis_hi = 100;
+	b->axis_decimals = 0;
+	b->axis_unit = r->en ? "%" : NNBSP "%";
+	b->legend_value = r->d->name;
+	b->legend_ci = TR(r, "IC 95 %", "95% CI");
+	b->legend_reference = r->d->parent_name;
+}
+
+/* The percentage indicators as bars with whiskers, in chunks that fit. */
+static void effects_bars(render *r)
+{
+	const impact__rd *d = r->d;
+	impact__bar_row *rows;
+	char (*texts)[2 * IMPACT_NUMBER_MAX];
+	size_t n, start;
+
+	rows = calloc(d->n_inds + 1, sizeof(*rows));
+	texts = calloc(d->n_inds + 1, sizeof(*texts));
+	if (!rows || !texts) {
+		free(rows);
+		free(texts);
+		r->failed = 1;
+		return;
+	}
+	n = pct_rows(r, rows, texts);
+	for (start = 0; start < n;) {
+		impact__bars b;
+		size_t take = n - start;
+		double hgt;
+
+		bars_setup(r, &b);
+		/* As many rows as fit on a fresh page. */
+		for (;;) {
+			b.rows = rows + start;
+			b.n = take;
+			hgt = impact__chart_bars_height(&r->dr, CONTENT_W, &b);
+			if (hgt <= BOTTOM - TOP - 10 || take == 1)
+				break;
+			take--;
+		}
+		if (r->y + hgt > BOTTOM)
+			new_page(r);
+		chart(r, impact__chart_bars_fn, &b, hgt);
+		start += take;
+	}
+	free(rows);
+	free(texts);
+}
+
+static void effects_pages(render *r)
+{
+	const impact__rd *d = r->d;
+	char sub[512];
+
+	if (!d->n_inds)
+		return;
+	new_page(r);
+	snprintf(sub, sizeof(sub), TR(r,
+	         "Les effets de l'activité pour les personnes et le territoire "
+	         "(%zu indicateurs, dont %lld non publiés).", "The effects of "
+	         "the activity for persons and the territory (%zu indicators, "
+	         "%lld of them not published)."), d->n_inds, d->ind_suppressed);
+	section(r, TR(r, "Les effets utiles", "The useful effects"), sub, 120);
+	effects_table(r);
+	effects_bars(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* A territory's places                                                */
+/* ------------------------------------------------------------------ */
+
+/* The places of a territory as points for the comparison and the map. */
+static void place_points(render *r, impact__place_point *pts,
+                         impact__map_point *mp)
+{
+	const impact__rd *d = r->d;
+	size_t i;
+
+	for (i = 0; i < d->n_places; i++) {
+		const impact__rd_place *p = &d->places[i];
+
+		pts[i].label = p->name;
+		pts[i].suppressed = !p->index.has || p->index.suppressed;
+		pts[i].value = pts[i].suppressed ? NAN : p->index.gnh;
+		pts[i].lo = pts[i].suppressed ? NAN : p->index.lo;
+		pts[i].hi = pts[i].suppressed ? NAN : p->index.hi;
+		pts[i].n = (long)p->index.n;
+		mp[i].label = p->name;
+		mp[i].lat = p->has_xy ? p->lat : NAN;
+		mp[i].lon = p->has_xy ? p->lon : NAN;
+		mp[i].value = pts[i].value;
+		mp[i].suppressed = pts[i].suppressed;
+	}
+}
+
+static void compare_setup(render *r, impact__compare *c,
+                          const impact__place_point *pts, char *sub,
+                          size_t size)
+{
+	const impact__rd *d = r->d;
+	char nb[IMPACT_NUMBER_MAX];
+
+	memset(c, 0, sizeof(*c));
+	{
+		char nr[IMPACT_NUMBER_MAX];
+
+		num(r, nb, (double)d->n_places, 0);
+		num(r, nr, index_published(d->index) ? jnum(d->index, "n") : 0,
+		    0);
+		snprintf(sub, size, TR(r, "IBB de 0 à 1 et son intervalle de "
+		         "confiance à 95 %%, %s lieux, n = %s personnes",
+		         "GHI from 0 to 1 and its 95%% confidence interval, %s "
+		         "places, n = %s persons"), nb, nr);
+	}
+	chart_text(r, &c->t, TR(r, "Les lieux comparés", "The places "
+	                        "compared"), sub);
+	c->n = d->n_places;
+	c->places = pts;
+	c->reference = index_published(d->index) ? jnum(d->index, "gnh") : NAN;
+	c->reference_label = d->name;
+	c->axis_lo = NAN;
+	c->axis_hi = NAN;
+	c->decimals = 3;
+	c->suppressed_count_fmt = TR(r, "%zu lieux non publiés (n < 5)",
+	                             "%zu places not published (n < 5)");
+	c->top_label = TR(r, "les 5 plus hauts", "the 5 highest");
+	c->bottom_label = TR(r, "les 5 plus bas", "the 5 lowest");
+}
+
+static void map_setup(render *r, impact__map *m, const impact__map_point *mp)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(r->map_sub, sizeof(r->map_sub), TR(r,
+	         "couleur : IBB du lieu (de 0 à 1) ; gris : non publié (n < 5) ;"
+	         " %zu lieux", "colour: the place's GHI (0 to 1); grey: not "
+	         "published (n < 5); %zu places"), r->d->n_places);
+	chart_text(r, &m->t, TR(r, "La carte des lieux", "Map of the places"),
+	           r->map_sub);
+	m->n = r->d->n_places;
+	m->points = mp;
+	m->outlines = r->geo;
+	m->vmin = NAN;
+	m->vmax = NAN;
+	m->decimals = 3;
+	m->value_label = TR(r, "IBB", "GHI");
+	{
+		size_t i, missing = 0;
+
+		for (i = 0; i < r->d->n_places; i++)
+			missing += !r->d->places[i].has_xy;
+		m->missing_fmt = missing == 1
+		                 ? TR(r, "%zu lieu sans coordonnées",
+		                      "%zu place without coordinates")
+		                 : TR(r, "%zu lieux sans coordonnées",
+		                      "%zu places without coordinates");
+	}
+}
+
+static void places_pages(render *r)
+{
+	const impact__rd *d = r->d;
+	impact__place_point *pts;
+	impact__map_point *mp;
+	impact__compare c;
+	impact__map m;
+	char sub[256];
+	double hgt;
 
 	if (d->is_place || !d->n_places)
 		return;
-	for (i = 0; i < d->n_places; i++)
-		any_hidden |= !published(&d->places[i].score);
-	draw_section(r, t->places_title, t->places_sub, 70);
-	items[n_items].symbol = SYM_SKY;
-	items[n_items++].text = t->legend_places_bar;
-	items[n_items].symbol = SYM_CI;
-	items[n_items++].text = t->legend_ci;
-	if (published(&d->score)) {
-		items[n_items].symbol = SYM_LINE;
-		items[n_items++].text = t->legend_places_marker;
+	pts = calloc(d->n_places, sizeof(*pts));
+	mp = calloc(d->n_places, sizeof(*mp));
+	if (!pts || !mp) {
+		free(pts);
+		free(mp);
+		r->failed = 1;
+		return;
 	}
-	if (any_hidden) {
-		items[n_items].symbol = SYM_HATCH;
-		items[n_items++].text = t->suppressed;
-	}
-	draw_legend(r, items, n_items);
-	draw_axis(r, axis, at, 5);
-	r->axis = axis;
-	r->axis_at = at;
-	r->axis_n = 5;
-	for (i = 0; i < d->n_places; i++) {
-		const place_row *p = &d->places[i];
-		bar_row b;
-
-		b.sub = NULL;
-		if (published(&p->score)) {
-			impact__report_number(n, sizeof(n),
-			                      (double)p->score.n, 0, r->lang);
-			snprintf(sub, sizeof(sub), "n = %s", n);
-			b.sub = sub;
-		}
-		b.label = p->name;
-		b.f = &p->score;
-		b.lo = 0;
-		b.hi = 100;
-		b.ref = &d->score;
-		b.ref_line = 1;
-		b.colour = &c_sky;
-		b.stripe = (int)(i % 2 == 0);
-		draw_bar_row(r, &b);
-	}
-	r->axis_n = 0;
-	r->y += 22;
+	place_points(r, pts, mp);
+	new_page(r);
+	section(r, TR(r, "Les lieux du territoire", "The places of the "
+	        "territory"), TR(r, "L'indice de chaque lieu, avec son "
+	        "intervalle de confiance ; la ligne pointillée est celle du "
+	        "territoire.", "Each place's index with its confidence "
+	        "interval; the dashed line is the territory's."), 200);
+	compare_setup(r, &c, pts, sub, sizeof(sub));
+	hgt = impact__chart_compare_height(&r->dr, CONTENT_W, &c);
+	if (hgt > BOTTOM - TOP - 60)
+		hgt = BOTTOM - TOP - 60;
+	if (hgt < 180)
+		hgt = 180;
+	chart(r, impact__chart_compare_fn, &c, hgt);
+	map_setup(r, &m, mp);
+	if (r->y + 330 > BOTTOM)
+		new_page(r);
+	chart(r, impact__chart_map_fn, &m, 330);
+	free(pts);
+	free(mp);
 }
 
-/* The method note: what the score is, the disclosure rule, the source. */
-static void draw_method(render *r)
+/* ------------------------------------------------------------------ */
+/* Method and data quality                                             */
+/* ------------------------------------------------------------------ */
+
+static void method_page(render *r)
 {
-	double inner = CONTENT_W - 20;
-	double th = text_height(r, r->t->method_title, inner, 9, 1);
-	double bh = text_height(r, r->t->method_body, inner, 7.5, 0);
-	double h = th + 4 + bh + 20;
+	const impact__rd *d = r->d;
+	json_t *doc = d->index;
+	char buf[2048], a[IMPACT_NUMBER_MAX], b[IMPACT_NUMBER_MAX];
+	size_t i;
 
-	ensure(r, h);
-	fill_rect(r, MARGIN, r->y, CONTENT_W, h, &c_zebra);
-	fill_rect(r, MARGIN, r->y, 2.5, h, &c_grey);
-	text_draw(r, r->t->method_title, MARGIN + 10, r->y + 10, inner, 9, 1,
-	          &c_ink, PANGO_ALIGN_LEFT);
-	text_draw(r, r->t->method_body, MARGIN + 10, r->y + 10 + th + 4, inner,
-	          7.5, 0, &c_ink, PANGO_ALIGN_LEFT);
-	r->y += h;
+	new_page(r);
+	section(r, TR(r, "Méthode et qualité des données",
+	              "Method and quality of the data"), NULL, 100);
+	num(r, a, d->respondents.has ? d->respondents.value : 0, 0);
+	snprintf(buf, sizeof(buf), TR(r,
+	         "Personnes interrogées en %d : %s.", "Respondents in %d: %s."),
+	         d->period, a);
+	paragraph(r, buf, 9);
+	if (doc) {
+		json_t *wu = json_object_get(doc, "weights_used");
+		json_t *rk = json_object_get(doc, "raking");
+		const char *scheme = json_string_value(json_object_get(wu,
+		                                                       "scheme"));
+
+		num(r, a, jnum(doc, "n"), 0);
+		num(r, b, jnum(doc, "incomplete"), 0);
+		snprintf(buf, sizeof(buf), TR(r,
+		         "Indice : %s personnes ; %s laissées de côté faute de "
+		         "réponses suffisantes (moins de 80 %% des indicateurs "
+		         "pondérés observés).", "Index: %s persons; %s left out for "
+		         "lack of answers (less than 80%% of the weighted "
+		         "indicators observed)."), a, b);
+		paragraph(r, buf, 9);
+		num(r, a, jnum(doc, "cutoff"), 2);
+		snprintf(buf, sizeof(buf), TR(r,
+		         "Seuil de bonheur k = %s : une personne est heureuse "
+		         "quand elle atteint la suffisance dans au moins cette part "
+		         "pondérée des indicateurs. Pondération des domaines : %s.",
+		         "Happiness cutoff k = %s: a person is happy when sufficient "
+		         "in at least this weighted share of the indicators. "
+		         "Domain weights: %s."), a,
+		         !scheme ? "—"
+		         : !strcmp(scheme, "equal") ? TR(r, "égale", "equal")
+		         : !strcmp(scheme, "territory") ? TR(r,
+		                 "choisie par le territoire", "chosen by the "
+		                 "territory")
+		         : !strcmp(scheme, "participatory") ? TR(r,
+		                 "participative (importance donnée par les "
+		                 "personnes)", "participatory (importance given by "
+		                 "respondents)")
+		         : !strcmp(scheme, "pca") ? TR(r, "analyse en composantes "
+		                 "principales", "principal component analysis")
+		         : TR(r, "définie par l'indice", "as the index defines"));
+		paragraph(r, buf, 9);
+		if (json_is_true(json_object_get(doc, "weighted")) && rk) {
+			num(r, a, jnum(rk, "iterations"), 0);
+			snprintf(buf, sizeof(buf), TR(r,
+			         "Redressement : les réponses sont pondérées pour "
+			         "représenter la population de %s (calage sur marges "
+			         "par la méthode du raking : âge, sexe, commune, "
+			         "activité), %s en %s itérations.",
+			         "Weighting: answers are weighted to represent the "
+			         "population of %s (raking to margins: age, sex, "
+			         "commune, activity), %s in %s iterations."),
+			         json_string_value(json_object_get(rk, "territory")),
+			         json_is_true(json_object_get(rk, "converged"))
+			         ? TR(r, "convergé", "converged")
+			         : TR(r, "non convergé", "not converged"), a);
+		} else if (json_object_get(doc, "raking_skipped")) {
+			snprintf(buf, sizeof(buf), "%s", TR(r,
+			         "Redressement : impossible pour cette période (une "
+			         "modalité des marges de population n'a aucune "
+			         "réponse) ; les réponses ne sont pas pondérées.",
+			         "Weighting: impossible for this period (a level of "
+			         "the population margins has no answer); answers are "
+			         "not weighted."));
+		} else {
+			snprintf(buf, sizeof(buf), "%s", TR(r,
+			         "Redressement : aucun (pas de marges de population) ;"
+			         " chaque réponse compte pour une.",
+			         "Weighting: none (no population margins); each "
+			         "answer counts once."));
+		}
+		paragraph(r, buf, 9);
+	}
+	paragraph(r, TR(r,
+	          "Secret statistique : aucun chiffre reposant sur moins de 5 "
+	          "personnes n'est publié ; quand un seul lieu d'un territoire "
+	          "est masqué, un second l'est aussi (secret secondaire), et un "
+	          "montant dominé par un seul lieu n'est pas publié (dominance)."
+	          " Les réponses en texte libre ne sont jamais reproduites.",
+	          "Statistical disclosure control: no figure resting on fewer "
+	          "than 5 persons is published; when a single place of a "
+	          "territory is hidden, a second one is too (secondary "
+	          "suppression), and an amount dominated by one place is not "
+	          "published (dominance). Free-text answers are never "
+	          "reproduced."), 9);
+	paragraph(r, TR(r,
+	          "Intervalles de confiance à 95 % : Wilson pour les parts, "
+	          "bootstrap stratifié par lieu (1 000 tirages, graine fixe) "
+	          "pour les moyennes et l'indice ; aucun pour les comptages. "
+	          "Une évolution est marquée * quand elle est significative au "
+	          "seuil de 5 %.",
+	          "95% confidence intervals: Wilson for shares, bootstrap "
+	          "stratified by place (1,000 replicates, fixed seed) for means "
+	          "and the index; none for counts. A change is marked * when it "
+	          "is significant at 5%."), 9);
+	if (d->n_sources) {
+		static const column cols[] = { { "", 190, 0 }, { "", 70, 0 },
+		                               { "", 90, 0 }, { "", 70, 0 },
+		                               { "", 45, 1 }, { "", 46, 1 } };
+		column c[6];
+
+		memcpy(c, cols, sizeof(c));
+		c[0].head = TR(r, "Fichier importé", "Imported file");
+		c[1].head = TR(r, "Nature", "Kind");
+		c[2].head = TR(r, "Outil", "Tool");
+		c[3].head = TR(r, "Date", "Date");
+		c[4].head = TR(r, "Lignes", "Rows");
+		c[5].head = TR(r, "Rejets", "Rejected");
+		r->y += 6;
+		ensure(r, 60);
+		r->y += impact__text(&r->dr, TR(r, "Sources des données",
+		                                "Sources of the data"), MARGIN,
+		                     r->y, CONTENT_W, 10, 1, &impact__c_ink,
+		                     PANGO_ALIGN_LEFT) + 4;
+		table_head(r, c, 6);
+		for (i = 0; i < d->n_sources; i++) {
+			const impact__rd_source *s = &d->sources[i];
+			char l[IMPACT_NUMBER_MAX], j[IMPACT_NUMBER_MAX];
+			const char *slash = s->file ? strrchr(s->file, '/') : NULL;
+			cell cells[6];
+
+			memset(cells, 0, sizeof(cells));
+			cells[0].text = slash ? slash + 1 : s->file;
+			cells[1].text = s->kind;
+			cells[2].text = s->tool ? s->tool : "";
+			cells[3].text = s->when;
+			cells[4].text = num(r, l, (double)s->loaded, 0);
+			cells[5].text = num(r, j, (double)s->rejected, 0);
+			table_row(r, c, 6, cells, (int)(i % 2));
+		}
+	}
 }
 
-/* Draw the whole dashboard onto r->cr; r->page ends as the page count. */
 static void draw_dashboard(render *r)
 {
 	r->page = 1;
-	page_begin(r);
-	draw_key_figures(r);
-	draw_questions(r);
-	draw_places(r);
-	draw_method(r);
-	cairo_show_page(r->cr);
+	cover(r);
+	index_pages(r);
+	domains_page(r);
+	effects_pages(r);
+	places_pages(r);
+	method_page(r);
+	cairo_show_page(r->dr.cr);
 }
 
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Cairo write callback: append to the sink's file, or discard. */
 static cairo_status_t sink_write(void *closure, const unsigned char *data,
                                  unsigned int length)
 {
@@ -1367,15 +1559,12 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data,
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/* Record a failure to write report `output`, errno `err`; returns
- * IMPACT_EIO. */
 static int write_error(impact *h, const char *output, int err)
 {
 	return impact__error(h, IMPACT_EIO, "cannot write report '%s': %s",
 	                     output, strerror(err));
 }
 
-/* Record a Cairo failure while writing `output`. */
 static int cairo_error(impact *h, cairo_status_t st, const sink *s,
                        const char *output)
 {
@@ -1388,56 +1577,24 @@ static int cairo_error(impact *h, cairo_status_t st, const sink *s,
 	                     output, cairo_status_to_string(st));
 }
 
-/*
- * Check that fontconfig resolves FONT_FAMILY to itself, not to a
- * substitute: without DejaVu the accents and spacing of the dashboards are
- * not what was designed.  IMPACT_ERROR naming the package to install.
- */
-static int check_font(impact *h, PangoFontMap *fm, PangoContext *pc)
-{
-	PangoFontDescription *want = NULL, *got = NULL;
-	PangoFont *font = NULL;
-	const char *family;
-	int rc;
+typedef struct {
+	const impact__rd *d;
+	const impact__profile *prof;
+	const impact__geo *geo;
+	int en;
+	const char *title, *today;
+} job;
 
-	want = pango_font_description_from_string(FONT_FAMILY " 10");
-	font = pango_font_map_load_font(fm, pc, want);
-	if (font)
-		got = pango_font_describe(font);
-	family = got ? pango_font_description_get_family(got) : NULL;
-	if (!family || g_ascii_strcasecmp(family, FONT_FAMILY) != 0) {
-		rc = impact__error(h, IMPACT_ERROR,
-		                   "font '" FONT_FAMILY "' not found: install "
-		                   "it (Debian package fonts-dejavu-core)");
-		goto done;
-	}
-	rc = IMPACT_OK;
-done:
-	if (got)
-		pango_font_description_free(got);
-	if (font)
-		g_object_unref(font);
-	pango_font_description_free(want);
-	return rc;
-}
-
-/*
- * Draw dashboard `d` onto a new PDF stream going to `s` (discarded when
- * s->fp is NULL).  `pages` is the page count for the footer (0 when
- * unknown); *out_pages receives the pages drawn.  `output` names the
- * report in messages.
- */
-static int draw_pdf(impact *h, PangoFontMap *fm, sink *s, const dashboard *d,
-                    impact__lang lang, const char *title, const char *today,
-                    int pages, int *out_pages, const char *output)
+/* Draw the dashboard onto a new PDF stream going to `s` (discarded when
+ * s->fp is NULL); `pages` for the footer (0 unknown); *out_pages set. */
+static int draw_pdf(impact *h, const job *j, sink *s, int pages,
+                    int *out_pages, const char *output)
 {
-	cairo_surface_t *surface = NULL;
+	cairo_surface_t *surface;
 	cairo_t *cr = NULL;
-	cairo_font_options_t *fo = NULL;
-	PangoContext *pc = NULL;
-	render r;
 	cairo_status_t st;
-	int rc;
+	render r;
+	int rc = IMPACT_OK;
 
 	memset(&r, 0, sizeof(r));
 	surface = cairo_pdf_surface_create_for_stream(sink_write, s, PAGE_W,
@@ -1447,7 +1604,7 @@ static int draw_pdf(impact *h, PangoFontMap *fm, sink *s, const dashboard *d,
 		goto done;
 	}
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
-	                               title);
+	                               j->title);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR,
 	                               "impact " IMPACT_VERSION);
 	cr = cairo_create(surface);
@@ -1455,31 +1612,27 @@ static int draw_pdf(impact *h, PangoFontMap *fm, sink *s, const dashboard *d,
 		rc = cairo_error(h, st, s, output);
 		goto done;
 	}
-	pc = pango_font_map_create_context(fm);
-	fo = cairo_font_options_create();
-	if (!pc || cairo_font_options_status(fo) != CAIRO_STATUS_SUCCESS) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+	if (impact__draw_init(&r.dr, cr, j->en ? "en" : "fr") != 0) {
+		rc = impact__error(h, IMPACT_ERROR, "font '" IMPACT__FONT_FAMILY
+		                   "' not found: install it (Debian package "
+		                   "fonts-dejavu-core)");
 		goto done;
 	}
-	/* Unhinted metrics: the layout is the same whatever the output. */
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options(pc, fo);
-	pango_cairo_context_set_resolution(pc, 72);
-	pango_cairo_update_context(cr, pc);
-	if ((rc = check_font(h, fm, pc)) != IMPACT_OK)
-		goto done;
-	r.cr = cr;
-	r.layout = pango_layout_new(pc);
-	r.font = pango_font_description_from_string(FONT_FAMILY);
-	pango_layout_set_wrap(r.layout, PANGO_WRAP_WORD_CHAR);
-	r.d = d;
-	r.t = impact__report_text_get(lang);
-	r.lang = lang;
-	r.title = title;
-	r.today = today;
+	r.d = j->d;
+	r.prof = j->prof;
+	r.geo = j->geo;
+	r.en = j->en;
+	r.title = j->title;
+	r.today = j->today;
 	r.pages = pages;
 	draw_dashboard(&r);
+	impact__draw_release(&r.dr);
+	if (r.failed) {
+		rc = impact__error(h, IMPACT_ERROR, "cannot draw report '%s': a "
+		                   "chart refused its data (please report this "
+		                   "bug)", output);
+		goto done;
+	}
 	if ((st = cairo_status(cr)) != CAIRO_STATUS_SUCCESS) {
 		rc = cairo_error(h, st, s, output);
 		goto done;
@@ -1492,22 +1645,13 @@ static int draw_pdf(impact *h, PangoFontMap *fm, sink *s, const dashboard *d,
 		goto done;
 	}
 	*out_pages = r.page;
-	rc = IMPACT_OK;
 done:
-	if (r.layout)
-		g_object_unref(r.layout);
-	if (r.font)
-		pango_font_description_free(r.font);
-	if (pc)
-		g_object_unref(pc);
-	cairo_font_options_destroy(fo);
 	cairo_destroy(cr);
 	cairo_surface_destroy(surface);
 	return rc;
 }
 
-/* Open a new temporary file beside `output`, named output.tmp-PID-K;
- * *out_path (owned by the caller) and *out_fp are set on success. */
+/* Open a new temporary file beside `output`. */
 static int open_temp(impact *h, const char *output, char **out_path,
                      FILE **out_fp)
 {
@@ -1543,131 +1687,163 @@ static int open_temp(impact *h, const char *output, char **out_path,
 	return IMPACT_OK;
 }
 
-/*
- * Draw dashboard `d` into `output`: once to count pages, once into a
- * temporary file that is flushed, synced and renamed over `output`.  On
- * failure the temporary file is removed and `output` left as it was.
- */
-static int write_pdf(impact *h, const dashboard *d, impact__lang lang,
-                     const char *output)
+/* Draw the dashboard into `output`: once to count pages, once into a
+ * temporary file flushed, synced and renamed over `output`. */
+static int write_pdf(impact *h, const job *j, const char *output)
 {
-	const impact__report_text *t = impact__report_text_get(lang);
-	PangoFontMap *fm = NULL;
 	sink counter = { NULL, 0 }, file = { NULL, 0 };
-	char *tmp = NULL, *title = NULL, today[16];
-	size_t size;
-	struct tm tm;
-	time_t now = time(NULL);
+	char *tmp = NULL;
 	int pages = 0, rc;
 
-	localtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	size = strlen(t->dashboard) + strlen(d->name) + 8;
-	if (!(title = malloc(size))) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
-	}
-	snprintf(title, size, "%s " EMDASH " %s", t->dashboard, d->name);
-	fm = pango_cairo_font_map_new();
-	if (!fm) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
-	}
-	rc = draw_pdf(h, fm, &counter, d, lang, title, today, 0, &pages,
-	              output);
-	if (rc != IMPACT_OK)
-		goto done;
+	if ((rc = draw_pdf(h, j, &counter, 0, &pages, output)) != IMPACT_OK)
+		return rc;
 	if ((rc = open_temp(h, output, &tmp, &file.fp)) != IMPACT_OK)
-		goto done;
-	rc = draw_pdf(h, fm, &file, d, lang, title, today, pages, &pages,
-	              output);
+		return rc;
+	rc = draw_pdf(h, j, &file, pages, &pages, output);
+	/* Cairo may swallow a failed write (a full disk): the sink kept it. */
+	if (rc == IMPACT_OK && (file.err || ferror(file.fp)))
+		rc = write_error(h, output, file.err ? file.err : EIO);
+	if (rc == IMPACT_OK && (fflush(file.fp) != 0
+	                        || fsync(fileno(file.fp)) != 0))
+		rc = write_error(h, output, errno);
+	if (fclose(file.fp) != 0 && rc == IMPACT_OK)
+		rc = write_error(h, output, errno);
+	if (rc == IMPACT_OK && rename(tmp, output) != 0)
+		rc = write_error(h, output, errno);
 	if (rc != IMPACT_OK)
-		goto done;
-	if (fflush(file.fp) != 0 || fsync(fileno(file.fp)) != 0) {
-		rc = write_error(h, output, errno);
-		goto done;
-	}
-	if (fclose(file.fp) != 0) {
-		file.fp = NULL;
-		rc = write_error(h, output, errno);
-		goto done;
-	}
-	file.fp = NULL;
-	if (rename(tmp, output) != 0) {
-		rc = write_error(h, output, errno);
-		goto done;
-	}
-	free(tmp);
-	tmp = NULL;
-	rc = IMPACT_OK;
-done:
-	if (file.fp)
-		fclose(file.fp);
-	if (tmp) {
 		unlink(tmp);
-		free(tmp);
-	}
-	if (fm)
-		g_object_unref(fm);
-	free(title);
+	free(tmp);
 	return rc;
+}
+
+/* Read a GeoJSON file into outlines. */
+static int load_geojson(impact *h, const char *path, impact__geo **out)
+{
+	FILE *fp;
+	char *text = NULL, err[512];
+	long size;
+	int rc = IMPACT_OK;
+
+	*out = NULL;
+	if (!path)
+		return IMPACT_OK;
+	if (!(fp = fopen(path, "rb")))
+		return impact__error(h, IMPACT_EIO, "cannot open '%s': %s", path,
+		                     strerror(errno));
+	if (fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0
+	    || fseek(fp, 0, SEEK_SET) != 0) {
+		rc = impact__error(h, IMPACT_EIO, "cannot read '%s': %s", path,
+		                   strerror(errno));
+	} else if (size > 64L << 20) {
+		rc = impact__error(h, IMPACT_EDATA, "%s: %ld bytes: a GeoJSON "
+		                   "file may have at most 64 MiB; simplify the "
+		                   "outlines (e.g. with mapshaper)", path, size);
+	} else if (!(text = malloc((size_t)size + 1))) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+	} else if (fread(text, 1, (size_t)size, fp) != (size_t)size) {
+		rc = impact__error(h, IMPACT_EIO, "cannot read '%s'", path);
+	} else if (impact__geojson_parse(text, (size_t)size, out, err,
+	                                 sizeof(err)) != 0) {
+		rc = impact__error(h, IMPACT_EDATA, "%s:%s", path, err);
+	}
+	fclose(fp);
+	free(text);
+	return rc;
+}
+
+/* Load the profile and the outlines of `opts` into *prof and *geo. */
+static int load_extras(impact *h, const impact_report_opts *opts,
+                       impact__profile *prof, int *has_prof,
+                       impact__geo **geo)
+{
+	int rc;
+
+	*has_prof = 0;
+	*geo = NULL;
+	memset(prof, 0, sizeof(*prof));
+	if (opts->profile) {
+		if ((rc = impact__profile_load(h, opts->profile, prof))
+		    != IMPACT_OK)
+			return rc;
+		*has_prof = 1;
+	}
+	return load_geojson(h, opts->geojson, geo);
+}
+
+static int parse_lang(impact *h, const char *code, int *en)
+{
+	impact__lang l;
+
+	if (impact__report_lang(&l, code) != 0)
+		return impact__error(h, IMPACT_EUSAGE, "unknown report language "
+		                     "'%s': use 'fr' or 'en'", code);
+	*en = l == IMPACT__LANG_EN;
+	return IMPACT_OK;
 }
 
 /* Load and write the dashboard of one unit. */
 static int write_one(impact *h, int is_place, const char *code, int period,
-                     impact__lang lang, const char *output)
+                     int en, const impact__profile *prof,
+                     const char *profile_path, const impact__geo *geo,
+                     const char *output)
 {
-	dashboard d;
+	impact__rd d;
+	job j;
+	char title[512], today[16];
+	struct tm tm;
+	time_t now = time(NULL);
 	int rc;
 
-	memset(&d, 0, sizeof(d));
-	rc = load_dashboard(h, &d, is_place, code, period, lang);
-	if (rc == IMPACT_OK)
-		rc = write_pdf(h, &d, lang, output);
-	dashboard_release(&d);
+	rc = impact__rd_load(h, &d, is_place, code, period, en, prof,
+	                     profile_path);
+	if (rc == IMPACT_OK) {
+		localtime_r(&now, &tm);
+		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		snprintf(title, sizeof(title), "%s " EMDASH " %s " EMDASH " %d",
+		         prof ? (en && prof->title_en ? prof->title_en
+		                 : prof->title_fr)
+		         : en ? "Impact dashboard" : "Tableau de bord d'impact",
+		         d.name, d.period);
+		j.d = &d;
+		j.prof = prof;
+		j.geo = geo;
+		j.en = en;
+		j.title = title;
+		j.today = today;
+		rc = write_pdf(h, &j, output);
+	}
+	impact__rd_release(&d);
 	return rc;
-}
-
-/* Parse the language code into *out, or fail with IMPACT_EUSAGE. */
-static int parse_lang(impact *h, const char *code, impact__lang *out)
-{
-	if (impact__report_lang(out, code) != 0)
-		return impact__error(h, IMPACT_EUSAGE,
-		                     "unknown report language '%s': use 'fr' "
-		                     "or 'en'", code);
-	return IMPACT_OK;
 }
 
 int impact_report_write(impact *h, const impact_report_opts *opts)
 {
-	impact__lang lang;
-	int period = 0, rc;
+	impact__profile prof;
+	impact__geo *geo = NULL;
+	int en = 0, has_prof = 0, rc;
 
 	assert(h && opts);
 	impact__clear_error(h);
-	if ((rc = parse_lang(h, opts->lang, &lang)) != IMPACT_OK)
+	if ((rc = parse_lang(h, opts->lang, &en)) != IMPACT_OK)
 		return rc;
 	if (!opts->place == !opts->territory)
-		return impact__error(h, IMPACT_EUSAGE,
-		                     "a report is about one place or one "
-		                     "territory: set exactly one of them");
+		return impact__error(h, IMPACT_EUSAGE, "a report is about one "
+		                     "place or one territory: set exactly one "
+		                     "of them");
 	if (!opts->output || !*opts->output)
-		return impact__error(h, IMPACT_EUSAGE,
-		                     "no output file given for the report");
+		return impact__error(h, IMPACT_EUSAGE, "no output file given for "
+		                     "the report");
 	if ((rc = impact__need_db(h)) != IMPACT_OK)
 		return rc;
-	if ((rc = resolve_period(h, opts->period, &period)) != IMPACT_OK)
-		return rc;
-	return write_one(h, opts->place != NULL,
-	                 opts->place ? opts->place : opts->territory, period,
-	                 lang, opts->output);
+	rc = load_extras(h, opts, &prof, &has_prof, &geo);
+	if (rc == IMPACT_OK)
+		rc = write_one(h, opts->place != NULL, opts->place ? opts->place
+		               : opts->territory, opts->period, en, has_prof
+		               ? &prof : NULL, opts->profile, geo, opts->output);
+	impact__profile_release(&prof);
+	impact__geojson_free(geo);
+	return rc;
 }
-
-/* A unit to write a dashboard for. */
-typedef struct {
-	int is_place;      /* 1: place, 0: territory */
-	char *code;        /* its code (owned) */
-} unit_ref;
 
 /* Create directory `dir` unless it exists already. */
 static int make_dir(impact *h, const char *dir)
@@ -1679,129 +1855,292 @@ static int make_dir(impact *h, const char *dir)
 	if (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return IMPACT_OK;
 	if (errno == EEXIST)
-		return impact__error(h, IMPACT_EIO,
-		                     "cannot create directory '%s': a file has "
-		                     "that name", dir);
+		return impact__error(h, IMPACT_EIO, "cannot create directory "
+		                     "'%s': a file has that name", dir);
 	return impact__error(h, IMPACT_EIO, "cannot create directory '%s': %s",
 	                     dir, strerror(errno));
 }
 
-/* The places then territories with results in `period`, by code, into
- * *out (owned by the caller, free each code then the array). */
-static int list_units(impact *h, int period, unit_ref **out, size_t *out_n)
-{
-	sqlite3_stmt *st = NULL;
-	unit_ref *units = NULL;
-	size_t n = 0, cap = 0, i;
-	int rc;
-
-	rc = impact__prepare(h, &st,
-	     "SELECT 1, p.code FROM places p WHERE EXISTS (SELECT 1 FROM "
-	     "results r WHERE r.place_id = p.id AND r.period = ?1) "
-	     "UNION ALL "
-	     "SELECT 0, t.code FROM territories t WHERE EXISTS (SELECT 1 FROM "
-	     "results r WHERE r.territory_id = t.id AND r.period = ?1) "
-	     "ORDER BY 1 DESC, 2;");
-	if (rc != IMPACT_OK)
-		goto done;
-	sqlite3_bind_int(st, 1, period);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 1);
-
-		if (n == cap) {
-			size_t c = cap ? 2 * cap : 32;
-			unit_ref *grown = realloc(units, c * sizeof(*grown));
-
-			if (!grown) {
-				rc = impact__error(h, IMPACT_ENOMEM,
-				                   "out of memory");
-				goto done;
-			}
-			units = grown;
-			cap = c;
-		}
-		units[n].is_place = sqlite3_column_int(st, 0);
-		units[n].code = strdup(code ? code : "");
-		if (!units[n].code) {
-			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-			goto done;
-		}
-		n++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = impact__db_error(h, "listing units with results");
-		goto done;
-	}
-	*out = units;
-	*out_n = n;
-	units = NULL;
-	n = 0;
-	rc = IMPACT_OK;
-done:
-	for (i = 0; i < n; i++)
-		free(units[i].code);
-	free(units);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int impact_report_write_all(impact *h, int period, const char *lang,
+int impact_report_write_all(impact *h, const impact_report_opts *opts,
                             const char *dir, size_t *out_written)
 {
-	unit_ref *units = NULL;
-	size_t n = 0, i, size, written = 0;
+	impact_report_opts defaults = IMPACT_REPORT_OPTS_INIT;
+	impact__profile prof;
+	impact__geo *geo = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t n = 0, written = 0, total = 0;
 	char *path = NULL;
-	impact__lang l;
-	int rc;
+	int en = 0, has_prof = 0, period = 0, rc;
 
 	assert(h);
 	impact__clear_error(h);
+	memset(&prof, 0, sizeof(prof));
 	if (out_written)
 		*out_written = 0;
-	if ((rc = parse_lang(h, lang, &l)) != IMPACT_OK)
+	if (!opts)
+		opts = &defaults;
+	if ((rc = parse_lang(h, opts->lang, &en)) != IMPACT_OK)
 		return rc;
 	if (!dir || !*dir)
-		return impact__error(h, IMPACT_EUSAGE,
-		                     "no directory given for the reports");
-	if ((rc = impact__need_db(h)) != IMPACT_OK)
-		return rc;
-	if ((rc = resolve_period(h, period, &period)) != IMPACT_OK)
-		return rc;
-	if ((rc = make_dir(h, dir)) != IMPACT_OK)
-		return rc;
-	if ((rc = list_units(h, period, &units, &n)) != IMPACT_OK)
+		return impact__error(h, IMPACT_EUSAGE, "no directory given for "
+		                     "the reports");
+	if ((rc = impact__need_db(h)) != IMPACT_OK
+	    || (rc = impact__rd_period(h, opts->period, &period)) != IMPACT_OK
+	    || (rc = make_dir(h, dir)) != IMPACT_OK
+	    || (rc = load_extras(h, opts, &prof, &has_prof, &geo))
+	       != IMPACT_OK)
 		goto done;
-	for (i = 0; i < n; i++) {
-		const char *code = units[i].code;
+	/* Territories first (the network's report), then places. */
+	rc = impact__prepare(h, &st, "SELECT 0, t.code FROM territories t"
+	     " WHERE EXISTS (SELECT 1 FROM results r WHERE r.territory_id ="
+	     " t.id AND r.period = ?1) UNION ALL SELECT 1, p.code FROM places"
+	     " p WHERE EXISTS (SELECT 1 FROM results r WHERE r.place_id ="
+	     " p.id AND r.period = ?1) ORDER BY 1, 2;");
+	if (rc != IMPACT_OK)
+		goto done;
+	sqlite3_bind_int(st, 1, period);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		total++;
+	sqlite3_reset(st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int is_place = sqlite3_column_int(st, 0);
+		char *code = strdup((const char *)sqlite3_column_text(st, 1));
+		size_t size;
 
-		if (!*code || strchr(code, '/')) {
-			rc = impact__error(h, IMPACT_EDATA,
-			                   "cannot name a report file after %s "
-			                   "code '%s'", units[i].is_place
+		if (!code) {
+			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (!*code || strchr(code, '/') || !strcmp(code, ".")
+		    || !strcmp(code, "..")) {
+			rc = impact__error(h, IMPACT_EDATA, "cannot name a report "
+			                   "file after %s code '%s'", is_place
 			                   ? "place" : "territory", code);
+			free(code);
 			goto done;
 		}
 		size = strlen(dir) + strlen(code) + 32;
 		free(path);
 		if (!(path = malloc(size))) {
+			free(code);
 			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 			goto done;
 		}
-		snprintf(path, size, "%s/%s-%s.pdf", dir,
-		         units[i].is_place ? "place" : "territory", code);
-		rc = write_one(h, units[i].is_place, code, period, l, path);
+		snprintf(path, size, "%s/%s-%s.pdf", dir, is_place ? "place"
+		         : "territory", code);
+		rc = write_one(h, is_place, code, period, en, has_prof ? &prof
+		               : NULL, opts->profile, geo, path);
+		free(code);
 		if (rc != IMPACT_OK)
 			goto done;
 		written++;
-		impact__progress(h, "reports", written, n);
+		impact__progress(h, "reports", written, total);
+		n++;
 	}
-	rc = IMPACT_OK;
+	rc = rc == SQLITE_DONE ? IMPACT_OK
+	                       : impact__db_error(h, "listing the units");
 done:
 	if (out_written)
 		*out_written = written;
+	sqlite3_finalize(st);
 	free(path);
-	for (i = 0; i < n; i++)
-		free(units[i].code);
-	free(units);
+	impact__profile_release(&prof);
+	impact__geojson_free(geo);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Single charts                                                       */
+/* ------------------------------------------------------------------ */
+
+static const char *const chart_kinds[] = { "domains", "indicators",
+                                           "groups", "contributions",
+                                           "trend", "places", "map" };
+
+int impact_chart_kind_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof(chart_kinds) / sizeof(chart_kinds[0]);
+	     i++)
+		if (!strcmp(name, chart_kinds[i]))
+			return (int)i;
+	return -1;
+}
+
+/* Everything one chart may need, built from the loaded dashboard. */
+typedef struct {
+	trend_data trend;
+	groups_data groups;
+	domains_data domains;
+	impact__bars bars;
+	impact__compare compare;
+	impact__map map;
+	char sub[256];
+} chart_store;
+
+static int draw_chart(impact *h, render *r, const impact_chart_opts *o)
+{
+	const impact__rd *d = r->d;
+	chart_store *cs = calloc(1, sizeof(*cs));
+	impact__bar_row *rows = NULL;
+	char (*texts)[2 * IMPACT_NUMBER_MAX] = NULL;
+	impact__place_point *pts = NULL;
+	impact__map_point *mp = NULL;
+	impact__chart_fn fn = NULL;
+	const void *c = NULL;
+	double w = o->width > 0 ? o->width : 560, hgt = o->height;
+	char err[512];
+	int rc = IMPACT_OK;
+
+	if (!cs)
+		return impact__error(h, IMPACT_ENOMEM, "out of memory");
+	if (o->kind != IMPACT_CHART_INDICATORS && o->kind != IMPACT_CHART_PLACES
+	    && o->kind != IMPACT_CHART_MAP && !d->index) {
+		rc = impact__error(h, IMPACT_ENOTFOUND, "no index computed for "
+		                   "'%s' in %d: add an index definition ('impact "
+		                   "index add') and run 'impact compute'", d->code,
+		                   d->period);
+		goto done;
+	}
+	if ((o->kind == IMPACT_CHART_PLACES || o->kind == IMPACT_CHART_MAP)
+	    && d->is_place) {
+		rc = impact__error(h, IMPACT_EUSAGE, "the %s chart is about a "
+		                   "territory's places: give --territory CODE",
+		                   chart_kinds[o->kind]);
+		goto done;
+	}
+	switch (o->kind) {
+	case IMPACT_CHART_DOMAINS:
+		build_domains(r, &cs->domains, 1);
+		fn = impact__chart_radar_fn;
+		c = &cs->domains.rad;
+		break;
+	case IMPACT_CHART_CONTRIBUTIONS:
+		build_domains(r, &cs->domains, 0);
+		fn = impact__chart_contributions_fn;
+		c = &cs->domains.c;
+		break;
+	case IMPACT_CHART_GROUPS:
+		build_groups(r, &cs->groups);
+		fn = impact__chart_groups_fn;
+		c = &cs->groups.c;
+		break;
+	case IMPACT_CHART_TREND:
+		build_trend(r, &cs->trend);
+		fn = impact__chart_trend_fn;
+		c = &cs->trend.c;
+		break;
+	case IMPACT_CHART_INDICATORS:
+		rows = calloc(d->n_inds + 1, sizeof(*rows));
+		texts = calloc(d->n_inds + 1, sizeof(*texts));
+		if (!rows || !texts) {
+			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+			goto done;
+		}
+		bars_setup(r, &cs->bars);
+		cs->bars.rows = rows;
+		cs->bars.n = pct_rows(r, rows, texts);
+		if (hgt <= 0)
+			hgt = impact__chart_bars_height(&r->dr, w, &cs->bars);
+		fn = impact__chart_bars_fn;
+		c = &cs->bars;
+		break;
+	default:
+		pts = calloc(d->n_places + 1, sizeof(*pts));
+		mp = calloc(d->n_places + 1, sizeof(*mp));
+		if (!pts || !mp) {
+			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+			goto done;
+		}
+		place_points(r, pts, mp);
+		if (o->kind == IMPACT_CHART_PLACES) {
+			compare_setup(r, &cs->compare, pts, cs->sub,
+			              sizeof(cs->sub));
+			if (hgt <= 0)
+				hgt = impact__chart_compare_height(&r->dr, w,
+				                                   &cs->compare);
+			fn = impact__chart_compare_fn;
+			c = &cs->compare;
+		} else {
+			map_setup(r, &cs->map, mp);
+			fn = impact__chart_map_fn;
+			c = &cs->map;
+		}
+		break;
+	}
+	if (hgt <= 0)
+		hgt = 360;
+	if (hgt > 5000)
+		hgt = 5000;
+	if (impact__chart_write(o->report.output, o->format, w, hgt,
+	                        lang_code(r), fn, c, err, sizeof(err)) != 0)
+		rc = impact__error(h, IMPACT_EIO, "%s", err);
+done:
+	free(rows);
+	free(texts);
+	free(pts);
+	free(mp);
+	free(cs);
+	return rc;
+}
+
+int impact_chart_write(impact *h, const impact_chart_opts *o)
+{
+	impact__profile prof;
+	impact__geo *geo = NULL;
+	impact__rd d;
+	render r;
+	cairo_surface_t *scratch = NULL;
+	cairo_t *cr = NULL;
+	int en = 0, has_prof = 0, rc;
+
+	assert(h && o);
+	impact__clear_error(h);
+	memset(&d, 0, sizeof(d));
+	memset(&r, 0, sizeof(r));
+	if (o->kind < 0 || o->kind > IMPACT_CHART_MAP)
+		return impact__error(h, IMPACT_EUSAGE, "unknown chart kind %d",
+		                     o->kind);
+	if ((rc = parse_lang(h, o->report.lang, &en)) != IMPACT_OK)
+		return rc;
+	if (!o->report.place == !o->report.territory)
+		return impact__error(h, IMPACT_EUSAGE, "a chart is about one "
+		                     "place or one territory: set exactly one "
+		                     "of them");
+	if (!o->report.output || !*o->report.output)
+		return impact__error(h, IMPACT_EUSAGE, "no output file given for "
+		                     "the chart");
+	if ((rc = impact__need_db(h)) != IMPACT_OK)
+		return rc;
+	rc = load_extras(h, &o->report, &prof, &has_prof, &geo);
+	if (rc == IMPACT_OK)
+		rc = impact__rd_load(h, &d, o->report.place != NULL,
+		                     o->report.place ? o->report.place
+		                     : o->report.territory, o->report.period, en,
+		                     has_prof ? &prof : NULL, o->report.profile);
+	if (rc == IMPACT_OK) {
+		/* A scratch surface, to measure text while building. */
+		scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+		cr = cairo_create(scratch);
+		if (impact__draw_init(&r.dr, cr, en ? "en" : "fr") != 0)
+			rc = impact__error(h, IMPACT_ERROR, "font '"
+			                   IMPACT__FONT_FAMILY "' not found: "
+			                   "install it (Debian package "
+			                   "fonts-dejavu-core)");
+	}
+	if (rc == IMPACT_OK) {
+		r.d = &d;
+		r.prof = has_prof ? &prof : NULL;
+		r.geo = geo;
+		r.en = en;
+		rc = draw_chart(h, &r, o);
+	}
+	impact__draw_release(&r.dr);
+	cairo_destroy(cr);
+	cairo_surface_destroy(scratch);
+	impact__rd_release(&d);
+	impact__profile_release(&prof);
+	impact__geojson_free(geo);
 	return rc;
 }

@@ -1,14 +1,13 @@
 /*
- * reports/report_text.c: the words of the dashboards and the formatting of
- * their numbers.
+ * reports/report_text.c: the languages of the dashboards and the
+ * formatting of their numbers.
  *
- * Every string a dashboard prints that does not come from the database is
- * in one of the two tables below (French, English), so a translation is
- * one table to fill and nothing else to hunt for.  Numbers are turned into
- * text by impact__report_number() only: rounding half away from zero to a
+ * Numbers are turned into text by impact__report_number() only (and its
+ * public face impact_format_number()): rounding half away from zero to a
  * fixed number of decimals, French decimal comma and narrow no-break space
- * between thousands, or English point and comma.  Read reports/report.c
- * next: it lays these strings out on the page.
+ * between thousands, or English point and comma.  The words themselves
+ * sit beside the code that lays them out (reports/report.c, French and
+ * English side by side in each TR()).
  */
 #include <assert.h>
 #include <math.h>
@@ -29,117 +28,6 @@
 #define EMDASH "\xe2\x80\x94"
 #define ENDASH "\xe2\x80\x93"
 
-/* French, the default language of the dashboards. */
-static const impact__report_text text_fr = {
-	"Tableau de bord",
-	"Période",
-	"produit le",
-	"lieu",
-	"lieux",
-	"Chiffres clés",
-	"Chiffres clés " EMDASH " tous les lieux du territoire réunis",
-	"Répondants",
-	"Score de bien" NBHY "être",
-	"Activités",
-	"Participants",
-	"Heures-participants",
-	"personnes ayant répondu",
-	"enregistrées au journal",
-	"présences cumulées",
-	"participants × durée",
-	"IC 95" NNBSP "%" NNBSP ":",
-	"/100",
-	"non publié (n < " MIN_N ")",
-	"aucune donnée",
-	"Réponses aux questions",
-	"Moyenne des réponses sur l'échelle de chaque question, avec son "
-	"intervalle de confiance à 95" NNBSP "%.",
-	"Aucune réponse aux questions pour cette période.",
-	"échelle",
-	"minimum de l'échelle",
-	"maximum",
-	"Moyenne du lieu",
-	"Moyenne du territoire",
-	"Intervalle de confiance à 95" NNBSP "%",
-	"Moyenne" NNBSP ":",
-	"Score de bien-être par lieu",
-	"Sur 100, du plus haut au plus bas.",
-	"Score du lieu",
-	"Score du territoire",
-	"Méthode et sources",
-	"Le score de bien-être est la moyenne des réponses aux questions de "
-	"bien-être ramenées sur 0" ENDASH "100 (0 pour le bas de chaque "
-	"échelle, 100 pour le haut). Les intervalles de confiance sont à "
-	"95" NNBSP "%. Les chiffres d'un territoire regroupent les réponses "
-	"de tous les lieux qui en font partie ; ce ne sont pas des moyennes de "
-	"moyennes. Règle de diffusion : un chiffre qui repose sur moins de "
-	MIN_N " répondants n'est jamais publié et apparaît comme "
-	"« non publié (n < " MIN_N ") ». Les activités, participants et "
-	"heures-participants viennent du journal d'activités et sont publiés "
-	"quel que soit leur nombre. Source : impact " IMPACT_VERSION
-	", à partir des résultats calculés par « impact compute ».",
-	"Source" NNBSP ": impact " IMPACT_VERSION,
-	"Page",
-	"(suite)"
-};
-
-/* English, field for field. */
-static const impact__report_text text_en = {
-	"Dashboard",
-	"Period",
-	"produced on",
-	"place",
-	"places",
-	"Key figures",
-	"Key figures " EMDASH " all places of the territory pooled",
-	"Respondents",
-	"Well-being score",
-	"Activities",
-	"Participants",
-	"Participant-hours",
-	"people who answered",
-	"in the activity log",
-	"total attendance",
-	"participants × duration",
-	"95% CI:",
-	"/100",
-	"not published (n < " MIN_N ")",
-	"no data",
-	"Answers to the questions",
-	"Mean answer on the scale of each question, with its 95% confidence "
-	"interval.",
-	"No answers to the questions for this period.",
-	"scale",
-	"scale minimum",
-	"maximum",
-	"Place mean",
-	"Territory mean",
-	"95% confidence interval",
-	"Mean:",
-	"Well-being score by place",
-	"Out of 100, highest first.",
-	"Place score",
-	"Territory score",
-	"Method and sources",
-	"The well-being score is the mean of the answers to the well-being "
-	"questions rescaled to 0" ENDASH "100 (0 for the bottom of each scale, "
-	"100 for the top). Confidence intervals are at 95%. The figures of a "
-	"territory pool the answers of all the places in it; they are not "
-	"means of means. Disclosure rule: a figure resting on fewer than "
-	MIN_N " respondents is never published and shows as "
-	"\"not published (n < " MIN_N ")\". Activities, participants and "
-	"participant-hours come from the activity log and are published "
-	"whatever their number. Source: impact " IMPACT_VERSION
-	", from the results computed by \"impact compute\".",
-	"Source: impact " IMPACT_VERSION,
-	"Page",
-	"(continued)"
-};
-
-const impact__report_text *impact__report_text_get(impact__lang lang)
-{
-	return lang == IMPACT__LANG_EN ? &text_en : &text_fr;
-}
 
 int impact__report_lang(impact__lang *out, const char *code)
 {

@@ -1,9 +1,8 @@
 /*
- * reports/report_text.h: the words and numbers of the dashboards (internal
- * to libimpact, never installed).  The languages a report can be written
- * in, their fixed strings, and the one function that turns a number into
- * text, so that a report and `impact show` print the same figure the same
- * way.
+ * reports/report_text.h: the languages of the dashboards and the one
+ * function that turns a number into text, so that a report and `impact
+ * show` print the same figure the same way (internal to libimpact, never
+ * installed).
  */
 #ifndef IMPACT_REPORTS_REPORT_TEXT_H
 #define IMPACT_REPORTS_REPORT_TEXT_H
@@ -18,52 +17,6 @@ typedef enum {
 
 /* Size a buffer for impact__report_number() must have. */
 #define IMPACT__NUMBER_MAX 64
-
-/* The fixed strings of a dashboard in one language (all static). */
-typedef struct {
-	const char *dashboard;     /* title prefix, "Tableau de bord" */
-	const char *period;        /* "Période" before the year */
-	const char *produced;      /* "produit le" before the date */
-	const char *place_one;     /* "lieu" after a count of one place */
-	const char *places_count;  /* "lieux" after a count of places */
-	const char *key_figures;   /* heading of a place's key figures */
-	const char *key_pooled;    /* same, a territory's pooled figures */
-	const char *respondents;   /* box label: respondents */
-	const char *score;         /* box label: well-being score */
-	const char *activities;    /* box label: activities */
-	const char *participants;  /* box label: participants */
-	const char *hours;         /* box label: participant-hours */
-	const char *respondents_note;  /* small print under respondents */
-	const char *activities_note;   /* ... under activities */
-	const char *participants_note; /* ... under participants */
-	const char *hours_note;        /* ... under participant-hours */
-	const char *ci;            /* "IC 95 % :" before an interval */
-	const char *out_of_100;    /* "/100" after the score */
-	const char *suppressed;    /* "non publié (n < 5)" */
-	const char *no_data;       /* a measure absent from the results */
-	const char *questions_title;   /* heading of the question chart */
-	const char *questions_sub;     /* its one-line explanation */
-	const char *no_questions;  /* no question mean for the unit */
-	const char *scale;         /* "échelle" before "0–10" */
-	const char *scale_min;     /* left end of the question chart's axis */
-	const char *scale_max;     /* right end */
-	const char *legend_place;      /* legend: bars of a place */
-	const char *legend_territory;  /* legend: bars of a territory */
-	const char *legend_ci;     /* legend: the whiskers */
-	const char *legend_parent; /* legend: before the parent's name */
-	const char *places_title;  /* heading of the places chart */
-	const char *places_sub;    /* its one-line explanation */
-	const char *legend_places_bar;    /* legend: a place's bar */
-	const char *legend_places_marker; /* legend: the territory's line */
-	const char *method_title;  /* heading of the method note */
-	const char *method_body;   /* the method note itself */
-	const char *source;        /* footer: "Source : impact 0.1.0" */
-	const char *page;          /* "Page" before "1/2" */
-	const char *continued;     /* "(suite)" after the title on page 2+ */
-} impact__report_text;
-
-/* The strings of `lang` (static, never NULL). */
-const impact__report_text *impact__report_text_get(impact__lang lang);
 
 /*
  * Parse a language code: NULL and "fr" give French, "en" English; *out is

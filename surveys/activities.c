@@ -429,6 +429,7 @@ struct log {
 	column *cols;               /* NCOLS columns */
 	impact__place_index places;
 	int order;                  /* IMPACT__DATE_ORDER_* of slash dates */
+	long long only_place;       /* opts->only_place's id, or 0 */
 	sqlite3_stmt *ins;          /* INSERT INTO activities */
 	sqlite3_stmt *pub;          /* INSERT INTO activity_publics */
 	sqlite3_stmt *partner;      /* INSERT INTO activity_partners */
@@ -583,6 +584,8 @@ static int check_row(struct log *lg, struct activity *a, long *bad,
 
 	*bad = cols[C_PLACE].index;
 	s = field(lg, C_PLACE);
+	if (is_missing(s) && lg->im.opts->only_place)
+		s = lg->im.opts->only_place;
 	if (is_missing(s)) {
 		snprintf(reason, size, "missing place: expected the code or the "
 		         "name of a place of the register");
@@ -590,6 +593,12 @@ static int check_row(struct log *lg, struct activity *a, long *bad,
 	}
 	if ((rc = read_place(lg, s, "place", &a->place_id, reason, size)) <= 0)
 		return rc;
+	if (lg->only_place && a->place_id != lg->only_place) {
+		snprintf(reason, size, "place \"%.64s\" is not \"%.64s\": this "
+		         "file may hold only the activities of \"%.64s\"", s,
+		         lg->im.opts->only_place, lg->im.opts->only_place);
+		return 0;
+	}
 
 	*bad = cols[C_DATE].index;
 	if (!check_date(lg, a, reason, size))
@@ -850,6 +859,15 @@ int impact_import_activities(impact *h, const char *path,
 	                               &lg.order)) != IMPACT_OK
 	    || (rc = impact__places_init(h, &lg.places)) != IMPACT_OK)
 		goto done;
+	if (lg.im.opts->only_place) {
+		rc = impact__places_find(h, &lg.places, lg.im.opts->only_place,
+		                         &lg.only_place);
+		if (rc == IMPACT_OK && lg.only_place <= 0)
+			rc = impact__error(h, IMPACT_ENOTFOUND, "unknown place "
+			                   "\"%.64s\"", lg.im.opts->only_place);
+		if (rc != IMPACT_OK)
+			goto done;
+	}
 	if ((rc = impact__prepare(h, &lg.ins, "INSERT INTO activities"
 	                          " (import_id, place_id, date, period,"
 	                          " category, title, participants, hours,"

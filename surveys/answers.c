@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../engine/access.h"
 #include "../engine/context.h"
 #include "../engine/sha256.h"
 #include "dates.h"
@@ -379,6 +380,7 @@ struct answers {
 	long col_period;
 	long col_date;                 /* date role or tool submission time */
 	long col_toolid;               /* the tool's response id */
+	long long only_place;          /* opts->only_place's id, or 0 */
 	int date_order;                /* for the submission date column */
 	int skip_second;               /* the row after the header is not data
 	                                  (HXL tags, template hints) */
@@ -1152,13 +1154,13 @@ static long identifier_column(const struct answers *a)
 	return a->col_toolid;
 }
 
+static int store_answers(struct answers *a, long long rid);
+
 /* Store the current row: respondent, answers, choices. */
 static int store_row(struct answers *a, const char *key, long long place,
                      long long period, const char *on, const char *fp)
 {
 	impact *h = a->im.h;
-	long long rid;
-	size_t k, i;
 
 	sqlite3_reset(a->resp);
 	sqlite3_bind_int64(a->resp, 1, a->sv.id);
@@ -1173,7 +1175,15 @@ static int store_row(struct answers *a, const char *key, long long place,
 	sqlite3_bind_text(a->resp, 7, fp, -1, SQLITE_STATIC);
 	if (sqlite3_step(a->resp) != SQLITE_DONE)
 		return impact__db_error(h, "storing a respondent");
-	rid = sqlite3_last_insert_rowid(h->db);
+	return store_answers(a, sqlite3_last_insert_rowid(h->db));
+}
+
+/* Store the answers and choices of the row arrays for respondent rid. */
+static int store_answers(struct answers *a, long long rid)
+{
+	impact *h = a->im.h;
+	size_t k, i;
+
 	for (k = 0; k < a->sv.n; k++) {
 		struct question *q = &a->sv.q[k];
 
@@ -1229,7 +1239,10 @@ static int import_row(struct answers *a)
 	for (k = 0; k < a->sv.n && bad < 0; k++) {
 		struct question *q = &a->sv.q[k];
 
-		if (q->required && !answered(a, k)) {
+		/* A required place is given by --place or only_place too. */
+		if (q->required && !answered(a, k)
+		    && !(q->role == R_PLACE && (im->opts->place
+		                                || im->opts->only_place))) {
 			bad = q->col >= 0 ? q->col : 0;
 			snprintf(reason, sizeof(reason), "question \"%s\" is "
 			         "required and has no answer", q->code);
@@ -1245,6 +1258,8 @@ static int import_row(struct answers *a)
 				col = a->sv.q[k].col;
 		if (!s && col >= 0)
 			s = impact__trim(im->rec.fields[col]);
+		if ((!s || !*s) && im->opts->only_place)
+			s = im->opts->only_place;
 		if (!s || !*s) {
 			bad = col >= 0 ? col : 0;
 			snprintf(reason, sizeof(reason), "no place: give the place "
@@ -1259,6 +1274,12 @@ static int import_row(struct answers *a)
 			           "places: give its code"
 			         : "unknown place \"%.64s\": check the code or "
 			           "import it with 'impact import places'", s);
+		} else if (a->only_place && place != a->only_place) {
+			bad = col >= 0 ? col : 0;
+			snprintf(reason, sizeof(reason), "place \"%.64s\" is not "
+			         "\"%.64s\": this file may hold only the answers "
+			         "of \"%.64s\"", s, im->opts->only_place,
+			         im->opts->only_place);
 		}
 	}
 	/* Submission date and period. */
@@ -1358,6 +1379,19 @@ static int respondent_secret(impact *h, char *out, size_t size)
 	return IMPACT_OK;
 }
 
+/* The id of place code `code` (exactly) into *out, for
+ * opts->only_place; IMPACT_ENOTFOUND when there is none. */
+static int only_place_id(impact *h, impact__place_index *ix,
+                         const char *code, long long *out)
+{
+	int rc = impact__places_find(h, ix, code, out);
+
+	if (rc == IMPACT_OK && *out <= 0)
+		rc = impact__error(h, IMPACT_ENOTFOUND, "unknown place \"%.64s\"",
+		                   code);
+	return rc;
+}
+
 /* Allocate the per-row arrays. */
 static int row_arrays(struct answers *a)
 {
@@ -1428,6 +1462,10 @@ int impact_import_answers(impact *h, const char *path, const char *survey_code,
 	if ((rc = respondent_secret(h, a.secret, sizeof(a.secret))) != 0
 	    || (rc = impact__places_init(h, &a.places)) != IMPACT_OK)
 		goto done;
+	if (opts && opts->only_place
+	    && (rc = only_place_id(h, &a.places, opts->only_place,
+	                           &a.only_place)) != IMPACT_OK)
+		goto done;
 	rc = impact__import_begin(&a.im, h, path, "answers", a.sv.id, opts,
 	                          out);
 	if (rc != IMPACT_OK || out->already_imported)
@@ -1497,6 +1535,450 @@ done:
 	free(a.picked);
 	impact__places_release(&a.places);
 	rc = a.im.h ? impact__import_end(&a.im, rc) : rc;
+	survey_release(&a.sv);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* One respondent typed in a form                                     */
+
+/* The kind of error of a refused answer `s` to q, for a message in the
+ * reader's language (the importer's reason says it in English). */
+static int field_code(const struct question *q, const char *s)
+{
+	double v;
+
+	switch (q->kind) {
+	case K_SCALE:
+	case K_RATING:
+	case K_NUMBER:
+		return read_number(s, &v) ? IMPACT_FIELD_RANGE
+		                          : IMPACT_FIELD_NUMBER;
+	case K_YESNO:
+		return IMPACT_FIELD_YESNO;
+	case K_SINGLE:
+	case K_MULTIPLE:
+		return IMPACT_FIELD_CHOICE;
+	case K_DATE:
+		return IMPACT_FIELD_DATE;
+	case K_TEXT:
+		break;
+	}
+	return IMPACT_FIELD_UNKNOWN;
+}
+
+/* The errors of one form, as impact_answers_add_one() returns them. */
+struct form_errors {
+	impact_field_error *e;  /* caller's array */
+	size_t max;             /* its size */
+	size_t n;               /* errors found (may exceed max) */
+	char first[512];        /* the first reason, for the handle */
+};
+
+/* Record an error of question `code` (q, when known, gives its bounds). */
+static void form_error(struct form_errors *fe, const char *code,
+                       const struct question *q, int kind,
+                       const char *reason)
+{
+	if (fe->n == 0)
+		snprintf(fe->first, sizeof(fe->first), "%s", reason);
+	if (fe->n < fe->max) {
+		impact_field_error *e = &fe->e[fe->n];
+
+		memset(e, 0, sizeof(*e));
+		snprintf(e->question, sizeof(e->question), "%.64s", code);
+		e->code = kind;
+		if (q) {
+			e->has_min = q->has_min;
+			e->has_max = q->has_max;
+			e->min = q->min;
+			e->max = q->max;
+		}
+		snprintf(e->reason, sizeof(e->reason), "%s", reason);
+	}
+	fe->n++;
+}
+
+/* The `imports` row that holds the form entries of survey `survey_id`
+ * (kind answers, sha256 and tool "form"), created when missing, into
+ * *out.  Inside the caller's transaction. */
+static int form_import(impact *h, long long survey_id, long long *out)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc;
+
+	if ((rc = impact__prepare(h, &st, "SELECT id FROM imports WHERE kind ="
+	                          " 'answers' AND sha256 = 'form' AND"
+	                          " survey_id = ?1;")) != IMPACT_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, survey_id);
+	*out = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (*out)
+		return IMPACT_OK;
+	impact__utc_now(now, sizeof(now));
+	if ((rc = impact__prepare(h, &st, "INSERT INTO imports (kind, file_name,"
+	                          " sha256, survey_id, rows_read, rows_loaded,"
+	                          " rows_rejected, encoding, tool, notes,"
+	                          " imported_at) VALUES ('answers', '(form)',"
+	                          " 'form', ?1, 0, 0, 0, 'UTF-8', 'form',"
+	                          " 'answers typed in a form (impact serve)',"
+	                          " ?2);")) != IMPACT_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, survey_id);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = impact__db_error(h, "recording the form entries");
+	else
+		*out = sqlite3_last_insert_rowid(h->db);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Run `sql` binding ?1..?3 to integers a, b, c (unused ones ignored). */
+static int form_exec(impact *h, const char *sql, long long a, long long b,
+                     long long c, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = impact__prepare(h, &st, sql)) != IMPACT_OK)
+		return rc;
+	if (sqlite3_bind_parameter_count(st) >= 1)
+		sqlite3_bind_int64(st, 1, a);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, b);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int64(st, 3, c);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = impact__db_error(h, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * The stored key of form entry `rid` of survey `sid` at place `pid` into
+ * key (65 bytes).  IMPACT_ENOTFOUND when it is not such an entry.
+ */
+static int form_entry_key(impact *h, long long rid, long long sid,
+                          long long pid, char key[65])
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = impact__prepare(h, &st, "SELECT r.key FROM respondents r"
+	                          " JOIN form_entries f ON f.respondent_id ="
+	                          " r.id WHERE r.id = ?1 AND r.survey_id = ?2"
+	                          " AND r.place_id = ?3;")) != IMPACT_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, rid);
+	sqlite3_bind_int64(st, 2, sid);
+	sqlite3_bind_int64(st, 3, pid);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(key, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+	else
+		rc = impact__error(h, IMPACT_ENOTFOUND, "no form entry %lld of "
+		                   "this place and survey", rid);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int impact_answers_add_one(impact *h, const impact_entry_opts *opts,
+                           const impact_answer_field *fields, size_t nfields,
+                           impact_field_error *errors, size_t max_errors,
+                           size_t *out_nerrors, long long *out_respondent)
+{
+	struct answers a;
+	struct form_errors fe;
+	impact_import_summary sum;
+	char **cells = NULL, key[65] = "", fp[65], now[32];
+	unsigned char *bad = NULL;
+	const char *ident = NULL, *onp = NULL;
+	long long place = 0, rid = 0, dup = 0;
+	sqlite3_stmt *st = NULL;
+	size_t i, k, n;
+	int rc, in_tx = 0;
+
+	assert(h && opts && opts->survey && opts->place);
+	assert(fields || nfields == 0);
+	assert(errors || max_errors == 0);
+	impact__clear_error(h);
+	memset(&a, 0, sizeof(a));
+	memset(&fe, 0, sizeof(fe));
+	memset(&sum, 0, sizeof(sum));
+	fe.e = errors;
+	fe.max = max_errors;
+	a.col_respondent = a.col_place = a.col_period = -1;
+	a.col_date = a.col_toolid = -1;
+	if (out_nerrors)
+		*out_nerrors = 0;
+	if (out_respondent)
+		*out_respondent = 0;
+	if ((rc = impact__need_db(h)) != IMPACT_OK)
+		return rc;
+	if (!opts->dry_run && (opts->period < 1900 || opts->period > 9999))
+		return impact__error(h, IMPACT_EUSAGE, "invalid period %d: "
+		                     "expected a year from 1900 to 9999",
+		                     opts->period);
+	if ((rc = survey_load(h, opts->survey, &a.sv)) != IMPACT_OK)
+		return rc;
+	/* The row is read as the importer reads a record of a file whose
+	 * column k holds question k, dates day first. */
+	a.im.h = h;
+	a.im.name = "(form)";
+	a.im.kind = "answers";
+	a.im.sum = &sum;
+	a.im.defaults = (impact_import_opts)IMPACT_IMPORT_OPTS_INIT;
+	a.im.opts = &a.im.defaults;
+	a.date_order = IMPACT__DATE_ORDER_DMY;
+	n = a.sv.n;
+	if ((rc = respondent_secret(h, a.secret, sizeof(a.secret))) != 0
+	    || (rc = impact__places_init(h, &a.places)) != IMPACT_OK
+	    || (rc = only_place_id(h, &a.places, opts->place, &place)) != 0
+	    || (rc = row_arrays(&a)) != IMPACT_OK)
+		goto done;
+	cells = calloc(n, sizeof(*cells));
+	bad = calloc(n, 1);
+	if (!cells || !bad)
+		goto nomem;
+	for (i = 0; i < nfields; i++) {
+		const char *text = fields[i].text ? fields[i].text : "";
+		const char *code = fields[i].question ? fields[i].question : "";
+		size_t len = strlen(text);
+
+		for (k = 0; k < n && strcmp(a.sv.q[k].code, code) != 0; k++)
+			;
+		if (k == n || cells[k] || a.sv.q[k].role == R_PLACE) {
+			char reason[160];
+
+			snprintf(reason, sizeof(reason), "%s question \"%.64s\" "
+			         "in survey \"%.64s\"", k == n ? "no"
+			         : "answer given twice to", code, opts->survey);
+			form_error(&fe, code, NULL, IMPACT_FIELD_UNKNOWN, reason);
+			if (k < n)
+				bad[k] = 1;
+			continue;
+		}
+		if (len > IMPACT_FIELD_MAX
+		    || !impact__utf8_valid((const unsigned char *)text, len)) {
+			char reason[160];
+			int too_long = len > IMPACT_FIELD_MAX;
+
+			snprintf(reason, sizeof(reason), "answer to question \"%s\""
+			         " %s", a.sv.q[k].code, too_long
+			         ? "too long (at most 2000 bytes)"
+			         : "is not valid UTF-8 text");
+			form_error(&fe, code, &a.sv.q[k], too_long
+			           ? IMPACT_FIELD_TOO_LONG : IMPACT_FIELD_ENCODING,
+			           reason);
+			bad[k] = 1;
+			text = "";
+		}
+		if (!(cells[k] = strdup(text)))
+			goto nomem;
+	}
+	for (k = 0; k < n; k++) {
+		struct question *q = &a.sv.q[k];
+
+		q->col = (long)k;
+		q->date_order = IMPACT__DATE_ORDER_DMY;
+		if (!cells[k] && !(cells[k] = strdup(q->role == R_PLACE
+		                                     ? opts->place : "")))
+			goto nomem;
+	}
+	a.im.rec.fields = cells;
+	a.im.rec.nfields = n;
+	for (k = 0; k < n; k++) {
+		char reason[MAX_REASON] = "";
+
+		if (bad[k])
+			continue;
+		if (read_answer(&a, k, reason, sizeof(reason)) >= 0) {
+			form_error(&fe, a.sv.q[k].code, &a.sv.q[k],
+			           field_code(&a.sv.q[k], cells[k]), reason);
+			bad[k] = 1;
+		}
+	}
+	for (k = 0; k < n; k++) {
+		char reason[MAX_REASON];
+
+		if (bad[k] || !a.sv.q[k].required || answered(&a, k))
+			continue;
+		snprintf(reason, sizeof(reason), "question \"%s\" is required "
+		         "and has no answer", a.sv.q[k].code);
+		form_error(&fe, a.sv.q[k].code, &a.sv.q[k],
+		           IMPACT_FIELD_REQUIRED, reason);
+	}
+	if (fe.n) {
+		rc = impact__error(h, IMPACT_EDATA, "%s", fe.first);
+		goto done;
+	}
+	if (opts->dry_run)
+		goto done;
+	for (k = 0; k < n; k++) {
+		if (a.sv.q[k].role == R_RESPONDENT
+		    && *impact__trim(cells[k]))
+			ident = impact__trim(cells[k]);
+		if (a.sv.q[k].role == R_DATE && a.text[k])
+			onp = a.text[k];
+	}
+	fingerprint(&a, fp);
+	if ((rc = impact__exec(h, "BEGIN IMMEDIATE;")) != IMPACT_OK)
+		goto done;
+	in_tx = 1;
+	if (opts->respondent
+	    && (rc = form_entry_key(h, opts->respondent, a.sv.id, place, key))
+	       != IMPACT_OK)
+		goto done;
+	/* The importer's key for an identifier, so that the same person in a
+	 * later file is recognised; else a random one (or, for a correction,
+	 * the one stored). */
+	if (ident || !opts->respondent) {
+		char material[1024], nonce[33];
+		unsigned char mac[32], r[16];
+
+		if (ident) {
+			snprintf(material, sizeof(material), "id:%s", ident);
+		} else {
+			if (impact__random_bytes(r, sizeof(r)) != 0) {
+				rc = impact__error(h, IMPACT_EIO, "cannot read "
+				                   "/dev/urandom");
+				goto done;
+			}
+			impact__hex(nonce, r, sizeof(r));
+			snprintf(material, sizeof(material), "form:%s", nonce);
+		}
+		impact__hmac_sha256(a.secret, strlen(a.secret), material,
+		                    strlen(material), mac);
+		impact__hex(key, mac, 32);
+	}
+	if ((rc = impact__prepare(h, &st, "SELECT id FROM respondents WHERE"
+	                          " survey_id = ?1 AND period = ?2 AND key ="
+	                          " ?3 AND id <> ?4;")) != IMPACT_OK)
+		goto done;
+	sqlite3_bind_int64(st, 1, a.sv.id);
+	sqlite3_bind_int64(st, 2, opts->period);
+	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, opts->respondent);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		dup = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (dup) {
+		char reason[MAX_REASON];
+
+		for (k = 0; k < n && a.sv.q[k].role != R_RESPONDENT; k++)
+			;
+		snprintf(reason, sizeof(reason), "this respondent already "
+		         "answered this survey for %d", opts->period);
+		form_error(&fe, k < n ? a.sv.q[k].code : "", k < n
+		           ? &a.sv.q[k] : NULL, IMPACT_FIELD_DUPLICATE, reason);
+		rc = impact__error(h, IMPACT_EDATA, "%s", reason);
+		goto done;
+	}
+	if ((rc = form_import(h, a.sv.id, &a.im.import_id)) != IMPACT_OK
+	    || (rc = impact__prepare(h, &a.ans, "INSERT INTO answers"
+	                             " (respondent_id, question_id, value,"
+	                             " choice_id, text) VALUES (?1, ?2, ?3,"
+	                             " ?4, ?5);")) != IMPACT_OK
+	    || (rc = impact__prepare(h, &a.ansc, "INSERT INTO answer_choices"
+	                             " (respondent_id, question_id, choice_id)"
+	                             " VALUES (?1, ?2, ?3);")) != IMPACT_OK)
+		goto done;
+	impact__utc_now(now, sizeof(now));
+	if (opts->respondent) {
+		rid = opts->respondent;
+		if ((rc = impact__prepare(h, &st, "UPDATE respondents SET key = ?1,"
+		                          " period = ?2, submitted_on = ?3,"
+		                          " fingerprint = ?4 WHERE id = ?5;"))
+		    != IMPACT_OK)
+			goto done;
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, opts->period);
+		if (onp)
+			sqlite3_bind_text(st, 3, onp, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, fp, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, rid);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = impact__db_error(h, "correcting a respondent");
+			goto done;
+		}
+		if ((rc = form_exec(h, "DELETE FROM answers WHERE respondent_id ="
+		                    " ?1;", rid, 0, 0, "correcting answers")) != 0
+		    || (rc = form_exec(h, "DELETE FROM answer_choices WHERE"
+		                       " respondent_id = ?1;", rid, 0, 0,
+		                       "correcting answers")) != IMPACT_OK
+		    || (rc = store_answers(&a, rid)) != IMPACT_OK)
+			goto done;
+		sqlite3_finalize(st);
+		if ((rc = impact__prepare(h, &st, "UPDATE form_entries SET"
+		                          " changed_at = ?1 WHERE respondent_id ="
+		                          " ?2;")) != IMPACT_OK)
+			goto done;
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, rid);
+	} else {
+		if ((rc = impact__prepare(h, &a.resp, "INSERT INTO respondents"
+		                          " (survey_id, import_id, key, place_id,"
+		                          " period, submitted_on, fingerprint)"
+		                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);"))
+		    != IMPACT_OK
+		    || (rc = store_row(&a, key, place, opts->period, onp, fp))
+		       != IMPACT_OK)
+			goto done;
+		if ((rc = impact__prepare(h, &st, "INSERT INTO form_entries"
+		                          " (respondent_id, entered_at) SELECT id,"
+		                          " ?1 FROM respondents WHERE survey_id ="
+		                          " ?3 AND period = ?4 AND key = ?5"
+		                          " RETURNING respondent_id;"))
+		    != IMPACT_OK)
+			goto done;
+		sqlite3_bind_int64(st, 3, a.sv.id);
+		sqlite3_bind_int64(st, 4, opts->period);
+		sqlite3_bind_text(st, 5, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = impact__db_error(h, "recording a form entry");
+			goto done;
+		}
+		rid = sqlite3_column_int64(st, 0);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = impact__db_error(h, "recording a form entry");
+		goto done;
+	}
+	rc = form_exec(h, "UPDATE imports SET rows_read = (SELECT count(*) FROM"
+	               " respondents WHERE import_id = ?1), rows_loaded ="
+	               " (SELECT count(*) FROM respondents WHERE import_id ="
+	               " ?1) WHERE id = ?1;", a.im.import_id, 0, 0,
+	               "counting the form entries");
+	goto done;
+nomem:
+	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(a.resp);
+	sqlite3_finalize(a.ans);
+	sqlite3_finalize(a.ansc);
+	if (in_tx)
+		rc = impact__end_tx(h, rc);
+	if (rc == IMPACT_OK && out_respondent)
+		*out_respondent = rid;
+	if (out_nerrors)
+		*out_nerrors = fe.n;
+	if (cells)
+		for (k = 0; k < n; k++)
+			free(cells[k]);
+	free(cells);
+	free(bad);
+	free(a.value);
+	free(a.choice);
+	free(a.text);
+	free(a.date_text);
+	free(a.picked);
+	impact__places_release(&a.places);
 	survey_release(&a.sv);
 	return rc;
 }

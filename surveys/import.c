@@ -169,6 +169,9 @@ int impact__parse_amount(const char *s, double *out)
 
 #define PLACE_KEY_SIZE 256
 
+/* SQLite's page cache during an import, in KiB (the default is 2,000). */
+#define IMPORT_CACHE_KIB 65536
+
 /* qsort/bsearch order of struct impact__place_key. */
 static int key_cmp(const void *a, const void *b)
 {
@@ -399,6 +402,8 @@ static char *record_text(struct import *im, long hide, const char *mask)
 		                        && !impact__parse_number(impact__trim(im->rec.fields[i]),
 		                                         &unused)))
 			f = mask;
+		else if (im->dropped && i < im->nheader && im->dropped[i])
+			f = "";   /* a column impact does not know: not kept */
 
 		if (i)
 			sqlite3_str_appendchar(s, 1, ',');
@@ -464,6 +469,7 @@ int impact__import_begin(struct import *im, impact *h, const char *path,
 	int rc;
 
 	memset(sum, 0, sizeof(*sum));
+	im->old_cache = 0;
 	im->defaults = defaults;
 	im->opts = opts ? opts : &im->defaults;
 	im->h = h;
@@ -480,6 +486,23 @@ int impact__import_begin(struct import *im, impact *h, const char *path,
 	snprintf(sum->encoding, sizeof(sum->encoding), "%s",
 	         impact__encoding_name(impact__csv_encoding(im->csv)));
 	sum->delimiter = impact__csv_delimiter(im->csv);
+	/* A larger page cache for the transaction: the keys and indexes an
+	 * import appends to stay in memory, instead of spilling to the WAL
+	 * and being read back (restored by impact__import_end()). */
+	if ((rc = impact__prepare(h, &st, "PRAGMA cache_size;")) != IMPACT_OK)
+		return rc;
+	im->old_cache = sqlite3_step(st) == SQLITE_ROW
+	                ? sqlite3_column_int(st, 0) : -2000;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (im->old_cache < 0 && im->old_cache > -IMPORT_CACHE_KIB) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d;",
+		         IMPORT_CACHE_KIB);
+		if ((rc = impact__exec(h, sql)) != IMPACT_OK)
+			return rc;
+	}
 	if ((rc = impact__exec(h, "BEGIN IMMEDIATE;")) != IMPACT_OK)
 		return rc;
 	im->in_tx = 1;
@@ -694,6 +717,13 @@ int impact__map_header(struct import *im, column *cols, size_t ncols,
 			                   im->name, im->header_line, i + 1, name);
 			goto done;
 		}
+		if (!im->dropped
+		    && !(im->dropped = calloc(im->nheader + 1, 1))) {
+			rc = impact__error(im->h, IMPACT_ENOMEM,
+			                   "out of memory");
+			goto done;
+		}
+		im->dropped[i] = 1;
 		if (*name && (rc = note_ignored(im, name)) != IMPACT_OK)
 			goto done;
 	}
@@ -775,6 +805,14 @@ int impact__import_end(struct import *im, int rc)
 		}
 		im->in_tx = 0;
 	}
+	if (im->old_cache < 0 && im->old_cache > -IMPORT_CACHE_KIB) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = %d;",
+		         im->old_cache);
+		sqlite3_exec(im->h->db, sql, NULL, NULL, NULL);
+		im->old_cache = 0;
+	}
 	impact__csv_close(im->csv);
 	im->csv = NULL;
 	for (i = 0; i < im->nheader; i++)
@@ -782,6 +820,7 @@ int impact__import_end(struct import *im, int rc)
 	free(im->header);
 	im->header = NULL;
 	free(im->ignored);
+	free(im->dropped);
 	im->ignored = NULL;
 	return rc;
 }

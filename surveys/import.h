@@ -43,9 +43,13 @@ struct import {
 	char first_reject[MAX_REASON + 64]; /* "line:col: reason" of the first
 	                                       rejected row, for --strict */
 	int in_tx;                 /* a transaction is open */
+	int old_cache;             /* PRAGMA cache_size before the import */
 	int unknown_ok;            /* unknown columns are noted, not errors */
 	char *ignored;             /* ", "-joined unknown columns (owned) */
 	size_t ignored_more;       /* unknown columns past what notes show */
+	unsigned char *dropped;    /* per header field: 1 for an unknown
+	                              column, never stored, not even in
+	                              `rejects` (NULL: none) */
 };
 
 /* Field masks for record_text(). */

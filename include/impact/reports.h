@@ -20,21 +20,68 @@ typedef struct {
 	const char *territory;  /* territory code, or NULL (exactly one set) */
 	const char *lang;       /* "fr" (default when NULL) or "en" */
 	const char *output;     /* path of the PDF to write */
+	const char *profile;    /* funder profile (JSON, docs/reports.md), or
+	                           NULL: its title, logo and indicators */
+	const char *geojson;    /* GeoJSON outlines for the map of a
+	                           territory's places, or NULL */
 } impact_report_opts;
 
-#define IMPACT_REPORT_OPTS_INIT { 0, NULL, NULL, NULL, NULL }
+#define IMPACT_REPORT_OPTS_INIT { 0, NULL, NULL, NULL, NULL, NULL, NULL }
 
-/* Write the A4 PDF dashboard of one place or one territory.  The file is
- * written to a temporary name beside `output` and renamed on success, so a
- * failure never leaves a damaged file. */
+/*
+ * Write the multi-page A4 PDF dashboard of one place or one territory
+ * (docs/reports.md): cover and key figures, the index with its interval,
+ * trend, groups and contributions, the domains, the table of effets
+ * utiles, for a territory its places compared and their map, the method
+ * and the quality of the data.  Every figure is read from what `impact
+ * compute` stored.  The file is written to a temporary name beside
+ * `output` and renamed on success, so a failure never leaves a damaged
+ * file.
+ */
 int impact_report_write(impact *h, const impact_report_opts *opts);
 
-/* Write one dashboard per place and one per territory into directory `dir`
- * (created if missing), named place-CODE.pdf and territory-CODE.pdf.
+/*
+ * Write one dashboard per territory and per place with results into
+ * directory `dir` (created if missing), named territory-CODE.pdf and
+ * place-CODE.pdf, with the period, language, profile and outlines of
+ * `opts` (NULL: defaults; its place, territory and output are ignored).
  * Progress goes to the handle's progress callback.  *out_written (may be
- * NULL) receives the number of files written. */
-int impact_report_write_all(impact *h, int period, const char *lang,
+ * NULL) receives the number of files written.
+ */
+int impact_report_write_all(impact *h, const impact_report_opts *opts,
                             const char *dir, size_t *out_written);
+
+/* The charts `impact chart` draws. */
+typedef enum {
+	IMPACT_CHART_DOMAINS = 0,   /* the domains as a radar, vs the parent */
+	IMPACT_CHART_INDICATORS,    /* percentage indicators, bars + whiskers */
+	IMPACT_CHART_GROUPS,        /* the four happiness groups, stacked */
+	IMPACT_CHART_CONTRIBUTIONS, /* each domain's share of 1 - GNH */
+	IMPACT_CHART_TREND,         /* the index over the years, with its band */
+	IMPACT_CHART_PLACES,        /* a territory's places compared */
+	IMPACT_CHART_MAP            /* a territory's places on a map */
+} impact_chart_kind;
+
+/* The chart kind named `name` ("domains", "indicators", "groups",
+ * "contributions", "trend", "places", "map"), or -1. */
+int impact_chart_kind_parse(const char *name);
+
+typedef struct {
+	impact_report_opts report; /* unit, period, lang, output, profile
+	                              (its indicators), geojson */
+	int kind;                  /* impact_chart_kind */
+	const char *format;        /* "png", "svg", "pdf", or NULL: from the
+	                              output's extension */
+	double width, height;      /* in points (PNG: 2 pixels per point);
+	                              0: 560 x 360 */
+} impact_chart_opts;
+
+#define IMPACT_CHART_OPTS_INIT { IMPACT_REPORT_OPTS_INIT, 0, NULL, 0, 0 }
+
+/* Write one chart of a place or a territory as PNG, SVG or PDF, with the
+ * same figures as the dashboards; written to a temporary file and
+ * renamed on success. */
+int impact_chart_write(impact *h, const impact_chart_opts *opts);
 
 /* Size a buffer given to impact_format_number() must have. */
 #define IMPACT_NUMBER_MAX 64

@@ -49,9 +49,14 @@ typedef struct {
 	int period;         /* year of every row (answers); 0: from the data */
 	int date_order;     /* IMPACT_DATES_* */
 	int strict;         /* 1: one bad row refuses the whole file */
+	const char *only_place; /* answers and activities: the file may hold
+	                           only this place's rows (a facilitator's
+	                           upload): a row naming another place is
+	                           kept aside, a row naming none is this
+	                           place's; NULL: any place */
 } impact_import_opts;
 
-#define IMPACT_IMPORT_OPTS_INIT { 0, 0, 0, NULL, NULL, 0, 0, 0 }
+#define IMPACT_IMPORT_OPTS_INIT { 0, 0, 0, NULL, NULL, 0, 0, 0, NULL }
 
 /* What an import did. */
 typedef struct {
@@ -177,6 +182,187 @@ typedef struct {
 int impact_rejects_each(impact *h, long long import_id,
                         int (*cb)(void *payload, const impact_reject_info *r),
                         void *payload);
+
+/* ---- One respondent typed in a form (`impact serve`) ---- */
+
+/* One answer as a person typed it. */
+typedef struct {
+	const char *question;  /* question id */
+	const char *text;      /* the raw text, read as the importer reads a
+	                          cell; NULL or "" for no answer; a multiple
+	                          choice as codes joined by ';' */
+} impact_answer_field;
+
+/* Longest text of one answer, in bytes. */
+#define IMPACT_FIELD_MAX 2000
+
+/* Why an answer was refused (impact_field_error.code). */
+enum {
+	IMPACT_FIELD_NUMBER = 1,    /* not a number */
+	IMPACT_FIELD_RANGE = 2,     /* a number outside min..max */
+	IMPACT_FIELD_YESNO = 3,     /* neither yes nor no */
+	IMPACT_FIELD_CHOICE = 4,    /* not one of the question's choices */
+	IMPACT_FIELD_DATE = 5,      /* not a date */
+	IMPACT_FIELD_REQUIRED = 6,  /* a required question left unanswered */
+	IMPACT_FIELD_TOO_LONG = 7,  /* longer than IMPACT_FIELD_MAX bytes */
+	IMPACT_FIELD_ENCODING = 8,  /* not valid UTF-8 */
+	IMPACT_FIELD_UNKNOWN = 9,   /* no such question, or given twice */
+	IMPACT_FIELD_DUPLICATE = 10 /* this identifier already answered the
+	                               survey that period */
+};
+
+/* One refused answer. */
+typedef struct {
+	char question[65];  /* question id, as given */
+	int code;           /* IMPACT_FIELD_* */
+	int has_min, has_max; /* bounds of the question, for the message */
+	double min, max;
+	char reason[512];   /* the importer's message for it, in English */
+} impact_field_error;
+
+/* Which respondent impact_answers_add_one() stores. */
+typedef struct {
+	const char *survey;     /* questionnaire id */
+	const char *place;      /* place code: the respondent's place */
+	int period;             /* year, 1900 to 9999 */
+	long long respondent;   /* 0: a new respondent; else a form entry of
+	                           the same place and survey to replace (a
+	                           correction) */
+	int dry_run;            /* 1: check the answers only (period not
+	                           needed), store nothing */
+} impact_entry_opts;
+
+#define IMPACT_ENTRY_OPTS_INIT { NULL, NULL, 0, 0, 0 }
+
+/*
+ * Validate and store one respondent's answers typed in a form, with the
+ * rules `impact import answers` applies to a row (each text is read as a
+ * cell of a file; dates day first), all in one transaction.  Questions
+ * with role place take opts->place; the respondent identifier (the
+ * question with role respondent), when given, is replaced by its keyed
+ * hash exactly as the importer does, so the same person is recognised in
+ * a later file; without one the key is random.  Every refused answer is
+ * reported: the first `max_errors` go to `errors`, their number to
+ * *out_nerrors (may be NULL), and the call returns IMPACT_EDATA with
+ * nothing stored.  On success *out_respondent (may be NULL) is the
+ * respondent's id, listed by impact_entries_each().  For a correction an
+ * empty identifier keeps the stored key.  Errors besides: IMPACT_ENOTFOUND
+ * for an unknown survey or place, or a respondent that is not a form
+ * entry of that place and survey; IMPACT_EUSAGE for a period out of range.
+ * With opts->dry_run the answers are checked and nothing else is done
+ * (the identifier is not looked up): IMPACT_OK or IMPACT_EDATA.
+ */
+int impact_answers_add_one(impact *h, const impact_entry_opts *opts,
+                           const impact_answer_field *fields, size_t nfields,
+                           impact_field_error *errors, size_t max_errors,
+                           size_t *out_nerrors, long long *out_respondent);
+
+/* One choice of a question; strings borrowed. */
+typedef struct {
+	const char *code;
+	const char *label_fr;
+	const char *label_en;     /* NULL when the definition has none */
+	int has_value;
+	double value;
+} impact_choice_info;
+
+/* One question as a form shows it; strings and choices borrowed for the
+ * duration of the callback. */
+typedef struct {
+	const char *code;         /* question id */
+	int position;             /* 1-based */
+	const char *label_fr;
+	const char *label_en;     /* NULL when the definition has none */
+	const char *kind;         /* "scale", "rating", "yesno", "single",
+	                             "multiple", "number", "date", "text" */
+	const char *role;         /* "place", "respondent", ..., or NULL */
+	int required;
+	int has_min, has_max;
+	double min, max;
+	const impact_choice_info *choices;
+	size_t nchoices;
+} impact_question_info;
+
+/* Call `cb` for each question of survey `survey`, in order.
+ * IMPACT_ENOTFOUND for an unknown survey. */
+int impact_survey_questions_each(impact *h, const char *survey,
+                                 int (*cb)(void *payload,
+                                           const impact_question_info *q),
+                                 void *payload);
+
+/* A form entry as listed. */
+typedef struct {
+	long long respondent;     /* respondents.id */
+	char survey[65];          /* questionnaire id */
+	char place[65];           /* place code */
+	int period;
+	char submitted_on[11];    /* "YYYY-MM-DD" or "" */
+	char entered_at[24];      /* UTC, ISO 8601 */
+	char changed_at[24];      /* "" when never corrected */
+	long long answers;        /* questions answered */
+} impact_entry_info;
+
+/* Call `cb` for each form entry of place `place` (NULL: every place), the
+ * latest first. */
+int impact_entries_each(impact *h, const char *place,
+                        int (*cb)(void *payload, const impact_entry_info *e),
+                        void *payload);
+
+/*
+ * Read back form entry `respondent` of place `place` (NULL: any place)
+ * into *out, and call `cb` (may be NULL) with each answer as a form shows
+ * it: numbers as "7" or "7.5", yes/no as "oui"/"non", choices as their
+ * codes (several joined by ';'), dates as YYYY-MM-DD, text as typed.  The
+ * respondent identifier is never stored, so never given back.
+ * IMPACT_ENOTFOUND when it is not a form entry of that place.
+ */
+int impact_entry_get(impact *h, long long respondent, const char *place,
+                     impact_entry_info *out,
+                     int (*cb)(void *payload, const char *question,
+                               const char *text),
+                     void *payload);
+
+/* Delete form entry `respondent` of place `place` (NULL: any place) with
+ * its answers.  IMPACT_ENOTFOUND when it is not a form entry of that
+ * place: imported respondents are never deleted here. */
+int impact_entry_delete(impact *h, long long respondent, const char *place);
+
+/* Respondents of one place for one survey and period. */
+typedef struct {
+	const char *survey;       /* questionnaire id */
+	const char *title_fr, *title_en;
+	int period;
+	long long respondents;    /* all of them */
+	long long entries;        /* of which typed in a form */
+} impact_place_count;
+
+/* Call `cb` for each survey and period with respondents at place `place`,
+ * the latest period first; straight from the stored respondents, so an
+ * entry counts as soon as it is stored. */
+int impact_place_counts_each(impact *h, const char *place,
+                             int (*cb)(void *payload,
+                                       const impact_place_count *c),
+                             void *payload);
+
+/* A place or a territory of the register; strings borrowed. */
+typedef struct {
+	const char *code;
+	const char *name;
+	const char *territory;    /* a place's territory, a territory's
+	                             parent (NULL for a root) */
+	const char *territory_name;
+} impact_unit_info;
+
+/* Call `cb` for each place, by code. */
+int impact_places_each(impact *h,
+                       int (*cb)(void *payload, const impact_unit_info *u),
+                       void *payload);
+
+/* Call `cb` for each territory, by code. */
+int impact_territories_each(impact *h,
+                            int (*cb)(void *payload,
+                                      const impact_unit_info *u),
+                            void *payload);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,7 @@
 # line on stderr), data errors (exit 1, "impact: error: ...").
 . "$TOP/tests/cli/lib.sh"
 
-COMMANDS="init status import survey compute show rejects report sample"
+COMMANDS="init status import survey compute show rejects report chart sample"
 
 # first_err_line_starts PREFIX DESC: the first line of stderr starts with
 # PREFIX.

@@ -315,6 +315,12 @@ check "privacy: no table holds 'Dupont'" test "$(sql impact.db "SELECT count(*) 
 run impact rejects
 check "privacy: 'impact rejects' does not show identifiers" sh -c "! grep -q -e Marie-Curie -e Jeanne '$WORK/.out'"
 
+# An unknown column (an e-mail) of a rejected row is not kept either.
+printf 'respondent,place,period,q1,courriel\nu77,P1,2024,11,jeanne.secret@example.org\n' >answers-mail.csv
+run impact import answers answers-mail.csv --survey s1
+expect_status 3 "privacy: the row with an e-mail column is rejected (q1 = 11)"
+check "privacy: the e-mail of a rejected row is nowhere in the database file" test "$(db_bytes_count jeanne.secret@example.org)" -eq 0
+
 # Unknown column in an answers file: noted, ignored (never stored), and
 # the rows load.
 printf 'respondent,place,period,q1,q9\nu1,P1,2024,1,Jeanne\n' >answers-q9.csv

@@ -28,6 +28,7 @@ expect_out "GNH" "the walkthrough shows the gross-happiness index"
 expect_out "median rank" "the walkthrough shows the places' rank robustness"
 run pdftotext network-en.pdf -
 expect_out "Val de Lière" "the English dashboard names the network"
+check "the walkthrough writes fabrique-domaines.png, a PNG" sh -c 'head -c 8 fabrique-domaines.png | od -An -c | grep -q "P   N   G"'
 
 # "When a file has mistakes": the same message, line 3, column 5.
 printf 'numero,lieu,date_saisie,sat_vie,emotions_positives\nA-1,FAB-BOURG,14/03/2025,7,8\nA-2,FAB-BOURG,14/03/2025,6,12\nA-3,FAB-BOURG,15/03/2025,9,9\n' >answers.csv

@@ -21,7 +21,7 @@
 # A crash found is fixed, and its input added to tests/fuzz/corpus/TARGET/
 # so that `make check` replays it for ever.
 
-FUZZ_TARGETS ?= csv_answers csv_places csv_margins json_survey \
+FUZZ_TARGETS ?= csv_answers csv_places csv_margins json_survey json_profile \
 	json_indicators json_index
 FUZZ_TIME ?= 60
 FUZZ_TIMEOUT ?= 10
@@ -32,7 +32,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 # ASan's quarantine (256 MB by default) would take half of the 512 MB
 # memory limit: a smaller one still catches uses after free.
 FUZZ_ASAN_OPTIONS ?= quarantine_size_mb=64:detect_leaks=1
-FUZZ_ALL_TARGETS := csv_answers csv_places csv_margins json_survey \
+FUZZ_ALL_TARGETS := csv_answers csv_places csv_margins json_survey json_profile \
 	json_indicators json_index
 
 .PHONY: fuzz fuzz-replay fuzz-build

@@ -97,6 +97,59 @@ static const char *const fixture_sql =
 	" SELECT *, '2024-12-31T00:00:00Z' FROM r;"
 	"DROP TABLE r;";
 
+/* Index documents, written by hand in the `impact index` contract:
+ * GNH 0.8125 = 1 - 0.375 x 0.5 rounds half away from zero to 0.813
+ * (printf's %.3f would give 0.812). */
+static const char *const index_sql =
+	"INSERT INTO index_definitions (id, code, title_fr, title_en,"
+	" definition, added_at) VALUES (1, 'bnb', 'Indice du bonheur brut"
+	" local', 'Local gross happiness index', '{}', '2024-01-01');"
+	"INSERT INTO index_results (index_id, period, place_id, territory_id,"
+	" gnh, n, document, computed_at) VALUES"
+	" (1, 2024, 1, NULL, 0.8125, 42, '{\"index\": \"bnb\", \"period\":"
+	" 2024, \"n\": 42, \"incomplete\": 2, \"cutoff\": 0.66,"
+	" \"weighted\": false, \"suppressed\": false, \"gnh\": 0.8125,"
+	" \"h_n\": 0.375, \"a_n\": 0.5, \"ci\": {\"gnh\": [0.75, 0.86],"
+	" \"h_n\": [0.25, 0.5], \"a_n\": [0.4, 0.6]}, \"groups\":"
+	" {\"deeply\": 0.4, \"extensively\": 0.225, \"narrowly\": 0.25,"
+	" \"unhappy\": 0.125}, \"domains\": [{\"id\": \"psychological\","
+	" \"label\": \"Bien-être psychologique\", \"label_en\":"
+	" \"Psychological well-being\", \"weight\": 0.5, \"contribution\":"
+	" 0.1, \"share\": 0.5333, \"score\": 0.7, \"alpha\": 0.55,"
+	" \"alpha_low\": true}, {\"id\": \"local\", \"label\": \"Vie"
+	" locale\", \"label_en\": \"Local life\", \"weight\": 0.25,"
+	" \"contribution\": 0.05, \"share\": 0.2667, \"score\": 0.8,"
+	" \"alpha\": null, \"alpha_low\": null}, {\"id\": \"health\","
+	" \"label\": \"Santé\", \"label_en\": \"Health\", \"weight\":"
+	" 0.25, \"contribution\": 0.0375, \"share\": 0.2, \"score\": 0.85,"
+	" \"alpha\": 0.71, \"alpha_low\": false}], \"weights_used\":"
+	" {\"scheme\": \"equal\"}, \"change\": {\"previous_period\":"
+	" 2023, \"previous_gnh\": 0.75, \"change\": 0.0625, \"ci\":"
+	" [-0.01, 0.13]}}', '2024-12-31');";
+
+static const char *const index_sql2 =
+	"INSERT INTO index_results (index_id, period, place_id, territory_id,"
+	" gnh, n, document, computed_at) VALUES"
+	" (1, 2023, 1, NULL, 0.75, 30, '{\"n\": 30, \"suppressed\": false,"
+	" \"gnh\": 0.75, \"h_n\": 0.5, \"a_n\": 0.5, \"ci\": {\"gnh\":"
+	" [0.7, 0.8]}, \"groups\": {\"deeply\": 0.25, \"extensively\": 0.25,"
+	" \"narrowly\": 0.25, \"unhappy\": 0.25}, \"domains\": []}',"
+	" '2024-12-31'),"
+	" (1, 2024, 2, NULL, 0.7, 15, '{\"n\": 15, \"suppressed\": false,"
+	" \"gnh\": 0.7, \"h_n\": 0.6, \"a_n\": 0.5, \"ci\": {\"gnh\":"
+	" [0.61, 0.79]}, \"groups\": {\"deeply\": 0.2, \"extensively\":"
+	" 0.2, \"narrowly\": 0.3, \"unhappy\": 0.3}, \"domains\": []}',"
+	" '2024-12-31'),"
+	" (1, 2024, 3, NULL, NULL, 3, '{\"n\": 3, \"suppressed\": true,"
+	" \"reason\": \"n < 5\"}', '2024-12-31'),"
+	" (1, 2024, NULL, 2, 0.7789, 57, '{\"n\": 57, \"suppressed\": false,"
+	" \"gnh\": 0.7789, \"h_n\": 0.4422, \"a_n\": 0.5, \"ci\":"
+	" {\"gnh\": [0.72, 0.83]}, \"groups\": {\"deeply\": 0.3,"
+	" \"extensively\": 0.2578, \"narrowly\": 0.2422, \"unhappy\":"
+	" 0.2}, \"domains\": [{\"id\": \"psychological\", \"label\":"
+	" \"Bien-être psychologique\", \"score\": 0.65, \"share\": 0.5}]}',"
+	" '2024-12-31');";
+
 static void setup(void)
 {
 	char *err = NULL;
@@ -104,6 +157,10 @@ static void setup(void)
 	snprintf(dir, sizeof(dir), "%s", t_tmpdir());
 	h = t_open_new_db(dir);
 	cr_assert_eq(sqlite3_exec(h->db, fixture_sql, NULL, NULL, &err),
+	             SQLITE_OK, "%s", err ? err : "");
+	cr_assert_eq(sqlite3_exec(h->db, index_sql, NULL, NULL, &err),
+	             SQLITE_OK, "%s", err ? err : "");
+	cr_assert_eq(sqlite3_exec(h->db, index_sql2, NULL, NULL, &err),
 	             SQLITE_OK, "%s", err ? err : "");
 }
 
@@ -268,43 +325,48 @@ Test(reports, place_french)
 	assert_is_pdf(path);
 	cr_assert(no_temp_files());
 	text = pdf_text(path);
-	assert_has(text, "Tableau de bord \xe2\x80\x94 La Fabrique du Bourg");
+	/* Cover. */
+	assert_has(text, "Tableau de bord d'impact");
+	assert_has(text, "La Fabrique du Bourg");
 	assert_has(text, "Saint-Aubin-sur-Lière");
 	assert_has(text, "CC des Coteaux de Lière");
 	assert_has(text, "Période 2024");
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 	assert_has(text, today);
-	assert_has(text, "Répondants");
-	assert_has(text, "Activités");
-	assert_has(text, "bien-être");
-	assert_has(text, "Méthode et sources");
-	assert_has(text, "ramenées sur 0");
 	assert_has(text, "impact " IMPACT_VERSION);
-	/* Key figures: 42 respondents, score 67.25 [61.04, 73.46], 128
-	 * activities, 1234 participants, 3456.5 participant-hours. */
+	/* Key figures: 42 respondents, 128 activities, 1234 participants,
+	 * 3456.5 participant-hours (rounds to 3 457). */
 	assert_has(text, "42");
-	assert_has(text, "67,3");
-	assert_has(text, "61,0");
-	assert_has(text, "73,5");
 	assert_has(text, "128");
 	assert_has_grouped(text, "1", "234");
 	assert_has_grouped(text, "3", "457");
-	/* Question means 6.75 and 7.15, labels with accents. */
-	assert_has(text, "êtes-vous");
-	assert_has(text, "entouré(e)");
-	assert_has(text, "6,8");
-	assert_has(text, "7,2");
-	assert_has(text, "n = 41");
-	/* The health question rests on 3 answers: never its mean 3.87. */
-	assert_has(text, "Votre santé");
-	assert_has(text, "non publié (n < 5)");
-	assert_lacks(text, "3,9");
-	assert_lacks(text, "n = 3");
-	/* Parent territory marker in the legend. */
-	assert_has_grouped(text, "Moyenne", ": CC des Coteaux");
-	/* No English, no decimal point. */
-	assert_lacks(text, "67.3");
+	/* The index: 0.8125 -> 0,813, its interval, H and A, the change
+	 * 0.0625 -> +0,063 and its interval, not significant. */
+	assert_has(text, "0,813");
+	assert_lacks(text, "0,812");
+	assert_has(text, "[0,750 ; 0,860]");
+	assert_has(text, "0,375");
+	assert_has(text, "[0,250 ; 0,500]");
+	assert_has(text, "+0,063");
+	assert_has(text, "[-0,010 ; 0,130]");
+	assert_has(text, "non significative");
+	/* 1 - H_n = 62.5 % are happy; the groups. */
+	assert_has(text, "62,5");
+	assert_has(text, "Les quatre groupes de bonheur");
+	/* Domains: labels, weights, scores and alpha flagged low. */
+	assert_has(text, "Bien-être psychologique");
+	assert_has(text, "Vie locale");
+	assert_has(text, "0,500");
+	assert_has(text, "70,0");
+	assert_has(text, "0,55 (faible)");
+	assert_has(text, "0,71");
+	/* Method page. */
+	assert_has(text, "Méthode et qualité des données");
+	assert_has(text, "k = 0,66");
+	assert_has(text, "Redressement : aucun");
+	/* No English, no decimal point in the index. */
+	assert_lacks(text, "0.813");
 	assert_lacks(text, "Dashboard");
 	free(text);
 }
@@ -319,75 +381,60 @@ Test(reports, place_english)
 	             impact_errmsg(h));
 	assert_is_pdf(path);
 	text = pdf_text(path);
-	assert_has(text, "Dashboard \xe2\x80\x94 La Fabrique du Bourg");
+	assert_has(text, "Impact dashboard");
 	assert_has(text, "Period 2024");
 	assert_has(text, "Respondents");
-	assert_has(text, "67.3");
-	assert_has(text, "61.0");
-	assert_has(text, "73.5");
-	assert_has(text, "6.8");
+	assert_has(text, "0.813");
+	assert_has(text, "[0.750, 0.860]");
+	assert_has(text, "+0.063");
 	assert_has(text, "1,234");
 	assert_has(text, "3,457");
-	assert_has(text, "Overall, how satisfied");
-	assert_has(text, "not published (n < 5)");
-	assert_lacks(text, "3.9");
-	assert_lacks(text, "67,3");
+	assert_has(text, "Psychological well-being");
+	assert_has(text, "0.55 (low)");
+	assert_lacks(text, "0,813");
 	assert_lacks(text, "Tableau de bord");
-	assert_lacks(text, "êtes-vous");
+	assert_lacks(text, "Bien-être psychologique");
 	free(text);
 }
 
 Test(reports, territory_french)
 {
-	char path[256];
-	char *text, *fab, *cafe, *atelier;
+	char path[256], cmd[512];
+	char *text, *info;
 
-	cr_assert_eq(write_report(NULL, "VDL", "fr", 2024, "vdl.pdf", path,
-	                          sizeof(path)), IMPACT_OK, "%s",
+	cr_assert_eq(write_report(NULL, "CC-COTEAUX", "fr", 2024, "cc.pdf",
+	                          path, sizeof(path)), IMPACT_OK, "%s",
 	             impact_errmsg(h));
 	assert_is_pdf(path);
 	cr_assert(no_temp_files());
 	text = pdf_text(path);
-	assert_has(text, "Tableau de bord");
-	assert_has(text, "Val de Lière");
-	assert_has(text, "3 lieux");
-	assert_has(text, "Période 2024");
-	/* Pooled key figures: score 65.16, 25678 participants. */
-	assert_has(text, "65,2");
-	assert_has_grouped(text, "25", "678");
-	assert_has(text, "204");
-	assert_has(text, "6,5");
-	/* Places by score: 67.25, then 58.44, then the unpublished one. */
-	assert_has(text, "Score de bien-être par lieu");
-	fab = strstr(text, "La Fabrique du Bourg");
-	cafe = strstr(text, "Le Café de la Gare");
-	atelier = strstr(text, "L'Atelier partagé");
-	cr_assert(fab && cafe && atelier);
-	cr_assert(fab < cafe && cafe < atelier, "places out of order");
-	assert_has(text, "67,3");
-	assert_has(text, "58,4");
-	assert_has(text, "non publié (n < 5)");
-	assert_lacks(text, "71,9");
+	assert_has(text, "CC des Coteaux de Lière");
+	assert_has(text, "Réseau des tiers-lieux du Val de Lière");
+	assert_has(text, "2 lieux");
+	assert_has(text, "0,779");
+	assert_has(text, "Les lieux du territoire");
+	assert_has(text, "La carte des lieux");
 	free(text);
+	/* Cover, index, domains, places (compare and map), method. */
+	snprintf(cmd, sizeof(cmd), "pdfinfo '%s' | grep '^Pages:'", path);
+	info = run(cmd);
+	cr_assert(strstr(info, "Pages:") && atoi(info + 6) >= 4,
+	          "pages: %s", info);
+	free(info);
 }
 
-Test(reports, territory_with_parent)
+Test(reports, suppressed_place)
 {
 	char path[256];
 	char *text;
 
-	cr_assert_eq(write_report(NULL, "CC-COTEAUX", NULL, 0, "cc.pdf", path,
+	/* L'Atelier partagé: 3 respondents, its index is never printed. */
+	cr_assert_eq(write_report("ATELIER", NULL, NULL, 2024, "a.pdf", path,
 	                          sizeof(path)), IMPACT_OK, "%s",
 	             impact_errmsg(h));
 	text = pdf_text(path);
-	assert_has(text,
-	           "Tableau de bord \xe2\x80\x94 CC des Coteaux de Lière");
-	assert_has(text, "Réseau des tiers-lieux du Val de Lière");
-	assert_has(text, "2 lieux");
-	assert_has(text, "64,8");
-	assert_has(text, "3,6");
-	assert_has(text, "Moyenne du territoire");
-	assert_lacks(text, "L'Atelier partagé");
+	assert_has(text, "non publié (n < 5)");
+	assert_lacks(text, "Les quatre groupes");
 	free(text);
 }
 
@@ -446,8 +493,9 @@ Test(reports, latest_and_older_period)
 	             impact_errmsg(h));
 	text = pdf_text(path);
 	assert_has(text, "Période 2023");
-	assert_has(text, "61,1");
-	assert_has(text, "Aucune réponse aux questions");
+	assert_has(text, "0,750");
+	assert_has(text, "[0,700 ; 0,800]");
+	assert_lacks(text, "0,813");
 	free(text);
 }
 
@@ -458,10 +506,10 @@ Test(reports, unknown_units)
 
 	cr_assert_eq(write_report("NOPE", NULL, NULL, 0, "x.pdf", path,
 	                          sizeof(path)), IMPACT_ENOTFOUND);
-	cr_assert_str_eq(impact_errmsg(h), "place 'NOPE' not found");
+	assert_has(impact_errmsg(h), "place 'NOPE' not found");
 	cr_assert_eq(write_report(NULL, "NOPE", NULL, 0, "x.pdf", path,
 	                          sizeof(path)), IMPACT_ENOTFOUND);
-	cr_assert_str_eq(impact_errmsg(h), "territory 'NOPE' not found");
+	assert_has(impact_errmsg(h), "territory 'NOPE' not found");
 	cr_assert_neq(stat(path, &sb), 0);
 }
 
@@ -529,7 +577,8 @@ Test(reports, bad_options)
 	                          sizeof(path)), IMPACT_EUSAGE);
 	opts.place = "FAB-BOURG";
 	cr_assert_eq(impact_report_write(h, &opts), IMPACT_EUSAGE);
-	cr_assert_eq(impact_report_write_all(h, 0, "es", dir, NULL),
+	opts.lang = "es";
+	cr_assert_eq(impact_report_write_all(h, &opts, dir, NULL),
 	             IMPACT_EUSAGE);
 	cr_assert(no_temp_files());
 }
@@ -558,6 +607,7 @@ Test(reports, write_all)
 		"territory-VDL.pdf", "territory-CC-COTEAUX.pdf",
 		"territory-CC-PLAINE.pdf"
 	};
+	impact_report_opts opts = IMPACT_REPORT_OPTS_INIT;
 	progress_log log = { 0, 0, 0 };
 	char out_dir[128], path[256];
 	size_t written = 0, i;
@@ -565,7 +615,9 @@ Test(reports, write_all)
 
 	snprintf(out_dir, sizeof(out_dir), "%s/all", dir);
 	impact_set_progress(h, on_progress, &log);
-	cr_assert_eq(impact_report_write_all(h, 2024, "en", out_dir, &written),
+	opts.period = 2024;
+	opts.lang = "en";
+	cr_assert_eq(impact_report_write_all(h, &opts, out_dir, &written),
 	             IMPACT_OK, "%s", impact_errmsg(h));
 	cr_assert_eq(written, 6);
 	cr_assert_eq(log.calls, 6);
@@ -578,15 +630,21 @@ Test(reports, write_all)
 	snprintf(path, sizeof(path), "%s/territory-CC-PLAINE.pdf", out_dir);
 	text = pdf_text(path);
 	assert_has(text, "CC de la Plaine");
+	assert_has(text, "CC de la Plaine");
+	free(text);
+	snprintf(path, sizeof(path), "%s/place-ATELIER.pdf", out_dir);
+	text = pdf_text(path);
 	assert_has(text, "not published (n < 5)");
-	assert_lacks(text, "71.9");
 	free(text);
 	/* The folder exists now: a second run rewrites the same files; in
 	 * 2023 only La Fabrique du Bourg has results. */
-	cr_assert_eq(impact_report_write_all(h, 2023, NULL, out_dir, &written),
+	opts.period = 2023;
+	opts.lang = NULL;
+	cr_assert_eq(impact_report_write_all(h, &opts, out_dir, &written),
 	             IMPACT_OK, "%s", impact_errmsg(h));
 	cr_assert_eq(written, 1);
-	cr_assert_eq(impact_report_write_all(h, 1999, NULL, out_dir, &written),
+	opts.period = 1999;
+	cr_assert_eq(impact_report_write_all(h, &opts, out_dir, &written),
 	             IMPACT_ENOTFOUND);
 	cr_assert_eq(written, 0);
 }

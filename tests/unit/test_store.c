@@ -72,7 +72,7 @@ Test(store, init_creates_then_leaves_unchanged)
 	cr_expect_eq(s, IMPACT_INIT_EXISTED);
 	cr_expect_eq(from, IMPACT_SCHEMA_VERSION);
 	impact_free(h);
-	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 2);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 3);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM meta WHERE key ="
 	                     " 'respondent_secret' AND length(value) = 64;"), 1);
 }
@@ -179,7 +179,9 @@ Test(store, migrates_version_1_forward)
 	cr_assert_eq(impact_new(&h), 0);
 	cr_assert_eq(impact_db_init(h, path, &s, &from), 0);
 	impact_free(h);
-	raw_sql(path, "DROP TABLE index_results; PRAGMA user_version = 1;"
+	raw_sql(path, "DROP TABLE index_results; DROP TABLE sessions;"
+	         " DROP TABLE access_codes; DROP TABLE form_entries;"
+	         " PRAGMA user_version = 1;"
 	         "INSERT INTO territories (code, name) VALUES ('T', 'Terre');");
 	cr_assert_eq(impact_new(&h), 0);
 	cr_assert_eq(impact_db_init(h, path, &s, &from), 0, "%s",
@@ -187,8 +189,35 @@ Test(store, migrates_version_1_forward)
 	cr_expect_eq(s, IMPACT_INIT_MIGRATED);
 	cr_expect_eq(from, 1);
 	impact_free(h);
-	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 2);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 3);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE"
 	                     " name = 'index_results';"), 1);
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM territories;"), 1);
+}
+
+/* A file at schema 2 (before web entry) gains form_entries, access_codes
+ * and sessions, and keeps its rows. */
+Test(store, migrates_version_2_forward)
+{
+	impact *h = NULL;
+	impact_init_status s;
+	int from = -1;
+
+	cr_assert_eq(impact_new(&h), 0);
+	cr_assert_eq(impact_db_init(h, path, &s, &from), 0);
+	impact_free(h);
+	raw_sql(path, "DROP TABLE sessions; DROP TABLE access_codes;"
+	         " DROP TABLE form_entries; PRAGMA user_version = 2;"
+	         "INSERT INTO territories (code, name) VALUES ('T', 'Terre');");
+	cr_assert_eq(impact_new(&h), 0);
+	cr_assert_eq(impact_db_init(h, path, &s, &from), 0, "%s",
+	             impact_errmsg(h));
+	cr_expect_eq(s, IMPACT_INIT_MIGRATED);
+	cr_expect_eq(from, 2);
+	impact_free(h);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 3);
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE"
+	                     " name IN ('form_entries', 'access_codes',"
+	                     " 'sessions');"), 3);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM territories;"), 1);
 }

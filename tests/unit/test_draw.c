@@ -1,0 +1,334 @@
+/*
+ * Unit tests of the fast, exact paths the national benchmark needed
+ * (bench/, README "Performance"): each is compared, bit for bit, with an
+ * independent route that computes the same thing the plain way.
+ *
+ * - indicators/draw.h against GSL itself: gsl_rng_mt19937's outputs,
+ *   gsl_rng_uniform() and gsl_rng_uniform_int() for the same seeds, and
+ *   the division by multiplication against the division;
+ * - the bootstrap's fused statistics (mean, ratio, evenness of category
+ *   counts) against the same statistics passed as plain functions, which
+ *   take impact_stats_bootstrap()'s generic route (resample, then call);
+ * - raking by cells against the textbook iterative proportional fitting
+ *   written out person by person below.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <gsl/gsl_rng.h>
+
+#include "impact.h"
+#include "../../indicators/draw.h"
+#include "../../indicators/stats.h"
+
+/* Same bits (NaN equal to NaN). */
+static int same(double a, double b)
+{
+	return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+Test(draw, mt19937_outputs_are_gsls)
+{
+	static const unsigned long seeds[] = { 0, 1, 42, 4357, 20261123UL,
+	                                       20261124UL, 4294967295UL };
+	size_t s;
+	long i;
+
+	for (s = 0; s < sizeof(seeds) / sizeof(seeds[0]); s++) {
+		gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+		impact__mt m;
+
+		cr_assert_not_null(g);
+		gsl_rng_set(g, seeds[s]);
+		impact__mt_seed(&m, seeds[s]);
+		for (i = 0; i < 5000; i++) {
+			unsigned long a = gsl_rng_get(g);
+			unsigned long b = impact__mt_next(&m);
+
+			cr_assert_eq(a, b, "seed %lu, output %ld: %lu, want %lu",
+			             seeds[s], i, b, a);
+		}
+		for (i = 0; i < 5000; i++)
+			cr_assert(same(gsl_rng_uniform(g), impact__mt_uniform(&m)),
+			          "seed %lu, uniform %ld", seeds[s], i);
+		gsl_rng_free(g);
+	}
+}
+
+Test(draw, uniform_int_is_gsls_rejections_included)
+{
+	/* Small and huge ranges: near 2^32 most draws are rejected. */
+	static const unsigned long ns[] = { 1, 2, 3, 7, 17, 1000, 65537,
+	                                    2147483647UL, 2147483649UL,
+	                                    3000000000UL, 4294967295UL };
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	impact__mt m;
+	size_t k;
+	long i;
+
+	cr_assert_not_null(g);
+	gsl_rng_set(g, 7);
+	impact__mt_seed(&m, 7);
+	for (k = 0; k < sizeof(ns) / sizeof(ns[0]); k++) {
+		impact__uniform u;
+
+		impact__uniform_init(&u, ns[k]);
+		for (i = 0; i < 20000; i++) {
+			unsigned long a = gsl_rng_uniform_int(g, ns[k]);
+			unsigned long b = impact__uniform_draw(&m, &u);
+
+			cr_assert_eq(a, b, "n %lu, draw %ld: %lu, want %lu", ns[k],
+			             i, b, a);
+		}
+	}
+	gsl_rng_free(g);
+}
+
+Test(draw, division_by_multiplication_is_exact)
+{
+	uint64_t d;
+
+	for (d = 1; d <= 0xffffffffu; d = d * 3 / 2 + 1) {
+		impact__uniform u;
+		uint32_t x;
+		long k;
+
+		u.n = 1;
+		u.scale = (uint32_t)d;
+		u.magic = d > 1 ? UINT64_MAX / d + 1 : 0;
+		for (x = 0xffffffffu, k = 0; k < 3000; k++, x -= 1431655761u)
+			cr_assert_eq(impact__uniform_div(&u, x), x / (uint32_t)d,
+			             "%u / %llu", x, (unsigned long long)d);
+		cr_assert_eq(impact__uniform_div(&u, (uint32_t)(d - 1)),
+		             (uint32_t)((d - 1) / d));
+		cr_assert_eq(impact__uniform_div(&u, (uint32_t)d), 1);
+	}
+}
+
+/* The same statistics, as functions the bootstrap cannot recognise: it
+ * resamples into an index array and calls them. */
+static double plain_mean(void *ctx, const size_t *idx, size_t n)
+{
+	return impact_stats_fn_mean(ctx, idx, n);
+}
+
+static double plain_ratio(void *ctx, const size_t *idx, size_t n)
+{
+	return impact_stats_fn_ratio(ctx, idx, n);
+}
+
+struct cats_ctx {
+	const int *cats;
+	const size_t *cat0, *ncat;
+	size_t possible;
+	double *counts;
+};
+
+/* Evenness of the drawn observations' categories, counted one by one. */
+static double plain_evenness(void *ctx, const size_t *idx, size_t n)
+{
+	struct cats_ctx *c = ctx;
+	size_t i, j;
+
+	memset(c->counts, 0, c->possible * sizeof(double));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < c->ncat[idx[i]]; j++) {
+			int k = c->cats[c->cat0[idx[i]] + j];
+
+			if (k >= 0 && (size_t)k < c->possible)
+				c->counts[k] += 1;
+		}
+	return impact_stats_shannon_evenness(c->counts, 1, c->possible);
+}
+
+/* A stratified sample: n observations over `strata` places, shuffled so
+ * that the bootstrap has to group them. */
+static void sample(size_t n, size_t strata, double *x, double *den,
+                   size_t *stratum, unsigned long seed)
+{
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	size_t i;
+
+	cr_assert_not_null(g);
+	gsl_rng_set(g, seed);
+	for (i = 0; i < n; i++) {
+		/* Integers and fractions, both signs: the order of the sums
+		 * matters for the fractions. */
+		x[i] = gsl_rng_uniform(g) < 0.5 ? (double)gsl_rng_uniform_int(g, 11)
+		       : gsl_rng_uniform(g) * 100 - 37.5;
+		den[i] = 1 + (double)gsl_rng_uniform_int(g, 30);
+		stratum[i] = gsl_rng_uniform_int(g, strata);
+	}
+	gsl_rng_free(g);
+}
+
+Test(draw, fused_mean_and_ratio_are_the_plain_ones)
+{
+	enum { N = 700, REPS = 300 };
+	static double x[N], den[N];
+	static size_t stratum[N];
+	impact_bootstrap_opts o = IMPACT_BOOTSTRAP_OPTS_INIT;
+	size_t strata[] = { 1, 3, 40 }, k;
+
+	o.replicates = REPS;
+	for (k = 0; k < 3; k++) {
+		impact_stat_mean_ctx m = { x, 1, NULL, 1 };
+		impact_stat_ratio_ctx r = { x, 1, den, 1 };
+		double lo1, hi1, lo2, hi2;
+		int rc1, rc2;
+
+		sample(N, strata[k], x, den, stratum, 11 + k);
+		o.seed = 5 + k;
+		rc1 = impact_stats_bootstrap(&lo1, &hi1, impact_stats_fn_mean, &m,
+		                             strata[k] > 1 ? stratum : NULL, N,
+		                             strata[k], &o, NULL, NULL);
+		rc2 = impact_stats_bootstrap(&lo2, &hi2, plain_mean, &m,
+		                             strata[k] > 1 ? stratum : NULL, N,
+		                             strata[k], &o, NULL, NULL);
+		cr_expect_eq(rc1, rc2);
+		cr_expect(same(lo1, lo2) && same(hi1, hi2),
+		          "mean, %zu strata: [%.17g, %.17g], plain [%.17g, %.17g]",
+		          strata[k], lo1, hi1, lo2, hi2);
+		rc1 = impact_stats_bootstrap(&lo1, &hi1, impact_stats_fn_ratio, &r,
+		                             strata[k] > 1 ? stratum : NULL, N,
+		                             strata[k], &o, NULL, NULL);
+		rc2 = impact_stats_bootstrap(&lo2, &hi2, plain_ratio, &r,
+		                             strata[k] > 1 ? stratum : NULL, N,
+		                             strata[k], &o, NULL, NULL);
+		cr_expect_eq(rc1, rc2);
+		cr_expect(same(lo1, lo2) && same(hi1, hi2),
+		          "ratio, %zu strata: [%.17g, %.17g], plain [%.17g, %.17g]",
+		          strata[k], lo1, hi1, lo2, hi2);
+	}
+}
+
+Test(draw, fused_evenness_is_the_plain_one)
+{
+	enum { N = 500, POSSIBLE = 6, REPS = 200 };
+	static double x[N], den[N];
+	static size_t stratum[N], cat0[N], ncat[N];
+	static int cats[3 * N];
+	static double counts[POSSIBLE];
+	impact_bootstrap_opts o = IMPACT_BOOTSTRAP_OPTS_INIT;
+	struct cats_ctx c = { cats, cat0, ncat, POSSIBLE, counts };
+	double lo1, hi1, lo2, hi2;
+	size_t i, j, used = 0;
+	int rc1, rc2;
+
+	o.replicates = REPS;
+	o.seed = 99;
+	sample(N, 12, x, den, stratum, 3);
+	/* 0 to 3 categories each, some repeated, some out of range. */
+	for (i = 0; i < N; i++) {
+		cat0[i] = used;
+		ncat[i] = (size_t)x[i] % 4 == 0 && x[i] >= 0 ? 0
+		          : 1 + (size_t)(den[i]) % 3;
+		for (j = 0; j < ncat[i]; j++)
+			cats[used++] = (int)((i * 7 + j * 3 + (size_t)den[i]) % 8) - 1;
+	}
+	rc1 = impact__bootstrap_evenness(&lo1, &hi1, cats, cat0, ncat, POSSIBLE,
+	                                 stratum, N, 12, &o, NULL, NULL);
+	rc2 = impact_stats_bootstrap(&lo2, &hi2, plain_evenness, &c, stratum, N,
+	                             12, &o, NULL, NULL);
+	cr_expect_eq(rc1, rc2);
+	cr_expect(same(lo1, lo2) && same(hi1, hi2),
+	          "evenness: [%.17g, %.17g], plain [%.17g, %.17g]", lo1, hi1,
+	          lo2, hi2);
+}
+
+/* Deming & Stephan's iterative proportional fitting, person by person,
+ * as docs/index.md states it (no trimming). */
+static int textbook_rake(double *w, size_t n, size_t nvars, const int *lev,
+                         const size_t *nlev, const double *const *tg,
+                         int max_iter, double eps, int *iters)
+{
+	double *old = malloc(n * sizeof(double)), counts[16], change = 0;
+	size_t i, v, l;
+	int it;
+
+	cr_assert_not_null(old);
+	for (it = 1; it <= max_iter; it++) {
+		memcpy(old, w, n * sizeof(double));
+		for (v = 0; v < nvars; v++) {
+			for (l = 0; l < nlev[v]; l++)
+				counts[l] = 0;
+			for (i = 0; i < n; i++)
+				if (lev[i * nvars + v] >= 0)
+					counts[lev[i * nvars + v]] += w[i];
+			for (l = 0; l < nlev[v]; l++) {
+				if (tg[v][l] > 0 && !(counts[l] > 0)) {
+					free(old);
+					return -1;
+				}
+				counts[l] = counts[l] > 0 ? tg[v][l] / counts[l] : 0;
+			}
+			for (i = 0; i < n; i++)
+				if (lev[i * nvars + v] >= 0)
+					w[i] *= counts[lev[i * nvars + v]];
+		}
+		change = 0;
+		for (i = 0; i < n; i++) {
+			double c = old[i] == 0 ? (w[i] == 0 ? 0 : INFINITY)
+			           : fabs(w[i] - old[i]) / old[i];
+
+			if (c > change)
+				change = c;
+		}
+		if (change < eps) {
+			*iters = it;
+			free(old);
+			return 0;
+		}
+	}
+	*iters = max_iter;
+	free(old);
+	return 1;
+}
+
+Test(draw, raking_by_cells_is_the_textbook_fit)
+{
+	enum { N = 3000 };
+	static double w1[N], w2[N];
+	static int lev[2 * N];
+	static const double sex[2] = { 5130, 4870 };
+	static const double age[4] = { 1900, 2800, 3100, 2200 };
+	const double *tg[2] = { sex, age };
+	size_t nlev[2] = { 2, 4 }, i;
+	impact_rake_opts o = IMPACT_RAKE_OPTS_INIT;
+	impact_rake_report rep;
+	int round, rc1, rc2, it2 = 0;
+
+	for (round = 0; round < 3; round++) {
+		gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+
+		cr_assert_not_null(g);
+		gsl_rng_set(g, 100 + round);
+		for (i = 0; i < N; i++) {
+			/* Some persons lack a level (a slow, non-converging fit
+			 * in round 1); round 2 starts from unequal weights. */
+			double u = gsl_rng_uniform(g);
+
+			lev[2 * i] = u < (round == 1 ? 0.03 : 0.0) ? -1
+			             : (int)gsl_rng_uniform_int(g, 2);
+			lev[2 * i + 1] = gsl_rng_uniform(g) < (round == 1 ? 0.05 : 0)
+			                 ? -1 : (int)gsl_rng_uniform_int(g, 4);
+			w1[i] = w2[i] = round == 2 ? 0.5 + gsl_rng_uniform_int(g, 3)
+			                           : 1.0;
+		}
+		gsl_rng_free(g);
+		o.max_iter = round == 1 ? 300 : 100;
+		rc1 = impact_stats_rake(w1, N, 2, lev, nlev, tg, &o, &rep);
+		rc2 = textbook_rake(w2, N, 2, lev, nlev, tg, o.max_iter,
+		                    o.epsilon, &it2);
+		cr_expect_eq(rc1, rc2, "round %d: rc %d, textbook %d", round, rc1,
+		             rc2);
+		cr_expect_eq(rep.iterations, it2, "round %d: %d cycles, textbook "
+		             "%d", round, rep.iterations, it2);
+		for (i = 0; i < N; i++)
+			cr_assert(same(w1[i], w2[i]), "round %d, person %zu: %.17g, "
+			          "textbook %.17g", round, i, w1[i], w2[i]);
+	}
+}
