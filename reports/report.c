@@ -1597,16 +1597,23 @@ static int draw_pdf(impact *h, const job *j, sink *s, int pages,
 	int rc = IMPACT_OK;
 
 	memset(&r, 0, sizeof(r));
-	surface = cairo_pdf_surface_create_for_stream(sink_write, s, PAGE_W,
-	                                              PAGE_H);
+	/* The pass that counts pages lays everything out the same way but
+	 * draws onto a one-pixel image: no PDF to build and throw away. */
+	surface = s->fp ? cairo_pdf_surface_create_for_stream(sink_write, s,
+	                                                      PAGE_W, PAGE_H)
+	                : cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
 	if ((st = cairo_surface_status(surface)) != CAIRO_STATUS_SUCCESS) {
 		rc = cairo_error(h, st, s, output);
 		goto done;
 	}
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
-	                               j->title);
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR,
-	                               "impact " IMPACT_VERSION);
+	if (s->fp) {
+		cairo_pdf_surface_set_metadata(surface,
+		                               CAIRO_PDF_METADATA_TITLE,
+		                               j->title);
+		cairo_pdf_surface_set_metadata(surface,
+		                               CAIRO_PDF_METADATA_CREATOR,
+		                               "impact " IMPACT_VERSION);
+	}
 	cr = cairo_create(surface);
 	if ((st = cairo_status(cr)) != CAIRO_STATUS_SUCCESS) {
 		rc = cairo_error(h, st, s, output);
