@@ -294,6 +294,29 @@ static const char *const place_names[] = {
 	"Le Fournil",
 };
 
+/* mkdir -p: every missing folder of `path`; -1 with errno set. */
+static int make_dirs(const char *path)
+{
+	char buf[4096];
+	size_t i, n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++)
+		if (buf[i] == '/' || buf[i] == '\0') {
+			char c = buf[i];
+
+			buf[i] = '\0';
+			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+				return -1;
+			buf[i] = c;
+		}
+	return 0;
+}
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -1054,7 +1077,7 @@ int main(int argc, char **argv)
 		        "--periods\n");
 		return 2;
 	}
-	if (mkdir(g.out, 0755) != 0 && errno != EEXIST)
+	if (make_dirs(g.out) != 0)
 		die("cannot create '%s': %s", g.out, strerror(errno));
 	g.rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!g.rng)

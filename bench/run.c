@@ -104,6 +104,29 @@ static struct check checks[32];
 static size_t nchecks;
 static int failures;
 
+/* mkdir -p: every missing folder of `path`; -1 with errno set. */
+static int make_dirs(const char *path)
+{
+	char buf[4096];
+	size_t i, n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++)
+		if (buf[i] == '/' || buf[i] == '\0') {
+			char c = buf[i];
+
+			buf[i] = '\0';
+			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+				return -1;
+			buf[i] = c;
+		}
+	return 0;
+}
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -624,7 +647,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	manifest_load();
-	if (mkdir(work_dir, 0755) != 0 && errno != EEXIST)
+	if (make_dirs(work_dir) != 0)
 		die("cannot create '%s': %s", work_dir, strerror(errno));
 	snprintf(log_path, sizeof(log_path), "%s/bench.log", work_dir);
 	remove_file(work_dir, "bench.log");

@@ -20,6 +20,7 @@
 #include <assert.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -659,6 +660,18 @@ struct row {
 	int meets;               /* meets the condition */
 };
 
+/* Give back what doubling left unused: *p to n elements of `size`
+ * bytes (kept as it is if realloc fails). */
+static void fit(void *p, size_t n, size_t size)
+{
+	void *q;
+
+	if (!*(void **)p)
+		return;
+	if ((q = realloc(*(void **)p, (n + 1) * size)))
+		*(void **)p = q;
+}
+
 /* Add a row to d as load_data() keeps it; -1 when out of memory. */
 static int add_row(struct data *d, const struct indicator *ind,
                    const struct row *rw)
@@ -879,11 +892,11 @@ struct period_answers {
 	size_t n;                /* respondents */
 	long long *rid, *place;
 	size_t *a0;              /* n + 1 offsets into the answers */
-	long long *aq;           /* question id */
+	uint32_t *aq;            /* question id */
 	double *av;              /* value, NaN for NULL */
-	long long *ac;           /* choice id, -1 for NULL */
+	uint32_t *ac;            /* choice id, NO_CHOICE for NULL */
 	size_t *c0;              /* n + 1 offsets into the chosen options */
-	long long *cq, *cc;      /* question id, choice id */
+	uint32_t *cq, *cc;       /* question id, choice id */
 };
 
 static void period_answers_release(struct period_answers *pa)
@@ -1016,7 +1029,7 @@ static int resolve(const struct names *nm, struct rind_mem *m,
 /* One respondent's answers, as the subqueries see them. */
 struct resp {
 	const struct names *nm;
-	const long long *aq, *ac, *cq, *cc;
+	const uint32_t *aq, *ac, *cq, *cc;
 	const double *av;
 	size_t na, nc;
 };
@@ -1025,7 +1038,7 @@ struct resp {
  * code `code`; 0 (NULL) when none or when that answer has no value. */
 static int r_value(const struct resp *r, int code, double *out)
 {
-	long long best = -1;
+	long long best = -1;  /* a question id */
 	double v = NAN;
 	size_t i;
 
@@ -1064,10 +1077,14 @@ static int in_codes(const struct codes *c, const char *s)
 	return 0;
 }
 
+/* No choice, in period_answers' choice ids. */
+#define NO_CHOICE UINT32_MAX
+
 /* The choice code of choices.id `cid`, or NULL (no such choice). */
 static const char *choice_code(const struct names *nm, long long cid)
 {
-	return cid >= 0 && cid <= nm->max_cid ? nm->choice[cid] : NULL;
+	return cid >= 0 && cid <= nm->max_cid && cid != NO_CHOICE
+	       ? nm->choice[cid] : NULL;
 }
 
 /* answer_cond(): does the answer to `code` meet c? */
@@ -1257,6 +1274,8 @@ static int period_answers_load(impact *h, const struct names *nm,
 	pa->nm = nm;
 	if (!need_code || !need_role)
 		goto nomem;
+	/* Ids are kept in 32 bits (the caller checked). */
+	assert(nm->max_qid < NO_CHOICE && nm->max_cid < NO_CHOICE);
 	for (i = 0; i < nind; i++)
 		if (inds[i].source == S_ANSWERS)
 			need_codes(nm, &inds[i], need_code, need_role);
@@ -1306,7 +1325,7 @@ static int period_answers_load(impact *h, const struct names *nm,
 			continue;
 		if (na == acap) {
 			size_t c2 = acap ? 2 * acap : 4096;
-			long long *a = realloc(pa->aq, c2 * sizeof(*a));
+			uint32_t *a = realloc(pa->aq, c2 * sizeof(*a));
 			double *v;
 
 			if (!a)
@@ -1320,11 +1339,18 @@ static int period_answers_load(impact *h, const struct names *nm,
 			pa->av = v;
 			acap = c2;
 		}
-		pa->aq[na] = qid;
+		pa->aq[na] = (uint32_t)qid;
 		pa->av[na] = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN
 		             : sqlite3_column_double(st, 3);
-		pa->ac[na] = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1
-		             : sqlite3_column_int64(st, 4);
+		{
+			long long cid = sqlite3_column_type(st, 4) == SQLITE_NULL
+			                ? -1 : sqlite3_column_int64(st, 4);
+
+			/* An id beyond the choices is no choice (no row of the
+			 * joins on choices). */
+			pa->ac[na] = cid >= 0 && cid <= nm->max_cid
+			             ? (uint32_t)cid : NO_CHOICE;
+		}
 		na++;
 	}
 	sqlite3_finalize(st);
@@ -1336,6 +1362,12 @@ static int period_answers_load(impact *h, const struct names *nm,
 	if (!pa->a0 && !(pa->a0 = malloc(sizeof(size_t))))
 		goto nomem;
 	pa->a0[pa->n] = na;
+	fit(&pa->rid, pa->n, sizeof(*pa->rid));
+	fit(&pa->place, pa->n, sizeof(*pa->place));
+	fit(&pa->a0, pa->n, sizeof(*pa->a0));
+	fit(&pa->aq, na, sizeof(*pa->aq));
+	fit(&pa->ac, na, sizeof(*pa->ac));
+	fit(&pa->av, na, sizeof(*pa->av));
 	/* The options chosen, in the same order. */
 	if (!(pa->c0 = calloc(pa->n + 1, sizeof(size_t))))
 		goto nomem;
@@ -1367,7 +1399,7 @@ static int period_answers_load(impact *h, const struct names *nm,
 			continue;
 		if (nc == ccap) {
 			size_t c2 = ccap ? 2 * ccap : 1024;
-			long long *a = realloc(pa->cq, c2 * sizeof(*a));
+			uint32_t *a = realloc(pa->cq, c2 * sizeof(*a));
 
 			if (!a)
 				goto nomem;
@@ -1377,8 +1409,13 @@ static int period_answers_load(impact *h, const struct names *nm,
 			pa->cc = a;
 			ccap = c2;
 		}
-		pa->cq[nc] = qid;
-		pa->cc[nc] = sqlite3_column_int64(st, 3);
+		pa->cq[nc] = (uint32_t)qid;
+		{
+			long long cid = sqlite3_column_int64(st, 3);
+
+			pa->cc[nc] = cid >= 0 && cid <= nm->max_cid
+			             ? (uint32_t)cid : NO_CHOICE;
+		}
 		nc++;
 	}
 	sqlite3_finalize(st);
@@ -1470,6 +1507,10 @@ static int sv_cmp(const struct sv *v, double x)
 	}
 }
 
+/* The fields activity_field() names, as columns of period_acts.fv. */
+enum { F_PARTICIPANTS, F_NEW, F_HOURS, F_VOLUNTEERS, F_VHOURS, F_FREE,
+       NFIELDS };
+
 struct period_acts {
 	int period;
 	size_t n;                /* activities, by place then id */
@@ -1477,7 +1518,8 @@ struct period_acts {
 	int *cat;                /* category: index in cats */
 	char **cats;             /* categories of the period (owned) */
 	size_t ncats;
-	struct sv *f;            /* n × NFIELDS fields */
+	unsigned char *ft;       /* n × NFIELDS fields: their types */
+	union { long long i; double r; } *fv; /* ... and values */
 	size_t *p0;              /* n + 1 offsets into pub */
 	int *pub;                /* publics: index in pubs */
 	char **pubs;             /* publics of the period (owned) */
@@ -1485,9 +1527,19 @@ struct period_acts {
 	long long *npart;        /* partners per activity */
 };
 
-/* The fields activity_field() names, as columns of period_acts.f. */
-enum { F_PARTICIPANTS, F_NEW, F_HOURS, F_VOLUNTEERS, F_VHOURS, F_FREE,
-       NFIELDS };
+/* Field f of activity i as SQLite holds it. */
+static struct sv field_at(const struct period_acts *pa, size_t i, int f)
+{
+	struct sv v = { 0, 0, 0 };
+	size_t k = i * NFIELDS + (size_t)f;
+
+	v.type = pa->ft[k];
+	if (v.type == 1)
+		v.i = pa->fv[k].i;
+	else if (v.type == 2)
+		v.r = pa->fv[k].r;
+	return v;
+}
 
 static void period_acts_release(struct period_acts *pa)
 {
@@ -1499,7 +1551,8 @@ static void period_acts_release(struct period_acts *pa)
 	for (i = 0; i < pa->ncats; i++)
 		free(pa->cats[i]);
 	free(pa->cats);
-	free(pa->f);
+	free(pa->ft);
+	free(pa->fv);
 	free(pa->p0);
 	free(pa->pub);
 	for (i = 0; i < pa->npubs; i++)
@@ -1564,7 +1617,8 @@ static int period_acts_load(impact *h, int period, struct period_acts *pa)
 			size_t c2 = cap ? 2 * cap : 4096;
 			long long *a = realloc(pa->id, c2 * sizeof(*a));
 			int *ci;
-			struct sv *f;
+			unsigned char *t;
+			void *v;
 
 			if (!a)
 				goto nomem;
@@ -1575,9 +1629,12 @@ static int period_acts_load(impact *h, int period, struct period_acts *pa)
 			if (!(ci = realloc(pa->cat, c2 * sizeof(*ci))))
 				goto nomem;
 			pa->cat = ci;
-			if (!(f = realloc(pa->f, c2 * NFIELDS * sizeof(*f))))
+			if (!(t = realloc(pa->ft, c2 * NFIELDS)))
 				goto nomem;
-			pa->f = f;
+			pa->ft = t;
+			if (!(v = realloc(pa->fv, c2 * NFIELDS * sizeof(*pa->fv))))
+				goto nomem;
+			pa->fv = v;
 			cap = c2;
 		}
 		pa->id[pa->n] = sqlite3_column_int64(st, 0);
@@ -1586,14 +1643,27 @@ static int period_acts_load(impact *h, int period, struct period_acts *pa)
 		if (c && k < 0)
 			goto nomem;
 		pa->cat[pa->n] = k;
-		for (i = 0; i < NFIELDS; i++)
-			pa->f[pa->n * NFIELDS + i] = column_sv(st, 3 + (int)i);
+		for (i = 0; i < NFIELDS; i++) {
+			struct sv v = column_sv(st, 3 + (int)i);
+			size_t at = pa->n * NFIELDS + i;
+
+			pa->ft[at] = (unsigned char)v.type;
+			if (v.type == 1)
+				pa->fv[at].i = v.i;
+			else
+				pa->fv[at].r = v.r;
+		}
 		pa->n++;
 	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (step != SQLITE_DONE)
 		return impact__db_error(h, "reading activities");
+	fit(&pa->id, pa->n, sizeof(*pa->id));
+	fit(&pa->place, pa->n, sizeof(*pa->place));
+	fit(&pa->cat, pa->n, sizeof(*pa->cat));
+	fit(&pa->ft, pa->n * NFIELDS, 1);
+	fit(&pa->fv, pa->n * NFIELDS, sizeof(*pa->fv));
 	/* Publics and partners, found by activity id. */
 	sorted = malloc((2 * pa->n + 2) * sizeof(long long));
 	pa->p0 = calloc(pa->n + 2, sizeof(size_t));
@@ -1726,28 +1796,28 @@ static struct sv a_field(const struct period_acts *pa, size_t i,
                          const char *f)
 {
 	struct sv v = { 1, 1, 0 };
-	const struct sv *r = &pa->f[i * NFIELDS];
 
 	if (!f)
 		return v;
 	if (strcmp(f, "participant_hours") == 0)
-		return sv_mul(r[F_PARTICIPANTS], r[F_HOURS]);
+		return sv_mul(field_at(pa, i, F_PARTICIPANTS),
+		              field_at(pa, i, F_HOURS));
 	if (strcmp(f, "partners") == 0) {
 		v.i = pa->npart[i];
 		return v;
 	}
 	if (strcmp(f, "participants") == 0)
-		return r[F_PARTICIPANTS];
+		return field_at(pa, i, F_PARTICIPANTS);
 	if (strcmp(f, "new_participants") == 0)
-		return r[F_NEW];
+		return field_at(pa, i, F_NEW);
 	if (strcmp(f, "hours") == 0)
-		return r[F_HOURS];
+		return field_at(pa, i, F_HOURS);
 	if (strcmp(f, "volunteers") == 0)
-		return r[F_VOLUNTEERS];
+		return field_at(pa, i, F_VOLUNTEERS);
 	if (strcmp(f, "volunteer_hours") == 0)
-		return r[F_VHOURS];
+		return field_at(pa, i, F_VHOURS);
 	if (strcmp(f, "free") == 0)
-		return r[F_FREE];
+		return field_at(pa, i, F_FREE);
 	v.type = 0;
 	return v;
 }
@@ -1791,9 +1861,9 @@ static int a_filter(const struct period_acts *pa, size_t i,
 			return 0;
 	}
 	if (f->free >= 0) {
-		const struct sv *v = &pa->f[i * NFIELDS + F_FREE];
+		struct sv v = field_at(pa, i, F_FREE);
 
-		if (!v->type || sv_cmp(v, (double)f->free) != 0)
+		if (!v.type || sv_cmp(&v, (double)f->free) != 0)
 			return 0;
 	}
 	return 1;
@@ -2039,6 +2109,8 @@ static int load_data(impact *h, const struct indicator *ind, int period,
 	if (step != SQLITE_DONE)
 		return impact__db_error(h, "reading observations");
 categories:
+	fit(&d->o, d->n, sizeof(*d->o));
+	d->cap = d->n;
 	if (ind->kind != K_DISTINCT && ind->kind != K_DIVERSITY)
 		return IMPACT_OK;
 	/* Categories: attach each (key, name) row to its observation. */
@@ -2194,8 +2266,6 @@ struct unit {
 	size_t *stratum;
 	size_t *cat0, *ncat;
 	size_t n, nstrata;
-	double *work;            /* bootstrap scratch */
-	size_t *iwork;
 	double *counts;          /* diversity scratch, per category */
 };
 
@@ -2208,30 +2278,6 @@ struct value {
 	double top;              /* largest single place's share (facts) */
 	size_t places;           /* places contributing (facts) */
 };
-
-/* Diversity over the categories of the observations idx[0..n). */
-struct div_ctx {
-	const struct unit *u;
-	const int *cats;
-	size_t possible;
-};
-
-static double div_fn(void *ctx, const size_t *idx, size_t n)
-{
-	struct div_ctx *c = ctx;
-	const struct unit *u = c->u;
-	size_t i, j;
-
-	memset(u->counts, 0, c->possible * sizeof(double));
-	for (i = 0; i < n; i++)
-		for (j = 0; j < u->ncat[idx[i]]; j++) {
-			int k = c->cats[u->cat0[idx[i]] + j];
-
-			if (k >= 0 && (size_t)k < c->possible)
-				u->counts[k] += 1;
-		}
-	return impact_stats_shannon_evenness(u->counts, 1, c->possible);
-}
 
 /* Compute the kind over the unit's observations.  Facts are each place's
  * own figures, whose values have no interval: their bootstrap is not
@@ -2306,7 +2352,7 @@ static void evaluate(const struct indicator *ind, const struct data *d,
 		out->has_ci = want_ci && impact_stats_bootstrap(&out->lo, &out->hi,
 		                                     impact_stats_fn_mean, &c,
 		                                     u->stratum, u->n, u->nstrata,
-		                                     &bo, u->work, u->iwork) == 0;
+		                                     &bo, NULL, NULL) == 0;
 		return;
 	}
 	case K_RATIO: {
@@ -2324,19 +2370,25 @@ static void evaluate(const struct indicator *ind, const struct data *d,
 		out->has_ci = want_ci && impact_stats_bootstrap(&out->lo, &out->hi,
 		                                     impact_stats_fn_ratio, &c,
 		                                     u->stratum, u->n, u->nstrata,
-		                                     &bo, u->work, u->iwork) == 0;
+		                                     &bo, NULL, NULL) == 0;
 		return;
 	}
 	case K_DIVERSITY: {
-		struct div_ctx c = { u, d->cats, d->possible };
+		size_t j;
 
 		if (u->n == 0 || d->possible < 2)
 			return;
-		/* The point estimate over all observations, in order (iwork
-		 * holds 2n indices; the bootstrap reuses it afterwards). */
+		/* The point estimate over all observations, in order: div_fn()
+		 * over indices 0..n-1. */
+		memset(u->counts, 0, d->possible * sizeof(double));
 		for (i = 0; i < u->n; i++)
-			u->iwork[i] = i;
-		out->v = div_fn(&c, u->iwork, u->n);
+			for (j = 0; j < u->ncat[i]; j++) {
+				int k = d->cats[u->cat0[i] + j];
+
+				if (k >= 0 && (size_t)k < d->possible)
+					u->counts[k] += 1;
+			}
+		out->v = impact_stats_shannon_evenness(u->counts, 1, d->possible);
 		if (isnan(out->v))
 			return;
 		out->ok = 1;
@@ -2344,7 +2396,7 @@ static void evaluate(const struct indicator *ind, const struct data *d,
 		out->has_ci = want_ci && impact__bootstrap_evenness(&out->lo,
 		                     &out->hi, d->cats, u->cat0, u->ncat,
 		                     d->possible, u->stratum, u->n, u->nstrata,
-		                     &bo, u->work, u->iwork) == 0;
+		                     &bo, NULL, NULL) == 0;
 		return;
 	}
 	}
@@ -2418,18 +2470,26 @@ static void gather(const struct data *d, const struct members *m,
 {
 	size_t j, i, k = 0, strata = 0;
 
+	/* Only the arrays the indicator's kind reads are kept (NULL
+	 * others). */
 	for (j = m->first[unit]; j < m->first[unit + 1]; j++) {
 		size_t p = m->place[j];
 
 		if (run0[p] == run1[p])
 			continue;
 		for (i = run0[p]; i < run1[p]; i++) {
-			u->x[k] = d->o[i].x;
-			u->den[k] = d->o[i].den;
-			u->meets[k] = d->o[i].meets;
-			u->cat0[k] = d->o[i].cat0;
-			u->ncat[k] = d->o[i].ncat;
-			u->stratum[k] = strata;
+			if (u->x)
+				u->x[k] = d->o[i].x;
+			if (u->den)
+				u->den[k] = d->o[i].den;
+			if (u->meets)
+				u->meets[k] = d->o[i].meets;
+			if (u->cat0) {
+				u->cat0[k] = d->o[i].cat0;
+				u->ncat[k] = d->o[i].ncat;
+			}
+			if (u->stratum)
+				u->stratum[k] = strata;
 			k++;
 		}
 		strata++;
@@ -2605,24 +2665,45 @@ static int engine_links(struct engine *e)
 	return IMPACT_OK;
 }
 
-/* A unit's buffers for gather() and evaluate(), for up to n
- * observations; -1 when out of memory. */
-static int unit_alloc(struct unit *un, size_t n, size_t possible)
+/* Resize *p to n + 1 elements of `size` bytes; -1 when out of memory. */
+static int resize(void *p, size_t n, size_t size)
 {
-	memset(un, 0, sizeof(*un));
-	un->x = malloc((n + 1) * sizeof(double));
-	un->den = malloc((n + 1) * sizeof(double));
-	un->meets = malloc((n + 1) * sizeof(int));
-	un->stratum = malloc((n + 1) * sizeof(size_t));
-	un->cat0 = malloc((n + 1) * sizeof(size_t));
-	un->ncat = malloc((n + 1) * sizeof(size_t));
-	un->work = malloc(impact_stats_bootstrap_work_size(n + 1, REPLICATES)
-	                  * sizeof(double));
-	un->iwork = malloc(impact_stats_bootstrap_iwork_size(n + 1)
-	                   * sizeof(size_t));
-	un->counts = calloc(possible + 1, sizeof(double));
-	return un->x && un->den && un->meets && un->stratum && un->cat0
-	       && un->ncat && un->work && un->iwork && un->counts ? 0 : -1;
+	void *q = realloc(*(void **)p, (n + 1) * size);
+
+	if (!q)
+		return -1;
+	*(void **)p = q;
+	return 0;
+}
+
+/*
+ * Make un hold a unit of n observations of indicator `ind`: the arrays
+ * its kind reads (the others stay NULL), grown as units get larger, so a
+ * worker holds what its largest unit needs; *cap is their capacity.  -1
+ * when out of memory.
+ */
+static int unit_reserve(struct unit *un, size_t *cap, size_t n,
+                        const struct indicator *ind, size_t possible)
+{
+	int k = ind->kind;
+
+	if (n > *cap || !un->counts) {
+		if (((k == K_MEAN || k == K_SUM || k == K_RATIO)
+		     && resize(&un->x, n, sizeof(double)) != 0)
+		    || (k == K_RATIO && resize(&un->den, n, sizeof(double)) != 0)
+		    || (k == K_SHARE && resize(&un->meets, n, sizeof(int)) != 0)
+		    || ((k == K_DISTINCT || k == K_DIVERSITY)
+		        && (resize(&un->cat0, n, sizeof(size_t)) != 0
+		            || resize(&un->ncat, n, sizeof(size_t)) != 0))
+		    || ((k == K_MEAN || k == K_RATIO || k == K_DIVERSITY)
+		        && resize(&un->stratum, n, sizeof(size_t)) != 0))
+			return -1;
+		if (n > *cap)
+			*cap = n;
+	}
+	if (!un->counts && !(un->counts = calloc(possible + 1, sizeof(double))))
+		return -1;
+	return 0;
 }
 
 static void unit_free(struct unit *un)
@@ -2633,8 +2714,6 @@ static void unit_free(struct unit *un)
 	free(un->stratum);
 	free(un->cat0);
 	free(un->ncat);
-	free(un->work);
-	free(un->iwork);
 	free(un->counts);
 	memset(un, 0, sizeof(*un));
 }
@@ -2653,6 +2732,7 @@ struct job {
 	const size_t *run0, *run1;
 	const unsigned char *present;
 	const size_t *order;     /* units, largest first */
+	const size_t *size;      /* observations of each unit */
 	size_t nunits;
 	struct cell *cells;
 	pthread_mutex_t lock;    /* guards next */
@@ -2698,14 +2778,9 @@ static void *worker(void *arg)
 {
 	struct job *jb = arg;
 	struct unit un;
+	size_t cap = 0;
 
-	if (unit_alloc(&un, jb->maxn, jb->d->possible) != 0) {
-		unit_free(&un);
-		pthread_mutex_lock(&jb->lock);
-		jb->failed = 1;
-		pthread_mutex_unlock(&jb->lock);
-		return NULL;
-	}
+	memset(&un, 0, sizeof(un));
 	for (;;) {
 		size_t k;
 
@@ -2714,6 +2789,13 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&jb->lock);
 		if (k >= jb->nunits)
 			break;
+		if (unit_reserve(&un, &cap, jb->size[jb->order[k]], jb->ind,
+		                 jb->d->possible) != 0) {
+			pthread_mutex_lock(&jb->lock);
+			jb->failed = 1;
+			pthread_mutex_unlock(&jb->lock);
+			break;
+		}
 		unit_cell(jb, &un, jb->order[k]);
 	}
 	unit_free(&un);
@@ -2780,6 +2862,7 @@ static int one(struct engine *e, const struct indicator *ind, int period,
 	jb.run1 = run1;
 	jb.present = present;
 	jb.order = order;
+	jb.size = size;
 	jb.nunits = nunits;
 	jb.cells = cells;
 	if (pthread_mutex_init(&jb.lock, NULL) != 0) {
@@ -2859,79 +2942,155 @@ done:
 	return rc;
 }
 
+/* One stored value, for changes(). */
+struct stored {
+	long long id;
+	int period;
+	int has_value;           /* value IS NOT NULL */
+	double value, n, variance;
+	int has_variance;
+	int suppressed;
+};
+
 /*
  * Change from the previous period and its significance, for every stored
  * value of the periods `lo`..`hi`: the previous value is the latest
- * earlier period's of the same indicator and unit.
+ * earlier period's of the same indicator and unit.  Each indicator's
+ * values are read once, unit by unit in period order (a query looking
+ * the previous value up for each value would scan an indicator's values
+ * once per value: hours on a national network).
  */
 static int changes(impact *h, int lo, int hi)
 {
-	sqlite3_stmt *st = NULL, *up = NULL;
-	int rc, step;
+	sqlite3_stmt *ind = NULL, *st = NULL, *up = NULL;
+	struct stored *v = NULL;
+	size_t cap = 0;
+	int rc = IMPACT_OK, step;
 
-	if ((rc = impact__prepare(h, &st, "SELECT r.id, i.kind, i.source,"
-	                          " r.value, r.n, r.variance, r.suppressed,"
-	                          " p.value, p.n, p.variance, p.suppressed,"
-	                          " json_extract(i.definition, '$.multiply')"
-	                          " FROM indicator_results r JOIN indicators i"
-	                          " ON i.id = r.indicator_id JOIN"
-	                          " indicator_results p ON p.id = (SELECT q.id"
-	                          " FROM indicator_results q WHERE"
-	                          " q.indicator_id = r.indicator_id AND"
-	                          " q.place_id IS r.place_id AND"
-	                          " q.territory_id IS r.territory_id AND"
-	                          " q.period < r.period AND q.value IS NOT NULL"
-	                          " ORDER BY q.period DESC LIMIT 1)"
-	                          " WHERE r.period BETWEEN ?1 AND ?2"
-	                          " AND r.value IS NOT NULL;")) != 0
+	if ((rc = impact__prepare(h, &ind, "SELECT id, kind,"
+	                          " json_extract(definition, '$.multiply')"
+	                          " FROM indicators ORDER BY id;")) != 0
+	    || (rc = impact__prepare(h, &st, "SELECT id, period, place_id,"
+	                             " territory_id, value, n, variance,"
+	                             " suppressed FROM indicator_results WHERE"
+	                             " indicator_id = ?1 ORDER BY place_id,"
+	                             " territory_id, period;")) != 0
 	    || (rc = impact__prepare(h, &up, "UPDATE indicator_results SET"
 	                             " previous = ?2, change = ?3, p_value = ?4,"
 	                             " significant = ?5 WHERE id = ?1;")) != 0)
 		goto done;
-	sqlite3_bind_int(st, 1, lo);
-	sqlite3_bind_int(st, 2, hi);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(st, 1);
-		double v1 = sqlite3_column_double(st, 7);
-		double v2 = sqlite3_column_double(st, 3);
-		double n1 = sqlite3_column_double(st, 8);
-		double n2 = sqlite3_column_double(st, 4);
-		double m = sqlite3_column_type(st, 11) == SQLITE_NULL ? 1
-		           : sqlite3_column_double(st, 11);
-		double p = NAN;
-		int hidden = sqlite3_column_int(st, 6)
-		             || sqlite3_column_int(st, 10);
+	while (rc == IMPACT_OK && (step = sqlite3_step(ind)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(ind, 1);
+		int share = kind && strcmp(kind, "share") == 0;
+		int mean = kind && strcmp(kind, "mean") == 0;
+		double m = sqlite3_column_type(ind, 2) == SQLITE_NULL ? 1
+		           : sqlite3_column_double(ind, 2);
+		long long pl = 0, te = 0;
+		int first = 1;
+		size_t n = 0, k;
 
-		sqlite3_reset(up);
-		sqlite3_clear_bindings(up);
-		sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0));
-		sqlite3_bind_double(up, 2, v1);
-		if (!hidden)
-			sqlite3_bind_double(up, 3, v2 - v1);
-		if (!hidden && strcmp(kind, "share") == 0 && m != 0)
-			p = impact_stats_two_proportions(NULL, v2 / m * n2, n2,
-			                                 v1 / m * n1, n1);
-		else if (!hidden && strcmp(kind, "mean") == 0 && m != 0
-		         && sqlite3_column_type(st, 5) != SQLITE_NULL
-		         && sqlite3_column_type(st, 9) != SQLITE_NULL)
-			p = impact_stats_welch(NULL, NULL, v2 / m,
-			                       sqlite3_column_double(st, 5), n2,
-			                       v1 / m,
-			                       sqlite3_column_double(st, 9), n1);
-		if (!isnan(p)) {
-			sqlite3_bind_double(up, 4, p);
-			sqlite3_bind_int(up, 5, p < 0.05);
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, sqlite3_column_int64(ind, 0));
+		/* Rows unit by unit; within one, by period. */
+		for (;;) {
+			int more = (step = sqlite3_step(st)) == SQLITE_ROW;
+			long long rp = 0, rt = 0;
+			int same = 0;
+
+			if (more) {
+				rp = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1
+				     : sqlite3_column_int64(st, 2);
+				rt = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1
+				     : sqlite3_column_int64(st, 3);
+				same = !first && rp == pl && rt == te;
+			}
+			if (!same && n > 0) {
+				/* One unit's values, by period: each compared with
+				 * the latest earlier one that has a value. */
+				struct stored *prev = NULL;
+
+				for (k = 0; k < n; k++) {
+					struct stored *r = &v[k];
+					double p = NAN;
+					int hidden;
+
+					if (r->has_value && prev && r->period >= lo
+					    && r->period <= hi) {
+						hidden = r->suppressed || prev->suppressed;
+						sqlite3_reset(up);
+						sqlite3_clear_bindings(up);
+						sqlite3_bind_int64(up, 1, r->id);
+						sqlite3_bind_double(up, 2, prev->value);
+						if (!hidden)
+							sqlite3_bind_double(up, 3, r->value
+							                    - prev->value);
+						if (!hidden && share && m != 0)
+							p = impact_stats_two_proportions(NULL,
+							        r->value / m * r->n, r->n,
+							        prev->value / m * prev->n,
+							        prev->n);
+						else if (!hidden && mean && m != 0
+						         && r->has_variance
+						         && prev->has_variance)
+							p = impact_stats_welch(NULL, NULL,
+							        r->value / m, r->variance, r->n,
+							        prev->value / m, prev->variance,
+							        prev->n);
+						if (!isnan(p)) {
+							sqlite3_bind_double(up, 4, p);
+							sqlite3_bind_int(up, 5, p < 0.05);
+						}
+						if (sqlite3_step(up) != SQLITE_DONE) {
+							rc = impact__db_error(h, "storing a "
+							                      "change");
+							goto done;
+						}
+					}
+					if (r->has_value)
+						prev = r;
+				}
+				n = 0;
+			}
+			if (!more)
+				break;
+			if (n == cap) {
+				size_t c = cap ? 2 * cap : 64;
+				struct stored *p2 = realloc(v, c * sizeof(*p2));
+
+				if (!p2) {
+					rc = impact__error(h, IMPACT_ENOMEM,
+					                   "out of memory");
+					goto done;
+				}
+				v = p2;
+				cap = c;
+			}
+			v[n].id = sqlite3_column_int64(st, 0);
+			v[n].period = sqlite3_column_int(st, 1);
+			v[n].has_value = sqlite3_column_type(st, 4) != SQLITE_NULL;
+			v[n].value = sqlite3_column_double(st, 4);
+			v[n].n = sqlite3_column_double(st, 5);
+			v[n].has_variance = sqlite3_column_type(st, 6)
+			                    != SQLITE_NULL;
+			v[n].variance = sqlite3_column_double(st, 6);
+			v[n].suppressed = sqlite3_column_int(st, 7);
+			n++;
+			pl = rp;
+			te = rt;
+			first = 0;
 		}
-		if (sqlite3_step(up) != SQLITE_DONE) {
-			rc = impact__db_error(h, "storing a change");
+		if (step != SQLITE_DONE) {
+			rc = impact__db_error(h, "reading changes");
 			goto done;
 		}
 	}
-	rc = step == SQLITE_DONE ? IMPACT_OK
-	                         : impact__db_error(h, "reading changes");
+	if (rc == IMPACT_OK && step != SQLITE_DONE)
+		rc = impact__db_error(h, "reading changes");
 done:
+	sqlite3_finalize(ind);
 	sqlite3_finalize(st);
 	sqlite3_finalize(up);
+	free(v);
 	return rc;
 }
 
@@ -2945,7 +3104,8 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	struct period_answers pa;
 	struct period_acts pv;
 	sqlite3_stmt *st = NULL, *del = NULL;
-	size_t nind = 0, cap = 0, i, k, nans = 0, nacts = 0;
+	size_t nind = 0, cap = 0, i, k, nans = 0, nacts = 0, done_ind = 0;
+	int src;
 	int rc, step, lo = 9999, hi = 0;
 
 	memset(&nm, 0, sizeof(nm));
@@ -2994,6 +3154,9 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	if ((rc = impact__tree_load(h, &e.t)) != IMPACT_OK
 	    || (nans && (rc = names_load(h, &nm)) != IMPACT_OK))
 		goto done;
+	/* Question and choice ids beyond 32 bits: the queries instead. */
+	if (nans && (nm.max_qid >= NO_CHOICE || nm.max_cid >= NO_CHOICE))
+		nans = 0;
 	if (members_build(&e.t, &e.m) != 0) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
@@ -3019,21 +3182,32 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 			lo = periods[k];
 		if (periods[k] > hi)
 			hi = periods[k];
-		/* The period's answers, read once for all the indicators on
-		 * answers. */
-		if ((nans && (rc = period_answers_load(h, &nm, inds, nind,
-		                                       periods[k], &pa)) != 0)
-		    || (nacts && (rc = period_acts_load(h, periods[k], &pv))
-		                 != 0))
-			goto done;
-		for (i = 0; i < nind; i++) {
-			impact__progress(h, "indicators", k * nind + i, np * nind);
-			if ((rc = one(&e, &inds[i], periods[k], nans ? &pa : NULL,
-			              nacts ? &pv : NULL)) != IMPACT_OK)
+		/* Source by source: the period's answers read once for every
+		 * indicator on answers, then its activities for those on
+		 * activities, then the facts; each set freed before the next
+		 * is read.  (Rows are stored in that order; every reader
+		 * orders them by period, unit and indicator.) */
+		for (src = S_ANSWERS; src <= S_FACTS; src++) {
+			if (src == S_ANSWERS && nans
+			    && (rc = period_answers_load(h, &nm, inds, nind,
+			                                 periods[k], &pa)) != 0)
 				goto done;
+			if (src == S_ACTIVITIES && nacts
+			    && (rc = period_acts_load(h, periods[k], &pv)) != 0)
+				goto done;
+			for (i = 0; i < nind; i++) {
+				if ((int)inds[i].source != src)
+					continue;
+				impact__progress(h, "indicators", done_ind++,
+				                 np * nind);
+				if ((rc = one(&e, &inds[i], periods[k],
+				              nans ? &pa : NULL,
+				              nacts ? &pv : NULL)) != IMPACT_OK)
+					goto done;
+			}
+			period_answers_release(&pa);
+			period_acts_release(&pv);
 		}
-		period_answers_release(&pa);
-		period_acts_release(&pv);
 	}
 	impact__progress(h, "indicators", np * nind, np * nind);
 	/* Later periods compare with these ones too. */

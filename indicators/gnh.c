@@ -647,6 +647,19 @@ static int store_load(impact *h, struct qmap *m, int period,
 	st = NULL;
 	if (step != SQLITE_DONE)
 		return impact__db_error(h, "reading answers");
+	/* Give back what doubling the arrays left unused. */
+	if (s->n) {
+		void *q;
+
+		if ((q = realloc(s->place, s->n * sizeof(*s->place))))
+			s->place = q;
+		if ((q = realloc(s->survey, s->n * sizeof(*s->survey))))
+			s->survey = q;
+		if ((q = realloc(s->qv, s->n * (m->n + 1) * sizeof(double))))
+			s->qv = q;
+		if ((q = realloc(s->demo, s->n * NROLES * sizeof(long))))
+			s->demo = q;
+	}
 	/* The persons of each place, in order. */
 	s->places = malloc((s->n + 1) * sizeof(long long));
 	s->byplace = malloc((s->n + 1) * sizeof(size_t));

@@ -214,11 +214,13 @@ size_t impact_stats_bootstrap_iwork_size(size_t n)
  * Observations 0..n-1 into order[], grouped by stratum, ascending within
  * each.  The keys stratum * n + i are distinct and exact in a double, so
  * GSL's unstable index sort gives the order a stable sort would.  key[]
- * is scratch of n doubles.
+ * is scratch of n doubles (NULL: allocated when a sort is needed); -1
+ * when out of memory.
  */
-static void order_by_stratum(size_t *order, double *key,
-                             const size_t *stratum, size_t n, size_t nstrata)
+static int order_by_stratum(size_t *order, double *key,
+                            const size_t *stratum, size_t n, size_t nstrata)
 {
+	double *own = NULL;
 	size_t i;
 
 	if (!stratum || nstrata == 1) {
@@ -226,7 +228,7 @@ static void order_by_stratum(size_t *order, double *key,
 			assert(!stratum || stratum[i] == 0);
 			order[i] = i;
 		}
-		return;
+		return 0;
 	}
 	assert((double)nstrata * (double)n <= 9007199254740992.0);
 	/* Observations already grouped by stratum, in order: the sort
@@ -238,13 +240,17 @@ static void order_by_stratum(size_t *order, double *key,
 			assert(stratum[i] < nstrata);
 			order[i] = i;
 		}
-		return;
+		return 0;
 	}
+	if (!key && !(key = own = malloc(n * sizeof(*key))))
+		return -1;
 	for (i = 0; i < n; i++) {
 		assert(stratum[i] < nstrata);
 		key[i] = (double)stratum[i] * (double)n + (double)i;
 	}
 	gsl_sort_index(order, key, 1, n);
+	free(own);
+	return 0;
 }
 
 /* A run of one stratum in order[]: its start, and the draws within it. */
@@ -414,16 +420,19 @@ static int evenness_init(struct evenness *e, const size_t *order, size_t n,
 
 	memset(e, 0, sizeof(*e));
 	e->possible = possible;
-	e->set_of = malloc((n + 1) * sizeof(size_t));
-	e->first = malloc((n + 2) * sizeof(size_t));
 	e->counts = malloc((possible + 1) * sizeof(double));
-	if (!by || !set_of_obs || !e->set_of || !e->first || !e->counts)
+	if (!by || !set_of_obs || !e->counts)
 		goto nomem;
 	memcpy(by, order, n * sizeof(size_t));
 	ev_cats = cats;
 	ev_cat0 = cat0;
 	ev_ncat = ncat;
 	qsort(by, n, sizeof(size_t), ev_cmp);
+	for (i = 0, k = 0; i < n; i++)
+		if (i == 0 || !same_cats(cats, cat0, ncat, by[i], by[i - 1]))
+			k++;
+	if (!(e->first = malloc((k + 2) * sizeof(size_t))))
+		goto nomem;
 	for (i = 0; i < n; i++) {
 		if (i == 0 || !same_cats(cats, cat0, ncat, by[i], by[i - 1])) {
 			e->first[e->nset] = ncats;
@@ -444,9 +453,12 @@ static int evenness_init(struct evenness *e, const size_t *order, size_t n,
 			for (k = 0; k < ncat[x]; k++)
 				e->cat[e->first[set] + k] = cats[cat0[x] + k];
 	}
+	free(by);
+	by = NULL;
+	if (!(e->set_of = malloc((n + 1) * sizeof(size_t))))
+		goto nomem;
 	for (i = 0; i < n; i++)
 		e->set_of[i] = set_of_obs[order[i]];
-	free(by);
 	free(set_of_obs);
 	return 0;
 nomem:
@@ -505,7 +517,8 @@ static int bootstrap_core(double *out_lo, double *out_hi, impact_stat_fn stat,
 	static const impact_bootstrap_opts defaults =
 		IMPACT_BOOTSTRAP_OPTS_INIT;
 	double *own_work = NULL, *vals, *fv = NULL, v;
-	size_t *own_iwork = NULL, *order, *idx, size, b, i, m = 0, nruns;
+	size_t *own_iwork = NULL, *own_idx = NULL, *order, *idx, size, b, i,
+	       m = 0, nruns;
 	struct run *runs = NULL;
 	struct evenness ev;
 	impact__mt *r = NULL;
@@ -523,20 +536,29 @@ static int bootstrap_core(double *out_lo, double *out_hi, impact_stat_fn stat,
 	if (n == 0)
 		return -1;
 
+	/* Without workspaces, only what this statistic needs: the values,
+	 * the order, and the sort keys and index array when used. */
 	if (!work) {
 		size = impact_stats_bootstrap_work_size(n, opts->replicates);
 		if (size > SIZE_MAX / sizeof *work)
 			return -2;
-		if (!(work = own_work = malloc(size * sizeof *work)))
+		if (!(own_work = malloc((opts->replicates + 1) * sizeof *work)))
 			return -2;
-	}
+		vals = own_work;
+	} else
+		vals = work + n;
 	if (!iwork) {
 		size = impact_stats_bootstrap_iwork_size(n);
 		if (size > SIZE_MAX / sizeof *iwork ||
-		    !(iwork = own_iwork = malloc(size * sizeof *iwork))) {
+		    !(own_iwork = malloc((n + 1) * sizeof *iwork))) {
 			rc = -2;
 			goto done;
 		}
+		order = own_iwork;
+		idx = NULL;
+	} else {
+		order = iwork;
+		idx = iwork + n;
 	}
 	r = malloc(sizeof(*r));
 	/* At most one run per stratum present. */
@@ -548,10 +570,10 @@ static int bootstrap_core(double *out_lo, double *out_hi, impact_stat_fn stat,
 	impact__mt_seed(r, opts->seed);
 
 	/* work = [n sort keys | replicate values], iwork = [order | idx]. */
-	order = iwork;
-	idx = iwork + n;
-	vals = work + n;
-	order_by_stratum(order, work, stratum, n, nstrata);
+	if (order_by_stratum(order, work, stratum, n, nstrata) != 0) {
+		rc = -2;
+		goto done;
+	}
 	nruns = find_runs(runs, order, stratum, n);
 	/* The two statistics of most intervals are computed as they are
 	 * drawn, on their data laid out in draw order (same draws, same
@@ -582,6 +604,11 @@ static int bootstrap_core(double *out_lo, double *out_hi, impact_stat_fn stat,
 			}
 			fused = RATIO;
 		}
+	}
+	if (fused == GENERIC && !idx
+	    && !(idx = own_idx = malloc((n + 1) * sizeof(*idx)))) {
+		rc = -2;
+		goto done;
 	}
 	for (b = 0; b < opts->replicates; b++) {
 		if (fused == MEAN)
@@ -622,6 +649,7 @@ done:
 	free(runs);
 	free(fv);
 	evenness_release(&ev);
+	free(own_idx);
 	free(own_iwork);
 	free(own_work);
 	return rc;
@@ -1134,9 +1162,14 @@ static int rake_cells_init(struct rake_cells *c, const double *w, size_t n,
                            const size_t *nlevels)
 {
 	size_t *order = malloc((n + 1) * sizeof(size_t)), i, v, k, nseq = 0,
-	       nfirst = 0;
+	       nfirst = 0, maxlev = 0, *cur = NULL;
 
 	memset(c, 0, sizeof(*c));
+	for (v = 0; v < nvars; v++)
+		if (nlevels[v] > maxlev)
+			maxlev = nlevels[v];
+	if (!(cur = malloc((maxlev + 1) * sizeof(size_t))))
+		goto nomem;
 	c->cell = malloc((n + 1) * sizeof(size_t));
 	c->seq0 = malloc((nvars + 1) * sizeof(size_t));
 	c->first0 = malloc((nvars + 1) * sizeof(size_t));
@@ -1195,19 +1228,21 @@ static int rake_cells_init(struct rake_cells *c, const double *w, size_t n,
 		}
 		for (k = 0; k < nlevels[v]; k++)
 			f[k + 1] += f[k];
-		/* order[] is scratch: each level's next free slot. */
-		memcpy(order, f, nlevels[v] * sizeof(size_t));
+		/* Each level's next free slot. */
+		memcpy(cur, f, nlevels[v] * sizeof(size_t));
 		for (i = 0; i < n; i++) {
 			int lev = levels[i * nvars + v];
 
 			if (lev >= 0)
-				q[order[lev]++] = c->cell[i];
+				q[cur[lev]++] = c->cell[i];
 		}
 	}
 	free(order);
+	free(cur);
 	return 0;
 nomem:
 	free(order);
+	free(cur);
 	rake_cells_release(c);
 	return -1;
 }

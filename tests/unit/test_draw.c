@@ -288,6 +288,24 @@ static int textbook_rake(double *w, size_t n, size_t nvars, const int *lev,
 	return 1;
 }
 
+Test(draw, raking_fewer_persons_than_levels)
+{
+	/* Three persons, six age bands: levels outnumber persons (a small
+	 * place raked to its region's margins). */
+	static const double sex[2] = { 50, 50 };
+	static const double age[6] = { 10, 20, 30, 0, 20, 20 };
+	const double *tg[2] = { sex, age };
+	size_t nlev[2] = { 2, 6 };
+	int lev[6] = { 0, 1, 1, 2, 0, 4 };
+	double w[3] = { 1, 1, 1 };
+	impact_rake_opts o = IMPACT_RAKE_OPTS_INIT;
+	impact_rake_report rep;
+
+	/* Band 5 has a target and no one: impossible, weights untouched. */
+	cr_expect_eq(impact_stats_rake(w, 3, 2, lev, nlev, tg, &o, &rep), -1);
+	cr_expect(w[0] == 1 && w[1] == 1 && w[2] == 1);
+}
+
 Test(draw, raking_by_cells_is_the_textbook_fit)
 {
 	enum { N = 3000 };
