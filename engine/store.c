@@ -344,11 +344,31 @@ static const char *const migration_3[] = {
 	NULL
 };
 
+/* Migration 3 -> 4: what a dashboard reads found without a scan.  A
+ * unit's index documents (its own, its territory's, its trend: a
+ * national network has tens of thousands); and the imports behind a
+ * place's respondents and activities, from the index alone (the sources
+ * of the method page). */
+static const char *const migration_4[] = {
+	"DROP INDEX respondents_place;\n",
+	"CREATE INDEX respondents_place ON respondents(place_id, period,\n"
+	"  import_id);\n",
+	"DROP INDEX activities_place;\n",
+	"CREATE INDEX activities_place ON activities(place_id, period,\n"
+	"  import_id);\n",
+	"CREATE INDEX index_results_place ON index_results(place_id, index_id,\n"
+	"  period) WHERE place_id IS NOT NULL;\n",
+	"CREATE INDEX index_results_territory ON index_results(territory_id,\n"
+	"  index_id, period) WHERE territory_id IS NOT NULL;\n",
+	NULL
+};
+
 /* migrations[i] brings a file from user_version i to i + 1. */
 static const char *const *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

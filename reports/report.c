@@ -1898,11 +1898,13 @@ int impact_report_write_all(impact *h, const impact_report_opts *opts,
 	       != IMPACT_OK)
 		goto done;
 	/* Territories first (the network's report), then places. */
+	/* (One pass over this period's part of results_key.) */
 	rc = impact__prepare(h, &st, "SELECT 0, t.code FROM territories t"
-	     " WHERE EXISTS (SELECT 1 FROM results r WHERE r.territory_id ="
-	     " t.id AND r.period = ?1) UNION ALL SELECT 1, p.code FROM places"
-	     " p WHERE EXISTS (SELECT 1 FROM results r WHERE r.place_id ="
-	     " p.id AND r.period = ?1) ORDER BY 1, 2;");
+	     " WHERE t.id IN (SELECT coalesce(territory_id, 0) FROM results"
+	     " WHERE period = ?1 AND coalesce(place_id, 0) = 0) UNION ALL"
+	     " SELECT 1, p.code FROM places p WHERE p.id IN (SELECT"
+	     " coalesce(place_id, 0) FROM results WHERE period = ?1)"
+	     " ORDER BY 1, 2;");
 	if (rc != IMPACT_OK)
 		goto done;
 	sqlite3_bind_int(st, 1, period);

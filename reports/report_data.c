@@ -144,9 +144,11 @@ static int load_figures(impact *h, impact__rd *d)
 
 	rc = impact__prepare(h, &st, d->is_place
 	     ? "SELECT measure, value, n FROM results WHERE period = ?1 AND"
-	       " place_id = ?2 AND question_id IS NULL;"
+	       " coalesce(place_id, 0) = ?2 AND coalesce(territory_id, 0) = 0"
+	       " AND question_id IS NULL;"
 	     : "SELECT measure, value, n FROM results WHERE period = ?1 AND"
-	       " territory_id = ?2 AND question_id IS NULL;");
+	       " coalesce(place_id, 0) = 0 AND coalesce(territory_id, 0) = ?2"
+	       " AND question_id IS NULL;");
 	if (rc != IMPACT_OK)
 		return rc;
 	sqlite3_bind_int(st, 1, d->period);
@@ -249,11 +251,15 @@ static int load_index(impact *h, impact__rd *d)
 	if (!index_id)
 		return IMPACT_OK;   /* no index computed for this unit */
 	/* This period: the unit's and the parent's documents. */
-	rc = impact__prepare(h, &st, "SELECT (SELECT document FROM"
-	     " index_results WHERE index_id = ?1 AND period = ?2 AND"
-	     " (CASE WHEN ?3 THEN place_id ELSE territory_id END) = ?4),"
-	     " (SELECT document FROM index_results WHERE index_id = ?1 AND"
-	     " period = ?2 AND territory_id = ?5);");
+	rc = impact__prepare(h, &st, d->is_place
+	     ? "SELECT (SELECT document FROM index_results WHERE"
+	       " place_id = ?4 AND index_id = ?1 AND period = ?2),"
+	       " (SELECT document FROM index_results WHERE territory_id = ?5"
+	       " AND index_id = ?1 AND period = ?2);"
+	     : "SELECT (SELECT document FROM index_results WHERE"
+	       " territory_id = ?4 AND index_id = ?1 AND period = ?2),"
+	       " (SELECT document FROM index_results WHERE territory_id = ?5"
+	       " AND index_id = ?1 AND period = ?2);");
 	if (rc != IMPACT_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, index_id);
@@ -273,13 +279,15 @@ static int load_index(impact *h, impact__rd *d)
 		return rc;
 	/* The trend: every period up to this one with a document for the
 	 * unit, and the parent's value that period. */
-	rc = impact__prepare(h, &st, "SELECT r.period, " POINT_COLUMNS ","
-	     " (SELECT CASE WHEN coalesce(json_extract(x.document,"
-	     " '$.suppressed'), 0) THEN NULL ELSE x.gnh END FROM index_results"
-	     " x WHERE x.index_id = r.index_id AND x.period = r.period AND"
-	     " x.territory_id = ?4) FROM index_results r WHERE r.index_id = ?1"
-	     " AND r.period <= ?2 AND (CASE WHEN ?3 THEN r.place_id ELSE"
-	     " r.territory_id END) = ?5 ORDER BY r.period;");
+#define TREND(unit) "SELECT r.period, " POINT_COLUMNS ","                \
+	" (SELECT CASE WHEN coalesce(json_extract(x.document,"             \
+	" '$.suppressed'), 0) THEN NULL ELSE x.gnh END FROM index_results" \
+	" x WHERE x.territory_id = ?4 AND x.index_id = r.index_id AND"     \
+	" x.period = r.period) FROM index_results r WHERE r." unit " = ?5" \
+	" AND r.index_id = ?1 AND r.period <= ?2 ORDER BY r.period;"
+	rc = impact__prepare(h, &st, d->is_place ? TREND("place_id")
+	                                         : TREND("territory_id"));
+#undef TREND
 	if (rc != IMPACT_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, index_id);
@@ -327,7 +335,8 @@ static int load_index(impact *h, impact__rd *d)
 	     " LEFT JOIN index_results r ON r.place_id = p.id AND r.period = ?2"
 	     " AND r.index_id = ?3 WHERE p.territory_id IN (SELECT id FROM sub)"
 	     " AND (r.id IS NOT NULL OR EXISTS (SELECT 1 FROM results x WHERE"
-	     " x.place_id = p.id AND x.period = ?2)) ORDER BY p.code;");
+	     " x.period = ?2 AND coalesce(x.place_id, 0) = +p.id)) ORDER BY"
+	     " p.code;");
 	if (rc != IMPACT_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, d->id);
@@ -527,14 +536,17 @@ static int load_sources(impact *h, impact__rd *d)
 
 	rc = impact__prepare(h, &st, "WITH RECURSIVE sub(id) AS (SELECT ?2"
 	     " WHERE NOT ?1 UNION SELECT t.id FROM territories t JOIN sub ON"
-	     " t.parent_id = sub.id), pl(id) AS (SELECT ?2 WHERE ?1 UNION"
+	     " t.parent_id = sub.id), pl(id) AS MATERIALIZED (SELECT ?2 WHERE ?1"
+	     " UNION"
 	     " SELECT p.id FROM places p WHERE p.territory_id IN sub)"
 	     " SELECT i.kind, i.file_name, i.tool, substr(i.imported_at, 1, 10),"
 	     " i.rows_loaded, i.rows_rejected, i.rows_skipped FROM imports i"
-	     " WHERE i.kind IN ('facts', 'margins') OR EXISTS (SELECT 1 FROM"
-	     " respondents r WHERE r.import_id = i.id AND r.place_id IN pl"
-	     " AND r.period = ?3) OR EXISTS (SELECT 1 FROM activities a WHERE"
-	     " a.import_id = i.id AND a.place_id IN pl) ORDER BY i.id;");
+	     " WHERE i.kind IN ('facts', 'margins') OR (i.kind = 'answers'"
+	     " AND EXISTS (SELECT 1 FROM pl CROSS JOIN respondents r ON"
+	     " r.place_id = pl.id AND r.period = ?3 WHERE +r.import_id = i.id))"
+	     " OR (i.kind = 'activities' AND EXISTS (SELECT 1 FROM pl CROSS"
+	     " JOIN activities a ON a.place_id = pl.id WHERE +a.import_id ="
+	     " i.id)) ORDER BY i.id;");
 	if (rc != IMPACT_OK)
 		return rc;
 	sqlite3_bind_int(st, 1, d->is_place);

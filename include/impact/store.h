@@ -16,7 +16,7 @@ extern "C" {
 #endif
 
 /* The schema version this library writes. */
-#define IMPACT_SCHEMA_VERSION 3
+#define IMPACT_SCHEMA_VERSION 4
 
 /* What impact_db_init() found. */
 typedef enum {

@@ -72,7 +72,7 @@ Test(store, init_creates_then_leaves_unchanged)
 	cr_expect_eq(s, IMPACT_INIT_EXISTED);
 	cr_expect_eq(from, IMPACT_SCHEMA_VERSION);
 	impact_free(h);
-	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 3);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 4);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM meta WHERE key ="
 	                     " 'respondent_secret' AND length(value) = 64;"), 1);
 }
@@ -168,6 +168,13 @@ Test(store, calls_without_database_are_usage_errors)
 	impact_free(h);
 }
 
+/* SQL that takes a file's indexes back to what schema 3 had. */
+#define SCHEMA_3_INDEXES                                                  \
+	"DROP INDEX index_results_place; DROP INDEX index_results_territory;" \
+	" DROP INDEX respondents_place; DROP INDEX activities_place;"         \
+	" CREATE INDEX respondents_place ON respondents(place_id, period);"    \
+	" CREATE INDEX activities_place ON activities(place_id, period);"
+
 /* A file at schema 1 (before index_results) is migrated to 2, and its
  * rows are kept. */
 Test(store, migrates_version_1_forward)
@@ -189,7 +196,7 @@ Test(store, migrates_version_1_forward)
 	cr_expect_eq(s, IMPACT_INIT_MIGRATED);
 	cr_expect_eq(from, 1);
 	impact_free(h);
-	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 3);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 4);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE"
 	                     " name = 'index_results';"), 1);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM territories;"), 1);
@@ -207,7 +214,8 @@ Test(store, migrates_version_2_forward)
 	cr_assert_eq(impact_db_init(h, path, &s, &from), 0);
 	impact_free(h);
 	raw_sql(path, "DROP TABLE sessions; DROP TABLE access_codes;"
-	         " DROP TABLE form_entries; PRAGMA user_version = 2;"
+	         " DROP TABLE form_entries; " SCHEMA_3_INDEXES
+	         " PRAGMA user_version = 2;"
 	         "INSERT INTO territories (code, name) VALUES ('T', 'Terre');");
 	cr_assert_eq(impact_new(&h), 0);
 	cr_assert_eq(impact_db_init(h, path, &s, &from), 0, "%s",
@@ -215,9 +223,41 @@ Test(store, migrates_version_2_forward)
 	cr_expect_eq(s, IMPACT_INIT_MIGRATED);
 	cr_expect_eq(from, 2);
 	impact_free(h);
-	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 3);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 4);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE"
 	                     " name IN ('form_entries', 'access_codes',"
 	                     " 'sessions');"), 3);
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM territories;"), 1);
+}
+
+/* A file at schema 3 gains the indexes of schema 4, keeps its rows, and
+ * its queries by place use them. */
+Test(store, migrates_version_3_forward)
+{
+	impact *h = NULL;
+	impact_init_status s;
+	int from = -1;
+
+	cr_assert_eq(impact_new(&h), 0);
+	cr_assert_eq(impact_db_init(h, path, &s, &from), 0);
+	impact_free(h);
+	raw_sql(path, SCHEMA_3_INDEXES " PRAGMA user_version = 3;"
+	        "INSERT INTO territories (code, name) VALUES ('T', 'Terre');");
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM pragma_index_info("
+	                     "'activities_place');"), 2);
+	cr_assert_eq(impact_new(&h), 0);
+	cr_assert_eq(impact_db_init(h, path, &s, &from), 0, "%s",
+	             impact_errmsg(h));
+	cr_expect_eq(s, IMPACT_INIT_MIGRATED);
+	cr_expect_eq(from, 3);
+	impact_free(h);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 4);
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE"
+	                     " name IN ('index_results_place',"
+	                     " 'index_results_territory');"), 2);
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM pragma_index_info("
+	                     "'activities_place');"), 3);
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM pragma_index_info("
+	                     "'respondents_place');"), 3);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM territories;"), 1);
 }
