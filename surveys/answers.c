@@ -1233,7 +1233,14 @@ static int import_row(struct answers *a)
 	im->sum->rows_read++;
 	if (!impact__check_width(im, reason, sizeof(reason)))
 		return impact__reject(im, 0, MASK_WORDS, "(masked)", reason);
-	/* Answers first, so the fingerprint and key can use them. */
+	/* Answers first, so the fingerprint and key can use them.  Those
+	 * after a bad one are not read: they are cleared, for nothing of the
+	 * previous row (its text points into a reused buffer) to remain. */
+	for (k = 0; k < a->sv.n; k++) {
+		a->value[k] = NAN;
+		a->choice[k] = 0;
+		a->text[k] = NULL;
+	}
 	for (k = 0; k < a->sv.n && bad < 0; k++)
 		bad = read_answer(a, k, reason, sizeof(reason));
 	for (k = 0; k < a->sv.n && bad < 0; k++) {
