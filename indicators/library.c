@@ -976,7 +976,7 @@ int impact_indicators_each(impact *h,
 	if ((rc = impact__need_db(h)) != IMPACT_OK)
 		return rc;
 	if ((rc = impact__prepare(h, &st, "SELECT l.code, i.code, i.label_fr,"
-	                          " i.label_en, i.description_fr,"
+	                          " coalesce(i.label_en, i.label_fr), i.description_fr,"
 	                          " i.description_en, i.domain, i.source,"
 	                          " i.kind, i.unit_fr, i.unit_en, i.direction,"
 	                          " i.decimals, i.min_n FROM indicators i"

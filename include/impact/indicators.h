@@ -33,8 +33,10 @@ int impact_indicators_add(impact *h, const char *path, char **out_code,
 typedef struct {
 	const char *library;      /* library id */
 	const char *code;         /* indicator id */
-	const char *label_fr, *label_en;
-	const char *description_fr, *description_en;
+	const char *label_fr;
+	const char *label_en;     /* the French label when none is given */
+	const char *description_fr;
+	const char *description_en; /* may be NULL */
 	const char *domain;
 	const char *source;       /* "answers", "activities" or "facts" */
 	const char *kind;         /* "mean", "share", ... */

@@ -941,7 +941,9 @@ static int collect(void *payload, const impact_indicator_info *i)
 }
 
 /* Libraries by id ("autre" before "petit" though added after it),
- * indicators by position; a non-zero return stops the walk. */
+ * indicators by position; a non-zero return stops the walk.  An
+ * indicator without an English label lists its French one (found by
+ * fuzzing: callers may use label_en without a check). */
 Test(library, each_lists_by_library_then_position)
 {
 	static const char other[] =
@@ -963,17 +965,18 @@ Test(library, each_lists_by_library_then_position)
 	             impact_errmsg(h));
 	cr_assert_eq(impact_indicators_each(h, collect, &s), IMPACT_OK);
 	cr_expect_str_eq(s.text,
-	                 "autre|z|Zed|-|Compte|-|d|activities|count|"
+	                 "autre|z|Zed|Zed|Compte|-|d|activities|count|"
 	                 "activités|activities|1|1|5\n"
 	                 "petit|isol|Moins isolés|Less isolated|Part 3 ou 4|"
 	                 "Share 3 or 4|social_link|answers|share|%|%|1|1|5\n"
-	                 "petit|ratio.n|Nouveaux|-|Nouveaux sur participants|"
-	                 "-|anchoring|activities|ratio|-|-|-1|0|5\n"
-	                 "petit|sante|Santé|-|Moyenne|-|wellbeing|answers|"
+	                 "petit|ratio.n|Nouveaux|Nouveaux|"
+	                 "Nouveaux sur participants|-|anchoring|activities|"
+	                 "ratio|-|-|-1|0|5\n"
+	                 "petit|sante|Santé|Santé|Moyenne|-|wellbeing|answers|"
 	                 "mean|-|-|1|3|10\n"
-	                 "petit|sante7|Santé|-|Moyenne|-|wellbeing|answers|"
+	                 "petit|sante7|Santé|Santé|Moyenne|-|wellbeing|answers|"
 	                 "mean|-|-|1|1|7\n"
-	                 "petit|emplois|Emplois|-|Somme|-|economy|facts|"
+	                 "petit|emplois|Emplois|Emplois|Somme|-|economy|facts|"
 	                 "count|-|-|1|1|5\n");
 	memset(&s, 0, sizeof(s));
 	s.stop_after = 2;
