@@ -82,8 +82,14 @@ while read -r frac; do
 		0.005 + f * ms / 1000 }')
 	rm -f t.db t.db-wal t.db-shm t.db-journal
 	cp base.db t.db
-	timeout -s KILL "$delay" "$IMPACT" --db t.db $(import_cmd $kind) \
-		>/dev/null 2>&1
+	# Killed here and waited for, not with timeout(1): `timeout -s KILL`
+	# kills itself with its process group and does not wait, so the
+	# import could still hold its locks while it dies.
+	"$IMPACT" --db t.db $(import_cmd $kind) >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null   # not the shell's "Killed"
 	rc=$?
 	problems=
 	[ -e t.db-journal ] && problems="$problems; a rollback journal was left"
