@@ -218,7 +218,7 @@ static int accumulate(impact *h, const struct impact__tree *t,
 		return impact__db_error(h, "counting respondents");
 	if ((rc = impact__prepare(h, &st, "SELECT place_id, count(*),"
 	                          " sum(participants), sum(participants * hours)"
-	                          " FROM activities WHERE period = ?1"
+	                          " FROM activities NOT INDEXED WHERE period = ?1"
 	                          " GROUP BY place_id;")) != 0)
 		return rc;
 	sqlite3_bind_int(st, 1, period);

@@ -436,8 +436,11 @@ static void obs_query(struct sqlb *q, const struct indicator *ind)
 		       "r.place_id, r.id";
 		keycol = "r.id, r.place_id";
 	} else if (ind->source == S_ACTIVITIES) {
-		from = " FROM activities a WHERE a.period = ?1 ORDER BY "
-		       "a.place_id, a.id";
+		/* NOT INDEXED here and below: the table read in rowid order
+		 * then sorted is several times faster than activities_place
+		 * walked with a random seek per row. */
+		from = " FROM activities a NOT INDEXED WHERE a.period = ?1 "
+		       "ORDER BY a.place_id, a.id";
 		keycol = "a.id, a.place_id";
 	} else {
 		from = " FROM places pl WHERE EXISTS (SELECT 1 FROM place_facts "
@@ -526,7 +529,8 @@ static int cat_query(struct sqlb *q, const struct indicator *ind)
 		                      "activities a WHERE a.period = ?1");
 	else if (strcmp(of, "publics") == 0)
 		sqlite3_str_appendall(q->s, "SELECT a.id, ap.public FROM "
-		                      "activities a JOIN activity_publics ap ON "
+		                      "activities a NOT INDEXED JOIN "
+		                      "activity_publics ap ON "
 		                      "ap.activity_id = a.id WHERE a.period = ?1");
 	else if (strcmp(of, "partner_places") == 0)
 		sqlite3_str_appendall(q->s, "SELECT a.id, p.code FROM activities "
@@ -1605,7 +1609,8 @@ static int period_acts_load(impact *h, int period, struct period_acts *pa)
 	                          " a.category, a.participants,"
 	                          " a.new_participants, a.hours, a.volunteers,"
 	                          " a.volunteer_hours, a.free FROM activities a"
-	                          " WHERE a.period = ?1 ORDER BY a.place_id,"
+	                          " NOT INDEXED WHERE a.period = ?1"
+	                          " ORDER BY a.place_id,"
 	                          " a.id;")) != IMPACT_OK)
 		return rc;
 	sqlite3_bind_int(st, 1, period);
@@ -1683,8 +1688,8 @@ static int period_acts_load(impact *h, int period, struct period_acts *pa)
 		size_t nrows = 0, rcap = 0;
 
 		if ((rc = impact__prepare(h, &st, "SELECT ap.activity_id,"
-		                          " ap.public FROM activities a JOIN"
-		                          " activity_publics ap ON"
+		                          " ap.public FROM activities a"
+		                          " NOT INDEXED JOIN activity_publics ap ON"
 		                          " ap.activity_id = a.id WHERE"
 		                          " a.period = ?1;")) != IMPACT_OK)
 			goto done;
