@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "impact/reports.h"
@@ -110,8 +111,10 @@ void impact__draw_release(impact__draw *d)
 		g_object_unref(d->layout);
 	if (d->font)
 		pango_font_description_free(d->font);
+	free(d->laid.text);
 	d->layout = NULL;
 	d->font = NULL;
+	memset(&d->laid, 0, sizeof(d->laid));
 }
 
 void impact__draw_colour(impact__draw *d, const impact__rgb *c)
@@ -131,6 +134,7 @@ static void lay(impact__draw *d, const char *s, double width, double size,
                 int bold, PangoAlignment align, int max_lines)
 {
 	const gchar *end = NULL;
+	size_t len;
 
 	if (!s)
 		s = "";
@@ -138,6 +142,16 @@ static void lay(impact__draw *d, const char *s, double width, double size,
 		size = IMPACT__FONT_MIN;
 	if (width > 1e5)
 		width = 1e5;
+	if (!(max_lines > 0 && width > 0))
+		max_lines = 0;
+	len = strlen(s);
+	/* The same text with the same settings as last time: Pango keeps
+	 * its lines, and shaping (most of a report's time) is not redone. */
+	if (d->laid.text && d->laid.len == len && d->laid.width == width
+	    && d->laid.size == size && d->laid.bold == bold
+	    && d->laid.align == (int)align && d->laid.max_lines == max_lines
+	    && memcmp(d->laid.text, s, len) == 0)
+		return;
 	pango_font_description_set_weight(d->font, bold ? PANGO_WEIGHT_BOLD
 	                                  : PANGO_WEIGHT_NORMAL);
 	pango_font_description_set_absolute_size(d->font, size * PANGO_SCALE);
@@ -145,7 +159,7 @@ static void lay(impact__draw *d, const char *s, double width, double size,
 	pango_layout_set_width(d->layout,
 	                       width > 0 ? (int)(width * PANGO_SCALE) : -1);
 	pango_layout_set_alignment(d->layout, align);
-	if (max_lines > 0 && width > 0) {
+	if (max_lines > 0) {
 		pango_layout_set_ellipsize(d->layout, PANGO_ELLIPSIZE_END);
 		pango_layout_set_height(d->layout, -max_lines);
 	} else {
@@ -156,6 +170,25 @@ static void lay(impact__draw *d, const char *s, double width, double size,
 		pango_layout_set_text(d->layout, s, -1);
 	else
 		pango_layout_set_text(d->layout, s, (int)(end - s));
+	/* Remember it; without memory the next call simply lays out again. */
+	if (len + 1 > d->laid.cap) {
+		char *t = realloc(d->laid.text, len + 1);
+
+		if (!t) {
+			free(d->laid.text);
+			memset(&d->laid, 0, sizeof(d->laid));
+			return;
+		}
+		d->laid.text = t;
+		d->laid.cap = len + 1;
+	}
+	memcpy(d->laid.text, s, len + 1);
+	d->laid.len = len;
+	d->laid.width = width;
+	d->laid.size = size;
+	d->laid.bold = bold;
+	d->laid.align = (int)align;
+	d->laid.max_lines = max_lines;
 }
 
 /* Width and height in points of the text last laid out. */

@@ -57,6 +57,14 @@ typedef struct impact__draw {
 	int unclipped;                /* 0: a chart clips to its box (a
 	                               * safety net); 1: it does not (tests
 	                               * use it to prove nothing overflows) */
+	/* What the layout holds now, so that measuring a text and then
+	 * drawing it shapes it once (lay() in draw.c). */
+	struct {
+		char *text;           /* owned; NULL: nothing laid out */
+		size_t len, cap;
+		double width, size;
+		int bold, align, max_lines;
+	} laid;
 } impact__draw;
 
 /*

@@ -7,10 +7,12 @@
  * documents, never recomputed).  Then it is drawn onto A4 pages with the
  * charts of reports/chart.h and the text primitives of reports/draw.h: a
  * `render` carries the drawing state and a cursor `y` moving down the
- * page, a new page starting when the next block would not fit.  The
- * drawing runs twice, once into a PDF stream thrown away to count the
- * pages ("Page 1/6"), once into a temporary file beside the output,
- * renamed over it only when Cairo and the disk report success.
+ * page, a new page starting when the next block would not fit.  Each
+ * page is drawn once, onto a Cairo recording surface; when the last is
+ * done the number of pages is known, and the pages are replayed into the
+ * PDF with their footers ("Page 1/6").  The PDF goes to a temporary file
+ * beside the output, renamed over it only when Cairo and the disk report
+ * success.
  *
  * Pages: a cover with the key figures; the index (value, interval,
  * trend, groups, contributions); the domains (radar and table); the
@@ -26,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,7 @@
 #include <pango/pangocairo.h>
 
 #include "../engine/context.h"
+#include "../indicators/stats.h"
 #include "impact/indicators.h"
 #include "impact/reports.h"
 #include "chart.h"
@@ -78,6 +82,9 @@ typedef struct {
 	int page;                        /* current page, from 1 */
 	int pages;                       /* total, 0 while counting */
 	int failed;                      /* a chart refused its data */
+	cairo_surface_t **rec;           /* the pages recorded so far */
+	int nrec, caprec;
+	cairo_status_t rec_status;       /* first failure to start a page */
 	char map_sub[256];               /* subtitle of the map */
 } render;
 
@@ -190,10 +197,40 @@ static void footer(render *r)
 	                  0, &impact__c_grey, 1);
 }
 
+/* Start recording a new page: r->dr.cr then draws onto it.  A failure
+ * leaves Cairo's inert error context in place and is kept for the end. */
+static void page_start(render *r)
+{
+	static const cairo_rectangle_t page = { 0, 0, PAGE_W, PAGE_H };
+	cairo_surface_t *rec;
+
+	if (r->nrec == r->caprec) {
+		int cap = r->caprec ? 2 * r->caprec : 16;
+		cairo_surface_t **p = realloc(r->rec, (size_t)cap * sizeof(*p));
+
+		if (!p) {
+			if (!r->rec_status)
+				r->rec_status = CAIRO_STATUS_NO_MEMORY;
+			cairo_destroy(r->dr.cr);
+			r->dr.cr = cairo_create(NULL);   /* inert, in error */
+			return;
+		}
+		r->rec = p;
+		r->caprec = cap;
+	}
+	rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+	r->rec[r->nrec++] = rec;
+	if (!r->rec_status && cairo_surface_status(rec))
+		r->rec_status = cairo_surface_status(rec);
+	if (r->dr.cr && !r->rec_status && cairo_status(r->dr.cr))
+		r->rec_status = cairo_status(r->dr.cr);
+	cairo_destroy(r->dr.cr);
+	r->dr.cr = cairo_create(rec);
+}
+
 /* Start a page other than the cover: a thin band and a running title. */
 static void page_begin(render *r)
 {
-	footer(r);
 	impact__fill_rect(&r->dr, 0, 0, PAGE_W, 5, &impact__c_blue);
 	impact__text_line(&r->dr, r->title, MARGIN, 24, CONTENT_W, 8, 1,
 	                  &impact__c_grey, 0);
@@ -204,7 +241,7 @@ static void page_begin(render *r)
 
 static void new_page(render *r)
 {
-	cairo_show_page(r->dr.cr);
+	page_start(r);
 	r->page++;
 	page_begin(r);
 }
@@ -483,7 +520,6 @@ static void cover(render *r)
 	char line[1024], when[256], head[2048];
 	double y, logo_w = 0;
 
-	footer(r);
 	impact__fill_rect(&r->dr, 0, 0, PAGE_W, 150, &impact__c_blue);
 	if (p && p->logo_surface) {
 		/* The funder's logo, at most 110 x 60 points, top right. */
@@ -1531,13 +1567,46 @@ static void method_page(render *r)
 static void draw_dashboard(render *r)
 {
 	r->page = 1;
+	page_start(r);
 	cover(r);
 	index_pages(r);
 	domains_page(r);
 	effects_pages(r);
 	places_pages(r);
 	method_page(r);
-	cairo_show_page(r->dr.cr);
+	if (!r->rec_status && cairo_status(r->dr.cr))
+		r->rec_status = cairo_status(r->dr.cr);
+	cairo_destroy(r->dr.cr);
+	r->dr.cr = NULL;
+}
+
+/* Replay the recorded pages onto `cr`, each with its footer. */
+static void replay_pages(render *r, cairo_t *cr)
+{
+	int i;
+
+	r->dr.cr = cr;
+	r->pages = r->nrec;
+	for (i = 0; i < r->nrec; i++) {
+		cairo_set_source_surface(cr, r->rec[i], 0, 0);
+		cairo_paint(cr);
+		r->page = i + 1;
+		footer(r);
+		cairo_show_page(cr);
+	}
+	r->dr.cr = NULL;
+}
+
+static void render_release(render *r)
+{
+	int i;
+
+	for (i = 0; i < r->nrec; i++)
+		cairo_surface_destroy(r->rec[i]);
+	free(r->rec);
+	r->rec = NULL;
+	r->nrec = r->caprec = 0;
+	impact__draw_release(&r->dr);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1585,10 +1654,9 @@ typedef struct {
 	const char *title, *today;
 } job;
 
-/* Draw the dashboard onto a new PDF stream going to `s` (discarded when
- * s->fp is NULL); `pages` for the footer (0 unknown); *out_pages set. */
-static int draw_pdf(impact *h, const job *j, sink *s, int pages,
-                    int *out_pages, const char *output)
+/* Draw the dashboard into a new PDF stream going to `s`: every page
+ * recorded, then replayed with its footer once the total is known. */
+static int draw_pdf(impact *h, const job *j, sink *s, const char *output)
 {
 	cairo_surface_t *surface;
 	cairo_t *cr = NULL;
@@ -1597,23 +1665,16 @@ static int draw_pdf(impact *h, const job *j, sink *s, int pages,
 	int rc = IMPACT_OK;
 
 	memset(&r, 0, sizeof(r));
-	/* The pass that counts pages lays everything out the same way but
-	 * draws onto a one-pixel image: no PDF to build and throw away. */
-	surface = s->fp ? cairo_pdf_surface_create_for_stream(sink_write, s,
-	                                                      PAGE_W, PAGE_H)
-	                : cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+	surface = cairo_pdf_surface_create_for_stream(sink_write, s, PAGE_W,
+	                                              PAGE_H);
 	if ((st = cairo_surface_status(surface)) != CAIRO_STATUS_SUCCESS) {
 		rc = cairo_error(h, st, s, output);
 		goto done;
 	}
-	if (s->fp) {
-		cairo_pdf_surface_set_metadata(surface,
-		                               CAIRO_PDF_METADATA_TITLE,
-		                               j->title);
-		cairo_pdf_surface_set_metadata(surface,
-		                               CAIRO_PDF_METADATA_CREATOR,
-		                               "impact " IMPACT_VERSION);
-	}
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
+	                               j->title);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR,
+	                               "impact " IMPACT_VERSION);
 	cr = cairo_create(surface);
 	if ((st = cairo_status(cr)) != CAIRO_STATUS_SUCCESS) {
 		rc = cairo_error(h, st, s, output);
@@ -1625,21 +1686,25 @@ static int draw_pdf(impact *h, const job *j, sink *s, int pages,
 		                   "fonts-dejavu-core)");
 		goto done;
 	}
+	r.dr.cr = NULL;                   /* page_start() gives each page's */
 	r.d = j->d;
 	r.prof = j->prof;
 	r.geo = j->geo;
 	r.en = j->en;
 	r.title = j->title;
 	r.today = j->today;
-	r.pages = pages;
 	draw_dashboard(&r);
-	impact__draw_release(&r.dr);
 	if (r.failed) {
 		rc = impact__error(h, IMPACT_ERROR, "cannot draw report '%s': a "
 		                   "chart refused its data (please report this "
 		                   "bug)", output);
 		goto done;
 	}
+	if (r.rec_status != CAIRO_STATUS_SUCCESS) {
+		rc = cairo_error(h, r.rec_status, s, output);
+		goto done;
+	}
+	replay_pages(&r, cr);
 	if ((st = cairo_status(cr)) != CAIRO_STATUS_SUCCESS) {
 		rc = cairo_error(h, st, s, output);
 		goto done;
@@ -1651,8 +1716,8 @@ static int draw_pdf(impact *h, const job *j, sink *s, int pages,
 		rc = cairo_error(h, st, s, output);
 		goto done;
 	}
-	*out_pages = r.page;
 done:
+	render_release(&r);
 	cairo_destroy(cr);
 	cairo_surface_destroy(surface);
 	return rc;
@@ -1694,19 +1759,17 @@ static int open_temp(impact *h, const char *output, char **out_path,
 	return IMPACT_OK;
 }
 
-/* Draw the dashboard into `output`: once to count pages, once into a
- * temporary file flushed, synced and renamed over `output`. */
+/* Draw the dashboard into a temporary file flushed, synced and renamed
+ * over `output`. */
 static int write_pdf(impact *h, const job *j, const char *output)
 {
-	sink counter = { NULL, 0 }, file = { NULL, 0 };
+	sink file = { NULL, 0 };
 	char *tmp = NULL;
-	int pages = 0, rc;
+	int rc;
 
-	if ((rc = draw_pdf(h, j, &counter, 0, &pages, output)) != IMPACT_OK)
-		return rc;
 	if ((rc = open_temp(h, output, &tmp, &file.fp)) != IMPACT_OK)
 		return rc;
-	rc = draw_pdf(h, j, &file, pages, &pages, output);
+	rc = draw_pdf(h, j, &file, output);
 	/* Cairo may swallow a failed write (a full disk): the sink kept it. */
 	if (rc == IMPACT_OK && (file.err || ferror(file.fp)))
 		rc = write_error(h, output, file.err ? file.err : EIO);
@@ -1789,37 +1852,78 @@ static int parse_lang(impact *h, const char *code, int *en)
 }
 
 /* Load and write the dashboard of one unit. */
+/* One dashboard: read by the calling thread (SQLite), drawn by it or by
+ * a worker of impact_report_write_all (Cairo, Pango), whose error is
+ * kept in `err` until the calling thread takes it. */
+typedef struct {
+	impact__rd d;
+	job j;
+	char title[512], today[16];
+	char *path;                 /* output (owned) */
+	struct impact err;          /* the drawing's error, errcode 0 if none */
+} unit_job;
+
+static void unit_job_free(unit_job *u)
+{
+	if (!u)
+		return;
+	impact__rd_release(&u->d);
+	free(u->path);
+	free(u);
+}
+
+/* Read what a dashboard prints into a new *out. */
+static int unit_job_load(impact *h, int is_place, const char *code,
+                         int period, int en, const impact__profile *prof,
+                         const char *profile_path, const impact__geo *geo,
+                         const char *output, unit_job **out)
+{
+	unit_job *u = calloc(1, sizeof(*u));
+	struct tm tm;
+	time_t now = time(NULL);
+	int rc;
+
+	*out = NULL;
+	if (!u || !(u->path = strdup(output))) {
+		free(u);
+		return impact__error(h, IMPACT_ENOMEM, "out of memory");
+	}
+	rc = impact__rd_load(h, &u->d, is_place, code, period, en, prof,
+	                     profile_path);
+	if (rc != IMPACT_OK) {
+		unit_job_free(u);
+		return rc;
+	}
+	localtime_r(&now, &tm);
+	strftime(u->today, sizeof(u->today), "%Y-%m-%d", &tm);
+	snprintf(u->title, sizeof(u->title), "%s " EMDASH " %s " EMDASH " %d",
+	         prof ? (en && prof->title_en ? prof->title_en
+	                 : prof->title_fr)
+	         : en ? "Impact dashboard" : "Tableau de bord d'impact",
+	         u->d.name, u->d.period);
+	u->j.d = &u->d;
+	u->j.prof = prof;
+	u->j.geo = geo;
+	u->j.en = en;
+	u->j.title = u->title;
+	u->j.today = u->today;
+	*out = u;
+	return IMPACT_OK;
+}
+
 static int write_one(impact *h, int is_place, const char *code, int period,
                      int en, const impact__profile *prof,
                      const char *profile_path, const impact__geo *geo,
                      const char *output)
 {
-	impact__rd d;
-	job j;
-	char title[512], today[16];
-	struct tm tm;
-	time_t now = time(NULL);
+	unit_job *u;
 	int rc;
 
-	rc = impact__rd_load(h, &d, is_place, code, period, en, prof,
-	                     profile_path);
-	if (rc == IMPACT_OK) {
-		localtime_r(&now, &tm);
-		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-		snprintf(title, sizeof(title), "%s " EMDASH " %s " EMDASH " %d",
-		         prof ? (en && prof->title_en ? prof->title_en
-		                 : prof->title_fr)
-		         : en ? "Impact dashboard" : "Tableau de bord d'impact",
-		         d.name, d.period);
-		j.d = &d;
-		j.prof = prof;
-		j.geo = geo;
-		j.en = en;
-		j.title = title;
-		j.today = today;
-		rc = write_pdf(h, &j, output);
-	}
-	impact__rd_release(&d);
+	rc = unit_job_load(h, is_place, code, period, en, prof, profile_path,
+	                   geo, output, &u);
+	if (rc == IMPACT_OK)
+		rc = write_pdf(h, &u->j, u->path);
+	unit_job_free(u);
 	return rc;
 }
 
@@ -1868,6 +1972,230 @@ static int make_dir(impact *h, const char *dir)
 	                     dir, strerror(errno));
 }
 
+/*
+ * The dashboards of impact_report_write_all are drawn on impact__threads()
+ * workers (IMPACT_THREADS, else one per processor, at most 8) while the
+ * calling thread, the only one to use SQLite and the handle, reads the
+ * next ones: at most 2 per worker wait.  Each worker has its own copy of
+ * the funder's logo (Cairo keeps snapshots on a surface painted into a
+ * recording) and its own Pango font map (Pango's default is per thread).
+ * The files do not depend on which worker drew them.
+ */
+#define POOL_MAX 8
+
+typedef struct pool pool;
+
+typedef struct {
+	pool *p;
+	impact__profile prof;       /* shallow copy, own logo surface */
+	pthread_t tid;
+} worker;
+
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t work;        /* a job queued, or closing */
+	pthread_cond_t finished;    /* a job drawn */
+	unit_job **queue, **done;   /* waiting to be drawn; drawn */
+	size_t nqueue, ndone, cap;  /* both hold at most cap */
+	int closing;
+	const impact__profile *prof;
+	worker w[POOL_MAX];
+	size_t nw;
+};
+
+static void *pool_worker(void *arg)
+{
+	worker *w = arg;
+	pool *p = w->p;
+
+	for (;;) {
+		unit_job *u;
+
+		pthread_mutex_lock(&p->lock);
+		while (!p->nqueue && !p->closing)
+			pthread_cond_wait(&p->work, &p->lock);
+		if (!p->nqueue) {
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		u = p->queue[0];
+		memmove(p->queue, p->queue + 1, --p->nqueue * sizeof(*p->queue));
+		pthread_mutex_unlock(&p->lock);
+		if (u->j.prof)
+			u->j.prof = &w->prof;
+		write_pdf(&u->err, &u->j, u->path);
+		pthread_mutex_lock(&p->lock);
+		p->done[p->ndone++] = u;
+		pthread_cond_signal(&p->finished);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+/* A copy of an image surface, or NULL when out of memory. */
+static cairo_surface_t *surface_copy(cairo_surface_t *src)
+{
+	cairo_surface_t *dst;
+	cairo_t *cr;
+
+	dst = cairo_image_surface_create(cairo_image_surface_get_format(src),
+	                                 cairo_image_surface_get_width(src),
+	                                 cairo_image_surface_get_height(src));
+	cr = cairo_create(dst);
+	cairo_set_source_surface(cr, src, 0, 0);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+	cairo_paint(cr);
+	if (cairo_status(cr) || cairo_surface_status(dst)) {
+		cairo_destroy(cr);
+		cairo_surface_destroy(dst);
+		return NULL;
+	}
+	cairo_destroy(cr);
+	return dst;
+}
+
+/* Close the queue and wait for the workers. */
+static void pool_stop(pool *p)
+{
+	size_t k;
+
+	pthread_mutex_lock(&p->lock);
+	p->closing = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	for (k = 0; k < p->nw; k++) {
+		pthread_join(p->w[k].tid, NULL);
+		if (p->w[k].prof.logo_surface)
+			cairo_surface_destroy(p->w[k].prof.logo_surface);
+	}
+	p->nw = 0;
+}
+
+/* Start up to `n` workers; 0 started (drawing then stays on the calling
+ * thread) is not a failure. */
+static void pool_start(pool *p, size_t n, const impact__profile *prof)
+{
+	memset(p, 0, sizeof(*p));
+	p->prof = prof;
+	if (n > POOL_MAX)
+		n = POOL_MAX;
+	if (n < 2)
+		return;
+	p->cap = 2 * n;
+	p->queue = malloc(p->cap * sizeof(*p->queue));
+	p->done = malloc(p->cap * sizeof(*p->done));
+	if (!p->queue || !p->done || pthread_mutex_init(&p->lock, NULL))
+		goto none;
+	if (pthread_cond_init(&p->work, NULL)) {
+		pthread_mutex_destroy(&p->lock);
+		goto none;
+	}
+	if (pthread_cond_init(&p->finished, NULL)) {
+		pthread_cond_destroy(&p->work);
+		pthread_mutex_destroy(&p->lock);
+		goto none;
+	}
+	for (p->nw = 0; p->nw < n; p->nw++) {
+		worker *w = &p->w[p->nw];
+
+		w->p = p;
+		if (prof) {
+			w->prof = *prof;
+			if (prof->logo_surface
+			    && !(w->prof.logo_surface
+			         = surface_copy(prof->logo_surface)))
+				break;
+		}
+		if (pthread_create(&w->tid, NULL, pool_worker, w) != 0) {
+			if (w->prof.logo_surface)
+				cairo_surface_destroy(w->prof.logo_surface);
+			break;
+		}
+	}
+	if (p->nw > 0)
+		return;
+	pthread_cond_destroy(&p->finished);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->lock);
+none:
+	free(p->queue);
+	free(p->done);
+	memset(p, 0, sizeof(*p));
+}
+
+static void pool_release(pool *p)
+{
+	if (!p->cap)
+		return;
+	pool_stop(p);
+	pthread_cond_destroy(&p->finished);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->lock);
+	free(p->queue);
+	free(p->done);
+	memset(p, 0, sizeof(*p));
+}
+
+/* What impact_report_write_all has done so far. */
+typedef struct {
+	size_t written, total;
+	int rc;                     /* first failure, IMPACT_OK if none */
+} tally;
+
+/* Count a drawn dashboard, or keep its failure (the first one). */
+static void collect(impact *h, tally *t, unit_job *u)
+{
+	if (u->err.errcode != IMPACT_OK) {
+		if (t->rc == IMPACT_OK)
+			t->rc = impact__error(h, u->err.errcode, "%s",
+			                      u->err.errmsg);
+	} else if (t->rc == IMPACT_OK) {
+		t->written++;
+		impact__progress(h, "reports", t->written, t->total);
+	}
+	unit_job_free(u);
+}
+
+/* Collect the dashboards drawn so far; with `wait`, wait for one at least
+ * when any is being drawn.  Returns how many were collected. */
+static size_t pool_collect(impact *h, pool *p, tally *t, size_t inflight,
+                           int wait)
+{
+	unit_job *got[2 * POOL_MAX];
+	size_t n, k;
+
+	pthread_mutex_lock(&p->lock);
+	while (wait && inflight && !p->ndone)
+		pthread_cond_wait(&p->finished, &p->lock);
+	n = p->ndone;
+	memcpy(got, p->done, n * sizeof(*got));
+	p->ndone = 0;
+	pthread_mutex_unlock(&p->lock);
+	for (k = 0; k < n; k++)
+		collect(h, t, got[k]);
+	return n;
+}
+
+/* Draw `u`: on a worker when there are any (waiting for room in the
+ * queue), else here.  *inflight counts the jobs handed to workers. */
+static void pool_draw(impact *h, pool *p, tally *t, unit_job *u,
+                      size_t *inflight)
+{
+	if (!p->nw) {
+		u->err.errcode = write_pdf(&u->err, &u->j, u->path);
+		collect(h, t, u);
+		return;
+	}
+	while (*inflight >= p->cap)
+		*inflight -= pool_collect(h, p, t, *inflight, 1);
+	pthread_mutex_lock(&p->lock);
+	p->queue[p->nqueue++] = u;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	(*inflight)++;
+	*inflight -= pool_collect(h, p, t, *inflight, 0);
+}
+
 int impact_report_write_all(impact *h, const impact_report_opts *opts,
                             const char *dir, size_t *out_written)
 {
@@ -1875,13 +2203,16 @@ int impact_report_write_all(impact *h, const impact_report_opts *opts,
 	impact__profile prof;
 	impact__geo *geo = NULL;
 	sqlite3_stmt *st = NULL;
-	size_t n = 0, written = 0, total = 0;
+	pool p;
+	tally t = { 0, 0, IMPACT_OK };
+	size_t inflight = 0;
 	char *path = NULL;
-	int en = 0, has_prof = 0, period = 0, rc;
+	int en = 0, has_prof = 0, period = 0, rc, step = SQLITE_DONE;
 
 	assert(h);
 	impact__clear_error(h);
 	memset(&prof, 0, sizeof(prof));
+	memset(&p, 0, sizeof(p));
 	if (out_written)
 		*out_written = 0;
 	if (!opts)
@@ -1909,48 +2240,51 @@ int impact_report_write_all(impact *h, const impact_report_opts *opts,
 		goto done;
 	sqlite3_bind_int(st, 1, period);
 	while (sqlite3_step(st) == SQLITE_ROW)
-		total++;
+		t.total++;
 	sqlite3_reset(st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	pool_start(&p, t.total > 1 ? impact__threads() : 1,
+	           has_prof ? &prof : NULL);
+	while (t.rc == IMPACT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int is_place = sqlite3_column_int(st, 0);
-		char *code = strdup((const char *)sqlite3_column_text(st, 1));
+		const char *code = (const char *)sqlite3_column_text(st, 1);
+		unit_job *u;
 		size_t size;
 
-		if (!code) {
-			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-			goto done;
-		}
-		if (!*code || strchr(code, '/') || !strcmp(code, ".")
+		if (!code || !*code || strchr(code, '/') || !strcmp(code, ".")
 		    || !strcmp(code, "..")) {
-			rc = impact__error(h, IMPACT_EDATA, "cannot name a report "
-			                   "file after %s code '%s'", is_place
-			                   ? "place" : "territory", code);
-			free(code);
-			goto done;
+			t.rc = impact__error(h, IMPACT_EDATA, "cannot name a report"
+			                     " file after %s code '%s'", is_place
+			                     ? "place" : "territory",
+			                     code ? code : "");
+			break;
 		}
 		size = strlen(dir) + strlen(code) + 32;
 		free(path);
 		if (!(path = malloc(size))) {
-			free(code);
-			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-			goto done;
+			t.rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+			break;
 		}
 		snprintf(path, size, "%s/%s-%s.pdf", dir, is_place ? "place"
 		         : "territory", code);
-		rc = write_one(h, is_place, code, period, en, has_prof ? &prof
-		               : NULL, opts->profile, geo, path);
-		free(code);
-		if (rc != IMPACT_OK)
-			goto done;
-		written++;
-		impact__progress(h, "reports", written, total);
-		n++;
+		t.rc = unit_job_load(h, is_place, code, period, en, has_prof
+		                     ? &prof : NULL, opts->profile, geo, path,
+		                     &u);
+		if (t.rc != IMPACT_OK)
+			break;
+		pool_draw(h, &p, &t, u, &inflight);
 	}
-	rc = rc == SQLITE_DONE ? IMPACT_OK
-	                       : impact__db_error(h, "listing the units");
+	if (t.rc == IMPACT_OK && step != SQLITE_DONE)
+		t.rc = impact__db_error(h, "listing the units");
+	/* Whatever happened, the dashboards being drawn are finished. */
+	if (p.nw) {
+		pool_stop(&p);
+		pool_collect(h, &p, &t, 0, 0);
+	}
+	rc = t.rc;
 done:
+	pool_release(&p);
 	if (out_written)
-		*out_written = written;
+		*out_written = t.written;
 	sqlite3_finalize(st);
 	free(path);
 	impact__profile_release(&prof);

@@ -163,3 +163,26 @@ run impact report --all --out-dir all
 expect_status 0 "report --all: exits 0"
 check "report --all: 10 places and 4 territories" test "$(ls all/*.pdf | wc -l)" -eq 14
 check "report --all: no temporary file left" test -z "$(ls -a all | grep tmp)"
+
+# Dashboards are drawn on several threads (IMPACT_THREADS): the files read
+# the same whatever the number of workers, a funder's logo included.
+same_text() { # same_text DIR1 DIR2: every PDF of DIR1 reads as in DIR2
+	for f in "$1"/*.pdf; do
+		pdftotext "$f" - | grep -v "produit le" >"$f.txt"
+		pdftotext "$2/${f##*/}" - | grep -v "produit le" >"$f.2.txt"
+		cmp -s "$f.txt" "$f.2.txt" || return 1
+	done
+}
+IMPACT_THREADS=1 impact report --all --profile funder.json --out-dir one >/dev/null 2>&1
+run env IMPACT_THREADS=3 "$IMPACT" report --all --profile funder.json --out-dir three
+expect_status 0 "report --all on 3 threads: exits 0"
+expect_out "wrote 14 dashboards" "report --all on 3 threads: counts 14"
+check "report --all on 3 threads: 14 files" test "$(ls three/*.pdf | wc -l)" -eq 14
+check "report --all on 3 threads: the same text as on 1" same_text one three
+check "report --all on 3 threads: the logo in every file" sh -c 'for f in three/*.pdf; do pdfimages -list "$f" | grep -q image || exit 1; done'
+# A worker's failure (a folder where a file goes) stops the run with it.
+mkdir -p busy/place-FAB-BOURG.pdf
+run env IMPACT_THREADS=2 "$IMPACT" report --all --out-dir busy
+expect_status 1 "report --all, a worker fails: exits 1"
+expect_err "busy/place-FAB-BOURG.pdf" "report --all, a worker fails: names the file"
+check "report --all, a worker fails: no temporary file left" test -z "$(ls -a busy | grep tmp)"
