@@ -2149,9 +2149,10 @@ static void collect(impact *h, tally *t, unit_job *u)
 		if (t->rc == IMPACT_OK)
 			t->rc = impact__error(h, u->err.errcode, "%s",
 			                      u->err.errmsg);
-	} else if (t->rc == IMPACT_OK) {
-		t->written++;
-		impact__progress(h, "reports", t->written, t->total);
+	} else {
+		t->written++;       /* a file written, even after a failure */
+		if (t->rc == IMPACT_OK)
+			impact__progress(h, "reports", t->written, t->total);
 	}
 	unit_job_free(u);
 }

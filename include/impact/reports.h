@@ -46,7 +46,11 @@ int impact_report_write(impact *h, const impact_report_opts *opts);
  * place-CODE.pdf, with the period, language, profile and outlines of
  * `opts` (NULL: defaults; its place, territory and output are ignored).
  * Progress goes to the handle's progress callback.  *out_written (may be
- * NULL) receives the number of files written.
+ * NULL) receives the number of files written.  The dashboards are drawn
+ * on one thread per processor, at most 8 (environment IMPACT_THREADS=N
+ * chooses), while the calling thread reads the database; the handle is
+ * used by the calling thread only.  On a failure, the dashboards already
+ * being drawn are finished and the first error is returned.
  */
 int impact_report_write_all(impact *h, const impact_report_opts *opts,
                             const char *dir, size_t *out_written);
