@@ -9,10 +9,11 @@
  * value, the value it is multiplied by, whether it meets the condition,
  * and a ratio's numerator and denominator.  Rows are ordered by place, so
  * a place's observations are one run; a territory's are the runs of every
- * place below it (indicators/tree.h), copied into one array: pooled,
- * never averaged.  Each kind is then computed with its interval (Wilson
- * 1927 for shares, a seeded stratified percentile bootstrap for means,
- * ratios and diversity, none for counts and sums), disclosure control is
+ * place below it (indicators/tree.h), read where they are: pooled, never
+ * averaged.  Each kind is then computed with its interval (Wilson 1927
+ * for shares, a seeded percentile bootstrap stratified by place for
+ * means, ratios and diversity, drawn once per place and summed up the
+ * tree: boot_all(); none for counts and sums), disclosure control is
  * applied (primary, dominance, then secondary suppression), and, once every
  * period is stored, each value is compared with the previous period's
  * (two-proportion z test, Welch's t test).
@@ -30,6 +31,7 @@
 #include "../engine/context.h"
 #include "engine.h"
 #include "impact/indicators.h"
+#include "draw.h"
 #include "stats.h"
 #include "tree.h"
 
@@ -2264,15 +2266,20 @@ nomem:
 /* ---------------------------------------------------------------- */
 /* One unit                                                           */
 
-/* The observations of one unit, as arrays for the statistics. */
+/* The observations of one unit: the runs of its places in d->o, read
+ * where they are. */
 struct unit {
-	double *x, *den;
-	int *meets;
-	size_t *stratum;
-	size_t *cat0, *ncat;
-	size_t n, nstrata;
+	const struct obs **first, **end;  /* each run's bounds */
+	size_t nruns;
+	size_t n;                /* observations */
 	double *counts;          /* diversity scratch, per category */
+	unsigned char *seen;     /* distinct scratch, per name */
 };
+
+/* For each observation o of unit u, run by run (r: the run). */
+#define EACH_OBS(u, r, o) \
+	for ((r) = 0; (r) < (u)->nruns; (r)++) \
+		for ((o) = (u)->first[r]; (o) < (u)->end[r]; (o)++)
 
 /* What one unit's value is. */
 struct value {
@@ -2284,49 +2291,42 @@ struct value {
 	size_t places;           /* places contributing (facts) */
 };
 
-/* Compute the kind over the unit's observations.  Facts are each place's
- * own figures, whose values have no interval: their bootstrap is not
- * drawn. */
+/* Compute the kind over the unit's observations: the value, and for a
+ * share its Wilson interval.  The intervals of means, ratios and
+ * diversity are boot_all()'s, drawn for every unit at once. */
 static void evaluate(const struct indicator *ind, const struct data *d,
                      const struct unit *u, struct value *out)
 {
-	impact_bootstrap_opts bo = IMPACT_BOOTSTRAP_OPTS_INIT;
-	int want_ci = ind->source != S_FACTS;
-	size_t i;
+	const struct obs *o;
+	size_t r, j;
 	double s = 0, s2 = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->n = (long long)u->n;
-	bo.replicates = REPLICATES;
-	bo.seed = SEED;
-	bo.level = LEVEL;
 	switch (ind->kind) {
 	case K_COUNT:
 		out->v = (double)u->n;
 		out->ok = 1;
 		return;
 	case K_SUM:
-		for (i = 0; i < u->n; i++)
-			s += u->x[i];
+		EACH_OBS(u, r, o)
+			s += o->x;
 		out->v = s;
 		out->ok = 1;
 		return;
 	case K_DISTINCT: {
-		unsigned char *seen = calloc(d->nnames + 1, 1);
-		size_t j, k = 0;
+		size_t k = 0;
 
-		if (!seen)
-			return;
-		for (i = 0; i < u->n; i++)
-			for (j = 0; j < u->ncat[i]; j++) {
-				int c = d->cats[u->cat0[i] + j];
+		memset(u->seen, 0, d->nnames + 1);
+		EACH_OBS(u, r, o)
+			for (j = 0; j < o->ncat; j++) {
+				int c = d->cats[o->cat0 + j];
 
-				if (!seen[c]) {
-					seen[c] = 1;
+				if (!u->seen[c]) {
+					u->seen[c] = 1;
 					k++;
 				}
 			}
-		free(seen);
 		out->v = (double)k;
 		out->ok = 1;
 		return;
@@ -2334,61 +2334,45 @@ static void evaluate(const struct indicator *ind, const struct data *d,
 	case K_SHARE:
 		if (u->n == 0)
 			return;
-		for (i = 0; i < u->n; i++)
-			s += u->meets[i] ? 1 : 0;
+		EACH_OBS(u, r, o)
+			s += o->meets ? 1 : 0;
 		out->v = s / (double)u->n;
 		out->var = out->v * (1 - out->v);
 		impact_stats_wilson(&out->lo, &out->hi, s, (double)u->n, LEVEL);
 		out->has_ci = 1;
 		out->ok = 1;
 		return;
-	case K_MEAN: {
-		impact_stat_mean_ctx c = { u->x, 1, NULL, 1 };
-
+	case K_MEAN:
 		if (u->n == 0)
 			return;
-		for (i = 0; i < u->n; i++)
-			s += u->x[i];
+		EACH_OBS(u, r, o)
+			s += o->x;
 		out->v = s / (double)u->n;
-		for (i = 0; i < u->n; i++)
-			s2 += (u->x[i] - out->v) * (u->x[i] - out->v);
+		EACH_OBS(u, r, o)
+			s2 += (o->x - out->v) * (o->x - out->v);
 		out->var = u->n > 1 ? s2 / (double)(u->n - 1) : NAN;
 		out->ok = 1;
-		out->has_ci = want_ci && impact_stats_bootstrap(&out->lo, &out->hi,
-		                                     impact_stats_fn_mean, &c,
-		                                     u->stratum, u->n, u->nstrata,
-		                                     &bo, NULL, NULL) == 0;
 		return;
-	}
 	case K_RATIO: {
-		impact_stat_ratio_ctx c = { u->x, 1, u->den, 1 };
 		double dsum = 0;
 
-		for (i = 0; i < u->n; i++) {
-			s += u->x[i];
-			dsum += u->den[i];
+		EACH_OBS(u, r, o) {
+			s += o->x;
+			dsum += o->den;
 		}
 		if (u->n == 0 || dsum == 0)
 			return;
 		out->v = s / dsum;
 		out->ok = 1;
-		out->has_ci = want_ci && impact_stats_bootstrap(&out->lo, &out->hi,
-		                                     impact_stats_fn_ratio, &c,
-		                                     u->stratum, u->n, u->nstrata,
-		                                     &bo, NULL, NULL) == 0;
 		return;
 	}
-	case K_DIVERSITY: {
-		size_t j;
-
+	case K_DIVERSITY:
 		if (u->n == 0 || d->possible < 2)
 			return;
-		/* The point estimate over all observations, in order: div_fn()
-		 * over indices 0..n-1. */
 		memset(u->counts, 0, d->possible * sizeof(double));
-		for (i = 0; i < u->n; i++)
-			for (j = 0; j < u->ncat[i]; j++) {
-				int k = d->cats[u->cat0[i] + j];
+		EACH_OBS(u, r, o)
+			for (j = 0; j < o->ncat; j++) {
+				int k = d->cats[o->cat0 + j];
 
 				if (k >= 0 && (size_t)k < d->possible)
 					u->counts[k] += 1;
@@ -2397,13 +2381,7 @@ static void evaluate(const struct indicator *ind, const struct data *d,
 		if (isnan(out->v))
 			return;
 		out->ok = 1;
-		/* div_fn() of each replicate, by category counts. */
-		out->has_ci = want_ci && impact__bootstrap_evenness(&out->lo,
-		                     &out->hi, d->cats, u->cat0, u->ncat,
-		                     d->possible, u->stratum, u->n, u->nstrata,
-		                     &bo, NULL, NULL) == 0;
 		return;
-	}
 	}
 }
 
@@ -2467,40 +2445,25 @@ static int members_build(const struct impact__tree *t, struct members *m)
 	return 0;
 }
 
-/* Fill u with the observations of unit `unit`: the runs of its places,
- * one stratum per place. */
+/* Point u at the observations of unit `unit`: the runs of its places,
+ * in member order. */
 static void gather(const struct data *d, const struct members *m,
                    const size_t *run0, const size_t *run1, size_t unit,
                    struct unit *u)
 {
-	size_t j, i, k = 0, strata = 0;
+	size_t j;
 
-	/* Only the arrays the indicator's kind reads are kept (NULL
-	 * others). */
+	u->nruns = u->n = 0;
 	for (j = m->first[unit]; j < m->first[unit + 1]; j++) {
 		size_t p = m->place[j];
 
 		if (run0[p] == run1[p])
 			continue;
-		for (i = run0[p]; i < run1[p]; i++) {
-			if (u->x)
-				u->x[k] = d->o[i].x;
-			if (u->den)
-				u->den[k] = d->o[i].den;
-			if (u->meets)
-				u->meets[k] = d->o[i].meets;
-			if (u->cat0) {
-				u->cat0[k] = d->o[i].cat0;
-				u->ncat[k] = d->o[i].ncat;
-			}
-			if (u->stratum)
-				u->stratum[k] = strata;
-			k++;
-		}
-		strata++;
+		u->first[u->nruns] = d->o + run0[p];
+		u->end[u->nruns] = d->o + run1[p];
+		u->n += run1[p] - run0[p];
+		u->nruns++;
 	}
-	u->n = k;
-	u->nstrata = strata ? strata : 1;
 }
 
 /* Mark in present[] every unit that has a place with data. */
@@ -2670,56 +2633,24 @@ static int engine_links(struct engine *e)
 	return IMPACT_OK;
 }
 
-/* Resize *p to n + 1 elements of `size` bytes; -1 when out of memory. */
-static int resize(void *p, size_t n, size_t size)
+/* A worker's unit: room for the runs of the largest unit (every place)
+ * and the scratch of its kind; -1 when out of memory. */
+static int unit_init(struct unit *un, const struct data *d, size_t nplaces)
 {
-	void *q = realloc(*(void **)p, (n + 1) * size);
-
-	if (!q)
-		return -1;
-	*(void **)p = q;
-	return 0;
-}
-
-/*
- * Make un hold a unit of n observations of indicator `ind`: the arrays
- * its kind reads (the others stay NULL), grown as units get larger, so a
- * worker holds what its largest unit needs; *cap is their capacity.  -1
- * when out of memory.
- */
-static int unit_reserve(struct unit *un, size_t *cap, size_t n,
-                        const struct indicator *ind, size_t possible)
-{
-	int k = ind->kind;
-
-	if (n > *cap || !un->counts) {
-		if (((k == K_MEAN || k == K_SUM || k == K_RATIO)
-		     && resize(&un->x, n, sizeof(double)) != 0)
-		    || (k == K_RATIO && resize(&un->den, n, sizeof(double)) != 0)
-		    || (k == K_SHARE && resize(&un->meets, n, sizeof(int)) != 0)
-		    || ((k == K_DISTINCT || k == K_DIVERSITY)
-		        && (resize(&un->cat0, n, sizeof(size_t)) != 0
-		            || resize(&un->ncat, n, sizeof(size_t)) != 0))
-		    || ((k == K_MEAN || k == K_RATIO || k == K_DIVERSITY)
-		        && resize(&un->stratum, n, sizeof(size_t)) != 0))
-			return -1;
-		if (n > *cap)
-			*cap = n;
-	}
-	if (!un->counts && !(un->counts = calloc(possible + 1, sizeof(double))))
-		return -1;
-	return 0;
+	memset(un, 0, sizeof(*un));
+	un->first = malloc((nplaces + 1) * sizeof(*un->first));
+	un->end = malloc((nplaces + 1) * sizeof(*un->end));
+	un->counts = calloc(d->possible + 1, sizeof(double));
+	un->seen = calloc(d->nnames + 1, 1);
+	return un->first && un->end && un->counts && un->seen ? 0 : -1;
 }
 
 static void unit_free(struct unit *un)
 {
-	free(un->x);
-	free(un->den);
-	free(un->meets);
-	free(un->stratum);
-	free(un->cat0);
-	free(un->ncat);
+	free(un->first);
+	free(un->end);
 	free(un->counts);
+	free(un->seen);
 	memset(un, 0, sizeof(*un));
 }
 
@@ -2783,24 +2714,18 @@ static void *worker(void *arg)
 {
 	struct job *jb = arg;
 	struct unit un;
-	size_t cap = 0;
+	int ok = unit_init(&un, jb->d, jb->e->t.nplaces) == 0;
 
-	memset(&un, 0, sizeof(un));
 	for (;;) {
 		size_t k;
 
 		pthread_mutex_lock(&jb->lock);
+		if (!ok)
+			jb->failed = 1;
 		k = jb->failed ? jb->nunits : jb->next++;
 		pthread_mutex_unlock(&jb->lock);
 		if (k >= jb->nunits)
 			break;
-		if (unit_reserve(&un, &cap, jb->size[jb->order[k]], jb->ind,
-		                 jb->d->possible) != 0) {
-			pthread_mutex_lock(&jb->lock);
-			jb->failed = 1;
-			pthread_mutex_unlock(&jb->lock);
-			break;
-		}
 		unit_cell(jb, &un, jb->order[k]);
 	}
 	unit_free(&un);
@@ -2817,6 +2742,333 @@ static int by_size_desc(const void *a, const void *b)
 	if (size_of_unit[x] != size_of_unit[y])
 		return size_of_unit[x] > size_of_unit[y] ? -1 : 1;
 	return (x > y) - (x < y);
+}
+
+/* ---------------------------------------------------------------- */
+/* Intervals: one bootstrap per place, summed up the tree             */
+
+/*
+ * The intervals of means, ratios and diversity: a percentile bootstrap
+ * (Efron & Tibshirani 1993, 13.3) stratified by place (Davison & Hinkley
+ * 1997, 3.7): a replicate of a unit resamples, with replacement and
+ * within each of its places, as many observations as the place has.  A
+ * replicate's statistic depends on its sample only through a few sums
+ * (mean: the sum of the values; ratio: the sums of numerators and of
+ * denominators; diversity: the count of each category), and a
+ * territory's sums are those of its places.  So each place draws its
+ * REPLICATES samples once, from a generator of its own (seeded with SEED
+ * and the place's id), and keeps their sums; every territory above it
+ * adds them up.  A territory's interval then costs one addition per
+ * place and replicate instead of new draws of all its observations, and
+ * its places are resampled exactly as a stratified bootstrap of the
+ * territory alone would resample them.
+ *
+ * Places are taken in the tree's depth-first order, so that the places
+ * of a territory follow one another: only the territories on the path
+ * to the current place hold sums, and a territory's interval is computed
+ * as soon as the next place is outside it.  The places of a block are
+ * drawn on impact__threads() workers and added on this thread in a fixed
+ * order, so the intervals do not depend on the number of threads.
+ */
+
+/* Bytes of drawn sums a block holds at most. */
+#define BOOT_BLOCK_BYTES (16u << 20)
+
+struct boot {
+	const struct indicator *ind;
+	const struct data *d;
+	const struct impact__tree *t;
+	const size_t *run0, *run1;
+	size_t width;            /* sums per replicate */
+	size_t *places;          /* place units with data, depth-first */
+	size_t np;
+	double *sums;            /* the block's places: REPLICATES * width */
+	pthread_mutex_t lock;    /* guards next and failed */
+	size_t next, start, end; /* places[start..end): the block */
+	int failed;
+};
+
+/* The seed of a place's draws: SEED and its places.id, mixed
+ * (splitmix64, Steele, Lea & Flood 2014) so that neighbouring ids give
+ * unrelated streams. */
+static unsigned long place_seed(long long id)
+{
+	uint64_t z = (uint64_t)SEED + 0x9e3779b97f4a7c15u * (uint64_t)id;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	z ^= z >> 31;
+	return (unsigned long)(z & 0xffffffffu);
+}
+
+/* The sums of place unit p's REPLICATES resamples into out. */
+static void place_draws(const struct boot *bt, size_t p, double *out,
+                        impact__mt *r)
+{
+	const struct obs *o = bt->d->o + bt->run0[p];
+	const int *cats = bt->d->cats;
+	size_t n = bt->run1[p] - bt->run0[p], w = bt->width, b, j, k;
+	impact__uniform u;
+
+	impact__uniform_init(&u, n);
+	impact__mt_seed(r, place_seed(bt->t->unit_id[p]));
+	for (b = 0; b < REPLICATES; b++, out += w) {
+		double a = 0, c = 0;
+
+		switch (bt->ind->kind) {
+		case K_MEAN:
+			for (j = 0; j < n; j++)
+				a += o[impact__uniform_draw(r, &u)].x;
+			out[0] = a;
+			break;
+		case K_RATIO:
+			for (j = 0; j < n; j++) {
+				const struct obs *x = &o[impact__uniform_draw(r, &u)];
+
+				a += x->x;
+				c += x->den;
+			}
+			out[0] = a;
+			out[1] = c;
+			break;
+		default:   /* K_DIVERSITY */
+			memset(out, 0, w * sizeof(*out));
+			for (j = 0; j < n; j++) {
+				const struct obs *x = &o[impact__uniform_draw(r, &u)];
+
+				for (k = 0; k < x->ncat; k++) {
+					int cat = cats[x->cat0 + k];
+
+					if (cat >= 0 && (size_t)cat < w)
+						out[cat] += 1;
+				}
+			}
+			break;
+		}
+	}
+}
+
+/* A worker: the block's places one after the other. */
+static void *boot_worker(void *arg)
+{
+	struct boot *bt = arg;
+	impact__mt *r = malloc(sizeof(*r));
+	size_t k;
+
+	for (;;) {
+		pthread_mutex_lock(&bt->lock);
+		if (!r)
+			bt->failed = 1;
+		k = bt->failed ? bt->end : bt->next++;
+		pthread_mutex_unlock(&bt->lock);
+		if (k >= bt->end)
+			break;
+		place_draws(bt, bt->places[k],
+		            bt->sums + (k - bt->start) * REPLICATES * bt->width,
+		            r);
+	}
+	free(r);
+	return NULL;
+}
+
+/* The statistic of one replicate's sums s over n observations. */
+static double boot_stat(const struct boot *bt, const double *s, double n)
+{
+	switch (bt->ind->kind) {
+	case K_MEAN:
+		return s[0] / n;
+	case K_RATIO:
+		return s[1] == 0 ? NAN : s[0] / s[1];
+	default:
+		return impact_stats_shannon_evenness(s, 1, bt->width);
+	}
+}
+
+/* Unit u's interval from its replicates' sums (n observations); vals is
+ * scratch of REPLICATES values.  Replicates whose statistic is undefined
+ * (a ratio whose sample drew only zero denominators) are dropped; past
+ * half of them, no interval. */
+static void boot_interval(const struct boot *bt, const double *sums,
+                          double n, double *vals, struct cell *c)
+{
+	size_t b, m = 0;
+
+	if (!c->present || !c->v.ok)
+		return;
+	for (b = 0; b < REPLICATES; b++) {
+		double x = boot_stat(bt, sums + b * bt->width, n);
+
+		if (!isnan(x))
+			vals[m++] = x;
+	}
+	if (m == 0 || REPLICATES - m > m)
+		return;
+	impact__percentile_interval(vals, m, LEVEL, &c->v.lo, &c->v.hi);
+	c->v.has_ci = 1;
+}
+
+/* Sort context of by_chain() (one per thread). */
+static _Thread_local const struct impact__tree *chain_tree;
+
+/* The length of place unit p's chain (the place and its territories). */
+static size_t chain_len(const struct impact__tree *t, size_t p)
+{
+	size_t k = 0;
+
+	while (k < t->depth && t->chain[p * t->depth + k] >= 0)
+		k++;
+	return k;
+}
+
+/* Depth-first order: the places' chains compared from the root down. */
+static int by_chain(const void *a, const void *b)
+{
+	const struct impact__tree *t = chain_tree;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t lx = chain_len(t, x), ly = chain_len(t, y), k;
+
+	for (k = 1; k <= lx && k <= ly; k++) {
+		long ux = t->chain[x * t->depth + lx - k];
+		long uy = t->chain[y * t->depth + ly - k];
+
+		if (ux != uy)
+			return ux < uy ? -1 : 1;
+	}
+	return (lx > ly) - (lx < ly);
+}
+
+/* Draw the block places[start..end) on nthreads threads; -1 when out of
+ * memory. */
+static int boot_block(struct boot *bt, size_t start, size_t end,
+                      size_t nthreads, pthread_t *tid)
+{
+	size_t k;
+
+	bt->start = bt->next = start;
+	bt->end = end;
+	for (k = 1; k < nthreads; k++)
+		if (pthread_create(&tid[k], NULL, boot_worker, bt) != 0)
+			break;
+	boot_worker(bt);
+	nthreads = k;
+	for (k = 1; k < nthreads; k++)
+		pthread_join(tid[k], NULL);
+	return bt->failed ? -1 : 0;
+}
+
+/* The intervals of every unit of a mean, ratio or diversity indicator
+ * into cells; -1 when out of memory. */
+static int boot_all(const struct engine *e, const struct indicator *ind,
+                    const struct data *d, const size_t *run0,
+                    const size_t *run1, struct cell *cells)
+{
+	const struct impact__tree *t = &e->t;
+	struct boot bt;
+	size_t depth = t->depth, rw, blk, nthreads, p, k, j, b, top = 0;
+	size_t *path = NULL;     /* territory units, root first */
+	double *pn = NULL;       /* their observations so far */
+	double *acc = NULL;      /* their sums: depth * rw */
+	double *vals = NULL;
+	pthread_t *tid = NULL;
+	int rc = -1, have_lock = 0;
+
+	memset(&bt, 0, sizeof(bt));
+	if (ind->kind == K_MEAN)
+		bt.width = 1;
+	else if (ind->kind == K_RATIO)
+		bt.width = 2;
+	else if (ind->kind == K_DIVERSITY && d->possible >= 2)
+		bt.width = d->possible;
+	if (!bt.width || ind->source == S_FACTS)
+		return 0;
+	bt.ind = ind;
+	bt.d = d;
+	bt.t = t;
+	bt.run0 = run0;
+	bt.run1 = run1;
+	rw = REPLICATES * bt.width;
+	blk = BOOT_BLOCK_BYTES / (rw * sizeof(double));
+	if (blk < 1)
+		blk = 1;
+	if (!(bt.places = malloc((t->nplaces + 1) * sizeof(size_t))))
+		goto done;
+	for (p = 0; p < t->nplaces; p++)
+		if (run0[p] < run1[p])
+			bt.places[bt.np++] = p;
+	if (blk > bt.np)
+		blk = bt.np ? bt.np : 1;
+	chain_tree = t;
+	qsort(bt.places, bt.np, sizeof(size_t), by_chain);
+	nthreads = impact__threads();
+	if (nthreads > blk)
+		nthreads = blk;
+	bt.sums = malloc(blk * rw * sizeof(double));
+	path = malloc(depth * sizeof(size_t));
+	pn = malloc(depth * sizeof(double));
+	acc = malloc(depth * rw * sizeof(double));
+	vals = malloc(REPLICATES * sizeof(double));
+	tid = calloc(nthreads, sizeof(*tid));
+	if (!bt.sums || !path || !pn || !acc || !vals || !tid)
+		goto done;
+	if (pthread_mutex_init(&bt.lock, NULL) != 0)
+		goto done;
+	have_lock = 1;
+	for (k = 0; k < bt.np; k++) {
+		const double *s;
+		const long *c;
+		size_t len, n;
+
+		if (k % blk == 0
+		    && boot_block(&bt, k, k + blk < bt.np ? k + blk : bt.np,
+		                  nthreads, tid) != 0)
+			goto done;
+		p = bt.places[k];
+		s = bt.sums + (k % blk) * rw;
+		c = &t->chain[p * depth];
+		len = chain_len(t, p);
+		n = run1[p] - run0[p];
+		boot_interval(&bt, s, (double)n, vals, &cells[p]);
+		/* The path to this place: territories c[len - 1] (the root)
+		 * down to c[1].  Those of the old path that it leaves are
+		 * complete. */
+		for (j = 0; j < top && j + 1 < len
+		            && path[j] == (size_t)c[len - 1 - j]; j++)
+			;
+		while (top > j) {
+			top--;
+			boot_interval(&bt, acc + top * rw, pn[top], vals,
+			              &cells[path[top]]);
+		}
+		for (; top + 1 < len; top++) {
+			path[top] = (size_t)c[len - 1 - top];
+			pn[top] = 0;
+			memset(acc + top * rw, 0, rw * sizeof(double));
+		}
+		for (j = 0; j < top; j++) {
+			double *a = acc + j * rw;
+
+			for (b = 0; b < rw; b++)
+				a[b] += s[b];
+			pn[j] += (double)n;
+		}
+	}
+	while (top > 0) {
+		top--;
+		boot_interval(&bt, acc + top * rw, pn[top], vals,
+		              &cells[path[top]]);
+	}
+	rc = 0;
+done:
+	if (have_lock)
+		pthread_mutex_destroy(&bt.lock);
+	free(bt.places);
+	free(bt.sums);
+	free(path);
+	free(pn);
+	free(acc);
+	free(vals);
+	free(tid);
+	return rc;
 }
 
 /* Compute and store one indicator for one period: every unit's value on
@@ -2892,6 +3144,10 @@ static int one(struct engine *e, const struct indicator *ind, int period,
 	for (k = 1; k < nthreads; k++)
 		pthread_join(tid[k], NULL);
 	if (jb.failed) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (boot_all(e, ind, &d, run0, run1, cells) != 0) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}

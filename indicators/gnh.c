@@ -42,6 +42,7 @@
 #include "draw.h"
 #include "impact/index.h"
 #include "impact/indicators.h"
+#include "stats.h"
 
 #define MIN_OBSERVED 0.8   /* weight observed for a person to count */
 #define MIN_PUBLISHED IMPACT_MIN_PUBLISHED_N
@@ -1688,16 +1689,10 @@ nomem:
 /* ---------------------------------------------------------------- */
 /* Bootstrap, ranks                                                   */
 
-/* Percentile interval of r[0..n) (sorted in place) at 95%. */
+/* Percentile interval of r[0..n) (reordered) at 95%. */
 static void percentile(double *r, size_t n, double *lo, double *hi)
 {
-	if (n == 0) {
-		*lo = *hi = NAN;
-		return;
-	}
-	gsl_sort(r, 1, n);
-	*lo = gsl_stats_quantile_from_sorted_data(r, 1, n, 0.025);
-	*hi = gsl_stats_quantile_from_sorted_data(r, 1, n, 0.975);
+	impact__percentile_interval(r, n, 0.95, lo, hi);
 }
 
 /*

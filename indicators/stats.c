@@ -350,166 +350,108 @@ static double fused_ratio(const double *num, const double *den,
 	return sn / sd;
 }
 
-/*
- * Category counts for the Shannon evenness of a bootstrap sample: the
- * observations (in order[]'s order) fall into a few distinct sets of
- * categories; a replicate counts how many of its draws fall into each
- * set, then adds each set's categories that many times.  The counts are
- * sums of ones, exact whatever the order of the additions, so they are
- * the counts a statistic adding 1 per drawn category would find.
- */
-struct evenness {
-	size_t possible;         /* categories 0..possible-1 */
-	size_t nset;             /* distinct sets */
-	size_t *set_of;          /* position in order[] -> set */
-	size_t *first;           /* nset + 1 offsets into cat */
-	int *cat;                /* each set's categories (with repeats) */
-	unsigned long *hits;     /* per set: draws of the replicate */
-	double *counts;          /* per category */
-};
-
-static void evenness_release(struct evenness *e)
-{
-	free(e->set_of);
-	free(e->first);
-	free(e->cat);
-	free(e->hits);
-	free(e->counts);
-	memset(e, 0, sizeof(*e));
-}
-
-/* Sort context of evenness_init() (one per thread: bootstraps run on
- * several). */
-static _Thread_local const int *ev_cats;
-static _Thread_local const size_t *ev_cat0, *ev_ncat;
-
-static int ev_cmp(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b, k;
-
-	if (ev_ncat[x] != ev_ncat[y])
-		return ev_ncat[x] < ev_ncat[y] ? -1 : 1;
-	for (k = 0; k < ev_ncat[x]; k++) {
-		int cx = ev_cats[ev_cat0[x] + k], cy = ev_cats[ev_cat0[y] + k];
-
-		if (cx != cy)
-			return cx < cy ? -1 : 1;
-	}
-	return (x > y) - (x < y);
-}
-
-/* Do observations x and y have the same list of categories? */
-static int same_cats(const int *cats, const size_t *cat0, const size_t *ncat,
-                     size_t x, size_t y)
-{
-	return ncat[x] == ncat[y]
-	       && (ncat[x] == 0 || memcmp(&cats[cat0[x]], &cats[cat0[y]],
-	                                  ncat[x] * sizeof(int)) == 0);
-}
-
-/* The sets of the observations order[0..n) (a permutation of 0..n-1; two
- * observations listing the same categories in the same order are one
- * set); -1 when out of memory. */
-static int evenness_init(struct evenness *e, const size_t *order, size_t n,
-                         const int *cats, const size_t *cat0,
-                         const size_t *ncat, size_t possible)
-{
-	size_t *by = malloc((n + 1) * sizeof(size_t));
-	size_t *set_of_obs = malloc((n + 1) * sizeof(size_t));
-	size_t i, k, ncats = 0;
-
-	memset(e, 0, sizeof(*e));
-	e->possible = possible;
-	e->counts = malloc((possible + 1) * sizeof(double));
-	if (!by || !set_of_obs || !e->counts)
-		goto nomem;
-	memcpy(by, order, n * sizeof(size_t));
-	ev_cats = cats;
-	ev_cat0 = cat0;
-	ev_ncat = ncat;
-	qsort(by, n, sizeof(size_t), ev_cmp);
-	for (i = 0, k = 0; i < n; i++)
-		if (i == 0 || !same_cats(cats, cat0, ncat, by[i], by[i - 1]))
-			k++;
-	if (!(e->first = malloc((k + 2) * sizeof(size_t))))
-		goto nomem;
-	for (i = 0; i < n; i++) {
-		if (i == 0 || !same_cats(cats, cat0, ncat, by[i], by[i - 1])) {
-			e->first[e->nset] = ncats;
-			ncats += ncat[by[i]];
-			e->nset++;
-		}
-		set_of_obs[by[i]] = e->nset - 1;
-	}
-	e->first[e->nset] = ncats;
-	e->cat = malloc((ncats + 1) * sizeof(int));
-	e->hits = calloc(e->nset + 1, sizeof(unsigned long));
-	if (!e->cat || !e->hits)
-		goto nomem;
-	for (i = 0; i < n; i++) {
-		size_t x = by[i], set = set_of_obs[x];
-
-		if (i == 0 || set != set_of_obs[by[i - 1]])
-			for (k = 0; k < ncat[x]; k++)
-				e->cat[e->first[set] + k] = cats[cat0[x] + k];
-	}
-	free(by);
-	by = NULL;
-	if (!(e->set_of = malloc((n + 1) * sizeof(size_t))))
-		goto nomem;
-	for (i = 0; i < n; i++)
-		e->set_of[i] = set_of_obs[order[i]];
-	free(set_of_obs);
-	return 0;
-nomem:
-	free(by);
-	free(set_of_obs);
-	evenness_release(e);
-	return -1;
-}
-
-/* The evenness of one bootstrap sample, drawn as resample() draws it. */
-static double fused_evenness(struct evenness *e, const size_t *set_of,
-                             const struct run *runs, size_t nruns,
-                             impact__mt *r)
-{
-	size_t k, j;
-
-	memset(e->hits, 0, e->nset * sizeof(unsigned long));
-	for (k = 0; k < nruns; k++) {
-		const size_t *so = set_of + runs[k].pos;
-
-		for (j = 0; j < runs[k].u.n; j++)
-			e->hits[so[impact__uniform_draw(r, &runs[k].u)]]++;
-	}
-	memset(e->counts, 0, e->possible * sizeof(double));
-	for (k = 0; k < e->nset; k++)
-		for (j = e->first[k]; j < e->first[k + 1]; j++) {
-			int c = e->cat[j];
-
-			if (c >= 0 && (size_t)c < e->possible)
-				e->counts[c] += (double)e->hits[k];
-		}
-	return impact_stats_shannon_evenness(e->counts, 1, e->possible);
-}
-
 /* x moved into [lo, hi]. */
 static double clamp(double x, double lo, double hi)
 {
 	return x < lo ? lo : x > hi ? hi : x;
 }
 
-/* The categories of the observations, for impact__bootstrap_evenness(). */
-struct cats {
-	const int *cats;
-	const size_t *cat0, *ncat;
-	size_t possible;
-};
+/*
+ * Three-way partition of v[lo..hi) around the value of v[pivot]: on
+ * return v[lo..*lt) < x, v[*lt..*gt) == x (and NaNs, which compare
+ * neither way), v[*gt..hi) > x.  Loops bounded whatever the values.
+ */
+static void partition3(double *v, size_t lo, size_t hi, size_t pivot,
+                       size_t *lt, size_t *gt)
+{
+	double x = v[pivot], t;
+	size_t i = lo, a = lo, b = hi;
 
-/* impact_stats_bootstrap(), or with `cats`, the evenness of the
- * observations' categories (stat and ctx unused). */
+	while (i < b) {
+		if (v[i] < x) {
+			t = v[a], v[a] = v[i], v[i] = t;
+			a++, i++;
+		} else if (v[i] > x) {
+			b--;
+			t = v[b], v[b] = v[i], v[i] = t;
+		} else
+			i++;
+	}
+	*lt = a;
+	*gt = b;
+}
+
+/* Reorder v[lo..hi) so that v[k] is the value sorting would put there,
+ * with nothing larger before it and nothing smaller after it
+ * (quickselect, Hoare 1961, median-of-three pivot). */
+static void select_kth(double *v, size_t lo, size_t hi, size_t k)
+{
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2, p = mid, lt, gt;
+		double a = v[lo], b = v[mid], c = v[hi - 1];
+
+		/* the index of the median of a, b, c */
+		if ((a < b) != (a < c))
+			p = lo;
+		else if ((c < a) != (c < b))
+			p = hi - 1;
+		partition3(v, lo, hi, p, &lt, &gt);
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			return;
+	}
+}
+
+/* gsl_stats_quantile_from_sorted_data(sorted, 1, m, f) on v[from..m),
+ * whose sorted order it finds by selection; v[0..from) must hold no
+ * value above those of v[from..m) (true after an earlier selection of
+ * position from - 1 or below). */
+static double quantile_select(double *v, size_t m, size_t from, double f)
+{
+	double index = f * (double)(m - 1), delta, a, b;
+	size_t lhs = (size_t)index, i;
+
+	delta = index - (double)lhs;
+	select_kth(v, from < lhs ? from : lhs, m, lhs);
+	a = v[lhs];
+	if (lhs == m - 1)
+		return a;
+	b = v[lhs + 1];
+	for (i = lhs + 2; i < m; i++)
+		if (v[i] < b)
+			b = v[i];
+	return (1 - delta) * a + delta * b;
+}
+
+void impact__percentile_interval(double *v, size_t m, double level,
+                                 double *lo, double *hi)
+{
+	double min, max;
+	size_t i, from;
+
+	if (m == 0) {
+		*lo = *hi = NAN;
+		return;
+	}
+	min = max = v[0];
+	for (i = 1; i < m; i++) {
+		if (v[i] < min)
+			min = v[i];
+		if (v[i] > max)
+			max = v[i];
+	}
+	*lo = clamp(quantile_select(v, m, 0, (1 - level) / 2), min, max);
+	/* Positions up to the first quantile's are now in place. */
+	from = (size_t)((1 - level) / 2 * (double)(m - 1));
+	*hi = clamp(quantile_select(v, m, from, (1 + level) / 2), min, max);
+}
+
+/* impact_stats_bootstrap(). */
 static int bootstrap_core(double *out_lo, double *out_hi, impact_stat_fn stat,
-                          void *ctx, const struct cats *cs,
+                          void *ctx,
                           const size_t *stratum, size_t n, size_t nstrata,
                           const impact_bootstrap_opts *opts, double *work,
                           size_t *iwork)
@@ -520,13 +462,11 @@ static int bootstrap_core(double *out_lo, double *out_hi, impact_stat_fn stat,
 	size_t *own_iwork = NULL, *own_idx = NULL, *order, *idx, size, b, i,
 	       m = 0, nruns;
 	struct run *runs = NULL;
-	struct evenness ev;
 	impact__mt *r = NULL;
-	enum { GENERIC, MEAN, RATIO, EVENNESS } fused = GENERIC;
+	enum { GENERIC, MEAN, RATIO } fused = GENERIC;
 	int rc;
 
-	memset(&ev, 0, sizeof(ev));
-	assert(cs || stat);
+	assert(stat);
 	assert(out_lo && out_hi && nstrata >= 1);
 	if (!opts)
 		opts = &defaults;
@@ -578,14 +518,7 @@ static int bootstrap_core(double *out_lo, double *out_hi, impact_stat_fn stat,
 	/* The two statistics of most intervals are computed as they are
 	 * drawn, on their data laid out in draw order (same draws, same
 	 * sums in the same order: the same values). */
-	if (cs) {
-		if (evenness_init(&ev, order, n, cs->cats, cs->cat0, cs->ncat,
-		                  cs->possible) != 0) {
-			rc = -2;
-			goto done;
-		}
-		fused = EVENNESS;
-	} else if (stat == impact_stats_fn_mean
+	if (stat == impact_stats_fn_mean
 	    && !((const impact_stat_mean_ctx *)ctx)->w) {
 		const impact_stat_mean_ctx *c = ctx;
 
@@ -615,8 +548,6 @@ static int bootstrap_core(double *out_lo, double *out_hi, impact_stat_fn stat,
 			v = fused_mean(fv, runs, nruns, r);
 		else if (fused == RATIO)
 			v = fused_ratio(fv, fv + n, runs, nruns, r);
-		else if (fused == EVENNESS)
-			v = fused_evenness(&ev, ev.set_of, runs, nruns, r);
 		else {
 			resample(idx, order, runs, nruns, r);
 			v = stat(ctx, idx, n);
@@ -638,17 +569,12 @@ static int bootstrap_core(double *out_lo, double *out_hi, impact_stat_fn stat,
 	 * may leave [a, b] by an ulp when a == b; clamping to the replicates'
 	 * range keeps a constant statistic's interval exactly [c, c].
 	 */
-	gsl_sort(vals, 1, m);
-	*out_lo = clamp(gsl_stats_quantile_from_sorted_data(vals, 1, m,
-	                (1 - opts->level) / 2), vals[0], vals[m - 1]);
-	*out_hi = clamp(gsl_stats_quantile_from_sorted_data(vals, 1, m,
-	                (1 + opts->level) / 2), vals[0], vals[m - 1]);
+	impact__percentile_interval(vals, m, opts->level, out_lo, out_hi);
 	rc = 0;
 done:
 	free(r);
 	free(runs);
 	free(fv);
-	evenness_release(&ev);
 	free(own_idx);
 	free(own_iwork);
 	free(own_work);
@@ -661,8 +587,8 @@ int impact_stats_bootstrap(double *out_lo, double *out_hi, impact_stat_fn stat,
                            double *work, size_t *iwork)
 {
 	assert(stat);
-	return bootstrap_core(out_lo, out_hi, stat, ctx, NULL, stratum, n,
-	                      nstrata, opts, work, iwork);
+	return bootstrap_core(out_lo, out_hi, stat, ctx, stratum, n, nstrata,
+	                      opts, work, iwork);
 }
 
 size_t impact__threads(void)
@@ -679,24 +605,6 @@ size_t impact__threads(void)
 	}
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 8 ? 8 : (size_t)n;
-}
-
-int impact__bootstrap_evenness(double *out_lo, double *out_hi,
-                               const int *cats, const size_t *cat0,
-                               const size_t *ncat, size_t possible,
-                               const size_t *stratum, size_t n,
-                               size_t nstrata,
-                               const impact_bootstrap_opts *opts,
-                               double *work, size_t *iwork)
-{
-	struct cats cs;
-
-	cs.cats = cats;
-	cs.cat0 = cat0;
-	cs.ncat = ncat;
-	cs.possible = possible;
-	return bootstrap_core(out_lo, out_hi, NULL, NULL, &cs, stratum, n,
-	                      nstrata, opts, work, iwork);
 }
 
 double impact_stats_fn_mean(void *ctx, const size_t *idx, size_t n)

@@ -26,22 +26,15 @@ void impact__acc_ci(const impact_acc *a, double level, double *lo,
                     double *hi);
 
 /*
- * The seeded, stratified percentile bootstrap of impact_stats_bootstrap()
- * for the Shannon evenness (impact_stats_shannon_evenness) of category
- * counts over `possible` categories, each observation i adding 1 to each
- * of its categories cats[cat0[i] .. cat0[i] + ncat[i]) (values outside
- * 0..possible-1 ignored): the same draws, and counts that are sums of
- * ones, so the interval impact_stats_bootstrap() gives with a statistic
- * counting the drawn observations' categories, much faster.  Same
- * arguments and results otherwise.
+ * The percentile interval of the m values v[] (NaN-free; reordered): the
+ * type 7 quantiles (1 - level) / 2 and (1 + level) / 2, those of
+ * gsl_stats_quantile_from_sorted_data() on the sorted values, clamped to
+ * the values' range (an interpolation between two equal values may
+ * leave it by an ulp), found by selection in O(m) instead of a sort.
+ * NaN bounds when m is 0.
  */
-int impact__bootstrap_evenness(double *out_lo, double *out_hi,
-                               const int *cats, const size_t *cat0,
-                               const size_t *ncat, size_t possible,
-                               const size_t *stratum, size_t n,
-                               size_t nstrata,
-                               const impact_bootstrap_opts *opts,
-                               double *work, size_t *iwork);
+void impact__percentile_interval(double *v, size_t m, double level,
+                                 double *lo, double *hi);
 
 /* Threads to use for independent computations: $IMPACT_THREADS when set
  * (1 to 64), else the processors online, at most 8. */

@@ -6,8 +6,8 @@
  * - indicators/draw.h against GSL itself: gsl_rng_mt19937's outputs,
  *   gsl_rng_uniform() and gsl_rng_uniform_int() for the same seeds, and
  *   the division by multiplication against the division;
- * - the bootstrap's fused statistics (mean, ratio, evenness of category
- *   counts) against the same statistics passed as plain functions, which
+ * - the bootstrap's fused statistics (mean, ratio) against the same
+ *   statistics passed as plain functions, which
  *   take impact_stats_bootstrap()'s generic route (resample, then call);
  * - raking by cells against the textbook iterative proportional fitting
  *   written out person by person below.
@@ -120,30 +120,6 @@ static double plain_ratio(void *ctx, const size_t *idx, size_t n)
 	return impact_stats_fn_ratio(ctx, idx, n);
 }
 
-struct cats_ctx {
-	const int *cats;
-	const size_t *cat0, *ncat;
-	size_t possible;
-	double *counts;
-};
-
-/* Evenness of the drawn observations' categories, counted one by one. */
-static double plain_evenness(void *ctx, const size_t *idx, size_t n)
-{
-	struct cats_ctx *c = ctx;
-	size_t i, j;
-
-	memset(c->counts, 0, c->possible * sizeof(double));
-	for (i = 0; i < n; i++)
-		for (j = 0; j < c->ncat[idx[i]]; j++) {
-			int k = c->cats[c->cat0[idx[i]] + j];
-
-			if (k >= 0 && (size_t)k < c->possible)
-				c->counts[k] += 1;
-		}
-	return impact_stats_shannon_evenness(c->counts, 1, c->possible);
-}
-
 /* A stratified sample: n observations over `strata` places, shuffled so
  * that the bootstrap has to group them. */
 static void sample(size_t n, size_t strata, double *x, double *den,
@@ -203,40 +179,6 @@ Test(draw, fused_mean_and_ratio_are_the_plain_ones)
 		          "ratio, %zu strata: [%.17g, %.17g], plain [%.17g, %.17g]",
 		          strata[k], lo1, hi1, lo2, hi2);
 	}
-}
-
-Test(draw, fused_evenness_is_the_plain_one)
-{
-	enum { N = 500, POSSIBLE = 6, REPS = 200 };
-	static double x[N], den[N];
-	static size_t stratum[N], cat0[N], ncat[N];
-	static int cats[3 * N];
-	static double counts[POSSIBLE];
-	impact_bootstrap_opts o = IMPACT_BOOTSTRAP_OPTS_INIT;
-	struct cats_ctx c = { cats, cat0, ncat, POSSIBLE, counts };
-	double lo1, hi1, lo2, hi2;
-	size_t i, j, used = 0;
-	int rc1, rc2;
-
-	o.replicates = REPS;
-	o.seed = 99;
-	sample(N, 12, x, den, stratum, 3);
-	/* 0 to 3 categories each, some repeated, some out of range. */
-	for (i = 0; i < N; i++) {
-		cat0[i] = used;
-		ncat[i] = (size_t)x[i] % 4 == 0 && x[i] >= 0 ? 0
-		          : 1 + (size_t)(den[i]) % 3;
-		for (j = 0; j < ncat[i]; j++)
-			cats[used++] = (int)((i * 7 + j * 3 + (size_t)den[i]) % 8) - 1;
-	}
-	rc1 = impact__bootstrap_evenness(&lo1, &hi1, cats, cat0, ncat, POSSIBLE,
-	                                 stratum, N, 12, &o, NULL, NULL);
-	rc2 = impact_stats_bootstrap(&lo2, &hi2, plain_evenness, &c, stratum, N,
-	                             12, &o, NULL, NULL);
-	cr_expect_eq(rc1, rc2);
-	cr_expect(same(lo1, lo2) && same(hi1, hi2),
-	          "evenness: [%.17g, %.17g], plain [%.17g, %.17g]", lo1, hi1,
-	          lo2, hi2);
 }
 
 /* Deming & Stephan's iterative proportional fitting, person by person,

@@ -20,6 +20,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -450,6 +451,128 @@ Test(engine, same_data_same_bits)
 	cr_expect(memcmp(&a.lo, &b.lo, sizeof(double)) == 0
 	          && memcmp(&a.hi, &b.hi, sizeof(double)) == 0,
 	          "bootstrap bounds differ between runs");
+}
+
+/* Period 2025: respondents whose answer to sat is given, from id. */
+static void sat_answers(int id, int place, const double *sat, size_t n)
+{
+	size_t i;
+
+	sql("BEGIN;");
+	for (i = 0; i < n; i++)
+		respondent(id + (int)i, place, 2025, sat[i], 1, NULL, NULL, NAN,
+		           0, NULL);
+	sql("COMMIT;");
+}
+
+Test(engine, mean_interval_is_stratified_by_place)
+{
+	static const double p1[] = { 8, 8, 8, 8, 8 }, p2[] = { 4, 4, 4 };
+	struct got g;
+
+	/* Every place's answers are alike: each place's resamples are that
+	 * place again, so a territory's replicates are all its pooled mean,
+	 * R = (5 * 8 + 3 * 4) / 8 = 6.5, and its interval is [6.5, 6.5]
+	 * (resampling R's eight answers together would give 4..8). */
+	sat_answers(100, 1, p1, 5);
+	sat_answers(200, 2, p2, 3);
+	indicator("sat", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"sat\"}");
+	compute();
+	g = get("sat", "R", 2025);
+	near(g.value, 6.5, 1e-12, "R mean");
+	cr_expect(g.has_ci);
+	near(g.lo, 6.5, 1e-12, "R low");
+	near(g.hi, 6.5, 1e-12, "R high");
+	g = get("sat", "B", 2025);
+	near(g.lo, 4, 1e-12, "B low");
+	near(g.hi, 4, 1e-12, "B high");
+}
+
+/*
+ * With hundreds of answers, the percentile bootstrap's interval is close
+ * to the normal one from the variance of a stratified mean (Cochran
+ * 1977, 5.3, with each place's variance divided by its n, as the
+ * bootstrap's plug-in does): mean +- 1.959964 sqrt(sum_h (n_h / N)^2
+ * s_h^2 / n_h).  Tolerance: 8% of the half-width (the 2.5% and 97.5%
+ * quantiles of 1,000 replicates vary by about 3% of it).
+ */
+Test(engine, mean_interval_agrees_with_stratified_normal_interval)
+{
+	double a[594], b[300], sa = 0, sb = 0, va = 0, vb = 0, ma, mb, m, v,
+	       half;
+	size_t i, na = 594, nb = 300;
+	struct got g;
+
+	for (i = 0; i < na; i++) {
+		a[i] = (double)(i % 11);            /* 0..10, uniform */
+		sa += a[i];
+	}
+	for (i = 0; i < nb; i++) {
+		b[i] = (double)(6 + (i * 7) % 5);   /* 6..10, uniform */
+		sb += b[i];
+	}
+	ma = sa / (double)na;
+	mb = sb / (double)nb;
+	for (i = 0; i < na; i++)
+		va += (a[i] - ma) * (a[i] - ma) / (double)na;
+	for (i = 0; i < nb; i++)
+		vb += (b[i] - mb) * (b[i] - mb) / (double)nb;
+	sat_answers(1000, 1, a, na);
+	sat_answers(2000, 2, b, nb);
+	indicator("sat", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"sat\"}");
+	compute();
+
+	/* P1 alone: mean 5, s^2 = 10 (0..10 uniform). */
+	half = 1.959964 * sqrt(va / (double)na);
+	g = get("sat", "P1", 2025);
+	near(g.value, 5, 1e-12, "P1 mean");
+	cr_expect(fabs(g.lo - (ma - half)) <= 0.08 * half,
+	          "P1 low %.4f, normal %.4f", g.lo, ma - half);
+	cr_expect(fabs(g.hi - (ma + half)) <= 0.08 * half,
+	          "P1 high %.4f, normal %.4f", g.hi, ma + half);
+
+	/* R: both places, each resampled within itself. */
+	m = (sa + sb) / (double)(na + nb);
+	v = ((double)na * (double)na * va / (double)na
+	     + (double)nb * (double)nb * vb / (double)nb)
+	    / ((double)(na + nb) * (double)(na + nb));
+	half = 1.959964 * sqrt(v);
+	g = get("sat", "R", 2025);
+	near(g.value, m, 1e-12, "R mean");
+	cr_expect(fabs(g.lo - (m - half)) <= 0.08 * half,
+	          "R low %.4f, normal %.4f", g.lo, m - half);
+	cr_expect(fabs(g.hi - (m + half)) <= 0.08 * half,
+	          "R high %.4f, normal %.4f", g.hi, m + half);
+}
+
+Test(engine, intervals_do_not_depend_on_threads)
+{
+	struct got a[3], b[3];
+	const char *units[3] = { "P1", "A", "R" };
+	size_t i;
+
+	indicator("sat", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"sat\"}");
+	indicator("div", 1, "{\"source\":\"activities\",\"kind\":"
+	          "\"diversity\",\"of\":\"category\"}");
+	setenv("IMPACT_THREADS", "1", 1);
+	compute();
+	for (i = 0; i < 3; i++)
+		a[i] = get(i < 2 ? "sat" : "div", units[i], 2024);
+	setenv("IMPACT_THREADS", "3", 1);
+	compute();
+	unsetenv("IMPACT_THREADS");
+	for (i = 0; i < 3; i++) {
+		b[i] = get(i < 2 ? "sat" : "div", units[i], 2024);
+		cr_expect(a[i].has_ci && b[i].has_ci, "%s has an interval",
+		          units[i]);
+		cr_expect(memcmp(&a[i].lo, &b[i].lo, sizeof(double)) == 0
+		          && memcmp(&a[i].hi, &b[i].hi, sizeof(double)) == 0,
+		          "%s: [%.17g, %.17g] with 1 thread, [%.17g, %.17g] with"
+		          " 3", units[i], a[i].lo, a[i].hi, b[i].lo, b[i].hi);
+	}
 }
 
 Test(engine, facts_have_no_interval)

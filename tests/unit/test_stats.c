@@ -376,6 +376,51 @@ Test(stats, bootstrap_quantiles_are_type_7)
 	expect_rel(hi, 9.1, "high");
 }
 
+/* The selection gives, bit for bit, GSL's quantiles of the sorted
+ * values: sizes 1 to 1,200, levels from 0.5 to 0.99, values with many
+ * ties (integers 0..k) and without (uniform draws). */
+Test(stats, percentile_interval_is_gsl_on_sorted_values)
+{
+	static const double levels[] = { 0.5, 0.8, 0.9, 0.95, 0.99 };
+	static const size_t sizes[] = { 1, 2, 3, 7, 40, 999, 1000, 1200 };
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	double *v = malloc(1200 * sizeof(double));
+	double *w = malloc(1200 * sizeof(double));
+	size_t a, b, i, k, bad = 0, tried = 0;
+
+	cr_assert(r && v && w);
+	gsl_rng_set(r, 11);
+	for (a = 0; a < sizeof(sizes) / sizeof(*sizes); a++)
+		for (k = 0; k < 4; k++)
+			for (b = 0; b < sizeof(levels) / sizeof(*levels); b++) {
+				size_t n = sizes[a];
+				double lo, hi, wlo, whi;
+
+				for (i = 0; i < n; i++)
+					v[i] = k == 0 ? gsl_rng_uniform(r)
+					       : (double)gsl_rng_uniform_int(r, 1 + 3 * k);
+				memcpy(w, v, n * sizeof(double));
+				gsl_sort(w, 1, n);
+				wlo = gsl_stats_quantile_from_sorted_data(w, 1, n,
+				                     (1 - levels[b]) / 2);
+				whi = gsl_stats_quantile_from_sorted_data(w, 1, n,
+				                     (1 + levels[b]) / 2);
+				wlo = wlo < w[0] ? w[0] : wlo > w[n - 1] ? w[n - 1] : wlo;
+				whi = whi < w[0] ? w[0] : whi > w[n - 1] ? w[n - 1] : whi;
+				impact__percentile_interval(v, n, levels[b], &lo, &hi);
+				bad += memcmp(&lo, &wlo, sizeof(double)) != 0
+				       || memcmp(&hi, &whi, sizeof(double)) != 0;
+				tried++;
+			}
+	cr_expect_eq(bad, 0, "%zu of %zu intervals differ from GSL's", bad,
+	             tried);
+	impact__percentile_interval(v, 0, 0.95, &v[0], &v[1]);
+	cr_expect(isnan(v[0]) && isnan(v[1]), "no values: NaN");
+	free(v);
+	free(w);
+	gsl_rng_free(r);
+}
+
 Test(stats, bootstrap_drops_nan_replicates_up_to_half)
 {
 	/* Half NaN: values {1,3,5,7,9} remain; R: quantile(c(1,3,5,7,9),
