@@ -18,6 +18,9 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>   /* mallopt */
+#endif
 
 #include <jansson.h>
 
@@ -1712,6 +1715,15 @@ int main(int argc, char **argv)
 	impact *h = NULL;
 	int c, rc;
 
+#ifdef __GLIBC__
+	/* Large arrays (a period's activities, the persons of a national
+	 * unit) go back to the system as soon as they are freed: glibc
+	 * would otherwise raise its mmap threshold up to 32 MB as they are
+	 * freed and keep the next ones in the heap, where freed memory
+	 * still counts in the process's peak (make bench: 212 MB -> 188 MB
+	 * for one period's indicators). */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	G.db = getenv("IMPACT_DB");
 	if (!G.db || !*G.db)
 		G.db = "impact.db";

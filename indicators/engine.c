@@ -2507,42 +2507,54 @@ static void dominance(const struct data *d, const struct members *m,
 
 /* Secondary suppression: under each territory, when exactly one child
  * (place or sub-territory) is suppressed, also suppress the published
- * child with the smallest n.  Deepest territories first. */
-static void secondary(const struct impact__tree *t, const long *parent,
-                      const long *place_terr, const int *depth_of,
-                      struct cell *cells)
+ * child with the smallest n (the first such in unit order).  Deepest
+ * territories first, each depth in one pass over the units: a child's
+ * territory is its place_terr or parent.  -1 when out of memory. */
+static int secondary(const struct impact__tree *t, const long *parent,
+                     const long *place_terr, const int *depth_of,
+                     struct cell *cells)
 {
 	size_t nunits = t->nplaces + t->nterr, u, ch;
+	size_t *sup = calloc(t->nterr + 1, sizeof(size_t));
+	size_t *best = malloc((t->nterr + 1) * sizeof(size_t));
 	int depth, maxd = 0;
 
+	if (!sup || !best) {
+		free(sup);
+		free(best);
+		return -1;
+	}
 	for (u = 0; u < t->nterr; u++)
 		if (depth_of[u] > maxd)
 			maxd = depth_of[u];
 	for (depth = maxd; depth >= 0; depth--) {
 		for (u = 0; u < t->nterr; u++) {
-			size_t sup = 0, best = nunits;
-
-			if (depth_of[u] != depth)
-				continue;
-			for (ch = 0; ch < nunits; ch++) {
-				int child = ch < t->nplaces
-				            ? place_terr[ch] == (long)u
-				            : parent[ch - t->nplaces] == (long)u;
-
-				if (!child || !cells[ch].present || !cells[ch].v.ok)
-					continue;
-				if (cells[ch].suppressed)
-					sup++;
-				else if (best == nunits
-				         || cells[ch].v.n < cells[best].v.n)
-					best = ch;
-			}
-			if (sup == 1 && best < nunits) {
-				cells[best].suppressed = 1;
-				cells[best].reason = "secondary";
-			}
+			sup[u] = 0;
+			best[u] = nunits;
 		}
+		for (ch = 0; ch < nunits; ch++) {
+			long pt = ch < t->nplaces ? place_terr[ch]
+			          : parent[ch - t->nplaces];
+
+			if (pt < 0 || depth_of[pt] != depth || !cells[ch].present
+			    || !cells[ch].v.ok)
+				continue;
+			if (cells[ch].suppressed)
+				sup[pt]++;
+			else if (best[pt] == nunits
+			         || cells[ch].v.n < cells[best[pt]].v.n)
+				best[pt] = ch;
+		}
+		for (u = 0; u < t->nterr; u++)
+			if (depth_of[u] == depth && sup[u] == 1
+			    && best[u] < nunits) {
+				cells[best[u]].suppressed = 1;
+				cells[best[u]].reason = "secondary";
+			}
 	}
+	free(sup);
+	free(best);
+	return 0;
 }
 
 /* The per-run boundaries of each place in d (observations are ordered by
@@ -3151,7 +3163,11 @@ static int one(struct engine *e, const struct indicator *ind, int period,
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
-	secondary(&e->t, e->parent, e->place_terr, e->depth_of, cells);
+	if (secondary(&e->t, e->parent, e->place_terr, e->depth_of,
+	              cells) != 0) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
 	for (u = 0; u < nunits; u++) {
 		struct cell *c = &cells[u];
 		sqlite3_stmt *st = e->ins;
