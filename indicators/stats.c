@@ -1011,22 +1011,21 @@ static double rake_change(const double *w, const double *old, size_t n)
 /*
  * Raking works on cells: persons with the same level of every variable
  * and the same starting weight keep equal weights through every step,
- * so one weight per cell is scaled, compared and trimmed.  What must
- * stay person by person is each sum over persons (a level's weighted
- * count, the mean weight), added in the persons' order as the
- * definition's loops add them: the same floating-point sums, so the same
- * weights, bit for bit, in a fraction of the time when persons are many.
+ * so one weight per cell is scaled, compared and trimmed, and a sum over
+ * persons (a level's weighted count, the mean weight) is a sum over
+ * cells of each cell's persons times its weight.  A cycle then costs a
+ * few operations per cell whatever the number of persons.  The sums are
+ * added in cell order, not person by person: the weights agree with the
+ * person-by-person definition to the last few bits (relative 1e-12,
+ * tests/unit/test_draw.c), far below the convergence threshold.
  */
 struct rake_cells {
 	size_t ncells;
 	size_t *cell;        /* person -> cell */
 	double *weight;      /* cell -> weight */
 	double *old;         /* cell -> weight at the cycle's start */
+	double *persons;     /* cell -> its number of persons */
 	int *level;          /* cell × nvars: its level of each variable */
-	size_t *seq;         /* per variable: the cells of its persons with
-	                        a level, level by level, persons in order */
-	size_t *first;       /* per variable: nlevels + 1 offsets into seq */
-	size_t *seq0, *first0; /* where each variable's seq, first start */
 };
 
 static void rake_cells_release(struct rake_cells *c)
@@ -1034,11 +1033,8 @@ static void rake_cells_release(struct rake_cells *c)
 	free(c->cell);
 	free(c->weight);
 	free(c->old);
+	free(c->persons);
 	free(c->level);
-	free(c->seq);
-	free(c->first);
-	free(c->seq0);
-	free(c->first0);
 }
 
 /* Sort context of rake_cells_init() (qsort has none; one per thread). */
@@ -1066,22 +1062,13 @@ static int rc_cmp(const void *a, const void *b)
 
 /* Group the persons into cells; -1 when out of memory. */
 static int rake_cells_init(struct rake_cells *c, const double *w, size_t n,
-                           size_t nvars, const int *levels,
-                           const size_t *nlevels)
+                           size_t nvars, const int *levels)
 {
-	size_t *order = malloc((n + 1) * sizeof(size_t)), i, v, k, nseq = 0,
-	       nfirst = 0, maxlev = 0, *cur = NULL;
+	size_t *order = malloc((n + 1) * sizeof(size_t)), i;
 
 	memset(c, 0, sizeof(*c));
-	for (v = 0; v < nvars; v++)
-		if (nlevels[v] > maxlev)
-			maxlev = nlevels[v];
-	if (!(cur = malloc((maxlev + 1) * sizeof(size_t))))
-		goto nomem;
 	c->cell = malloc((n + 1) * sizeof(size_t));
-	c->seq0 = malloc((nvars + 1) * sizeof(size_t));
-	c->first0 = malloc((nvars + 1) * sizeof(size_t));
-	if (!order || !c->cell || !c->seq0 || !c->first0)
+	if (!order || !c->cell)
 		goto nomem;
 	for (i = 0; i < n; i++)
 		order[i] = i;
@@ -1106,71 +1093,38 @@ static int rake_cells_init(struct rake_cells *c, const double *w, size_t n,
 	}
 	c->weight = malloc((c->ncells + 1) * sizeof(double));
 	c->old = malloc((c->ncells + 1) * sizeof(double));
+	c->persons = calloc(c->ncells + 1, sizeof(double));
 	c->level = malloc((c->ncells * nvars + 1) * sizeof(int));
-	if (!c->weight || !c->old || !c->level)
+	if (!c->weight || !c->old || !c->persons || !c->level)
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		c->weight[c->cell[i]] = w[i];
+		c->persons[c->cell[i]] += 1;
 		memcpy(&c->level[c->cell[i] * nvars], &levels[i * nvars],
 		       nvars * sizeof(int));
 	}
-	for (v = 0; v < nvars; v++) {
-		c->seq0[v] = nseq;
-		c->first0[v] = nfirst;
-		for (i = 0; i < n; i++)
-			nseq += levels[i * nvars + v] >= 0;
-		nfirst += nlevels[v] + 1;
-	}
-	c->seq = malloc((nseq + 1) * sizeof(size_t));
-	c->first = calloc(nfirst + 1, sizeof(size_t));
-	if (!c->seq || !c->first)
-		goto nomem;
-	for (v = 0; v < nvars; v++) {
-		size_t *f = c->first + c->first0[v], *q = c->seq + c->seq0[v];
-
-		for (i = 0; i < n; i++) {
-			int lev = levels[i * nvars + v];
-
-			if (lev >= 0)
-				f[lev + 1]++;
-		}
-		for (k = 0; k < nlevels[v]; k++)
-			f[k + 1] += f[k];
-		/* Each level's next free slot. */
-		memcpy(cur, f, nlevels[v] * sizeof(size_t));
-		for (i = 0; i < n; i++) {
-			int lev = levels[i * nvars + v];
-
-			if (lev >= 0)
-				q[cur[lev]++] = c->cell[i];
-		}
-	}
 	free(order);
-	free(cur);
 	return 0;
 nomem:
 	free(order);
-	free(cur);
 	rake_cells_release(c);
 	return -1;
 }
 
-/* rake_variable() on cells: each level's count summed over its persons in
- * order, then every cell of a level scaled by the level's factor. */
+/* rake_variable() on cells: each level's weighted count, then every cell
+ * of a level scaled by the level's factor. */
 static int rake_cells_variable(struct rake_cells *c, size_t nvars, size_t v,
                                size_t nlev, const double *target,
                                double *counts)
 {
-	const size_t *f = c->first + c->first0[v], *q = c->seq + c->seq0[v];
-	const double *wt = c->weight;
 	size_t l, j;
 
-	for (l = 0; l < nlev; l++) {
-		double s = 0;
+	memset(counts, 0, nlev * sizeof(*counts));
+	for (j = 0; j < c->ncells; j++) {
+		int lev = c->level[j * nvars + v];
 
-		for (j = f[l]; j < f[l + 1]; j++)
-			s += wt[q[j]];
-		counts[l] = s;
+		if (lev >= 0)
+			counts[lev] += c->persons[j] * c->weight[j];
 	}
 	for (l = 0; l < nlev; l++) {
 		assert(!(target[l] < 0));
@@ -1187,7 +1141,7 @@ static int rake_cells_variable(struct rake_cells *c, size_t nvars, size_t v,
 	return 0;
 }
 
-/* rake_trim() on cells: the mean over persons, summed in their order. */
+/* rake_trim() on cells: the mean over persons. */
 static void rake_cells_trim(struct rake_cells *c, size_t n, double lo,
                             double hi)
 {
@@ -1196,8 +1150,8 @@ static void rake_cells_trim(struct rake_cells *c, size_t n, double lo,
 
 	if ((lo == 0 && hi == 0) || n == 0)
 		return;
-	for (i = 0; i < n; i++)
-		mean += c->weight[c->cell[i]];
+	for (i = 0; i < c->ncells; i++)
+		mean += c->persons[i] * c->weight[i];
 	mean /= (double)n;
 	for (i = 0; i < c->ncells; i++) {
 		if (lo > 0 && c->weight[i] < lo * mean)
@@ -1239,7 +1193,7 @@ int impact_stats_rake(double *w, size_t n, size_t nvars, const int *levels,
 	rake_report(report, 0, 0, NAN);
 	if (!(counts = malloc((maxlev + 1) * sizeof(*counts))))
 		return -2;
-	if (rake_cells_init(&c, w, n, nvars, levels, nlevels) != 0) {
+	if (rake_cells_init(&c, w, n, nvars, levels) != 0) {
 		free(counts);
 		return -2;
 	}
