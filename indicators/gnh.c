@@ -27,6 +27,7 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1706,75 +1707,145 @@ static void percentile(double *r, size_t n, double *lo, double *hi)
  * sums in the same order as impact__af_measure() over the drawn indices,
  * so the same values.
  */
-static int bootstrap(const struct pop *p, const size_t *idx, size_t n,
-                     double k, size_t reps, unsigned long seed, double *g,
-                     double *hn, double *an)
-{
-	impact__mt *rng = malloc(sizeof(*rng));
-	size_t *start = calloc(p->nplaces + 2, sizeof(size_t));
-	size_t *fill = calloc(p->nplaces + 1, sizeof(size_t));
-	impact__uniform *un = malloc((p->nplaces + 1) * sizeof(*un));
-	double *w = malloc((n + 1) * sizeof(double));
-	double *wd = malloc((n + 1) * sizeof(double));
-	unsigned char *poor = malloc(n + 1);
-	double cut = (1 - k) + 1e-9;   /* af.c's strict comparison */
-	size_t r, i, s;
-	int rc = -1;
+struct boot_job {
+	size_t nplaces, reps;
+	size_t *start;           /* persons of place s: [start[s], start[s+1]) */
+	impact__uniform *un;     /* draws within each place */
+	double *w, *wd;          /* each person's weight, and weight × d */
+	unsigned char *poor;     /* not yet happy */
+	impact__mt *rng;
+	double *g, *hn, *an;     /* the replicates (the caller's) */
+	pthread_t tid;
+	int threaded;            /* boot_draw() runs on tid */
+};
 
-	if (!rng || !start || !fill || !un || !w || !wd || !poor)
-		goto done;
-	impact__mt_seed(rng, seed);
+static void boot_release(struct boot_job *b)
+{
+	free(b->rng);
+	free(b->start);
+	free(b->un);
+	free(b->w);
+	free(b->wd);
+	free(b->poor);
+	memset(b, 0, sizeof(*b));
+}
+
+/* What bootstrap() draws from, copied out of p so that the draws can run
+ * while p changes; -1 when out of memory. */
+static int boot_prepare(struct boot_job *b, const struct pop *p,
+                        const size_t *idx, size_t n, double k, size_t reps,
+                        unsigned long seed, double *g, double *hn,
+                        double *an)
+{
+	size_t *fill = calloc(p->nplaces + 1, sizeof(size_t));
+	double cut = (1 - k) + 1e-9;   /* af.c's strict comparison */
+	size_t i, s;
+
+	memset(b, 0, sizeof(*b));
+	b->nplaces = p->nplaces;
+	b->reps = reps;
+	b->g = g;
+	b->hn = hn;
+	b->an = an;
+	b->rng = malloc(sizeof(*b->rng));
+	b->start = calloc(p->nplaces + 2, sizeof(size_t));
+	b->un = malloc((p->nplaces + 1) * sizeof(*b->un));
+	b->w = malloc((n + 1) * sizeof(double));
+	b->wd = malloc((n + 1) * sizeof(double));
+	b->poor = malloc(n + 1);
+	if (!fill || !b->rng || !b->start || !b->un || !b->w || !b->wd
+	    || !b->poor) {
+		free(fill);
+		boot_release(b);
+		return -1;
+	}
+	impact__mt_seed(b->rng, seed);
 	/* Persons grouped by place: [start[s] .. start[s + 1]). */
 	for (i = 0; i < n; i++)
-		start[p->stratum[idx[i]] + 1]++;
+		b->start[p->stratum[idx[i]] + 1]++;
 	for (s = 0; s < p->nplaces; s++) {
-		start[s + 1] += start[s];
-		if (start[s + 1] > start[s])
-			impact__uniform_init(&un[s], start[s + 1] - start[s]);
+		b->start[s + 1] += b->start[s];
+		if (b->start[s + 1] > b->start[s])
+			impact__uniform_init(&b->un[s],
+			                     b->start[s + 1] - b->start[s]);
 	}
 	for (i = 0; i < n; i++) {
-		size_t x = idx[i], st = p->stratum[x], j = start[st] + fill[st]++;
+		size_t x = idx[i], st = p->stratum[x];
+		size_t j = b->start[st] + fill[st]++;
 
-		w[j] = p->w[x];
-		wd[j] = p->w[x] * p->d[x];
-		poor[j] = p->d[x] > cut;
+		b->w[j] = p->w[x];
+		b->wd[j] = p->w[x] * p->d[x];
+		b->poor[j] = p->d[x] > cut;
 	}
-	for (r = 0; r < reps; r++) {
+	free(fill);
+	return 0;
+}
+
+/* The replicates of a prepared bootstrap (a thread's body). */
+static void *boot_draw(void *arg)
+{
+	struct boot_job *b = arg;
+	size_t r, i, s;
+
+	for (r = 0; r < b->reps; r++) {
 		double total = 0, hw = 0, hd = 0, h, a;
 
-		for (s = 0; s < p->nplaces; s++) {
-			size_t base = start[s], m = start[s + 1] - base;
+		for (s = 0; s < b->nplaces; s++) {
+			size_t base = b->start[s], m = b->start[s + 1] - base;
 
 			for (i = 0; i < m; i++) {
-				size_t j = base + impact__uniform_draw(rng, &un[s]);
+				size_t j = base + impact__uniform_draw(b->rng,
+				                                       &b->un[s]);
 
-				total += w[j];
-				if (poor[j]) {
-					hw += w[j];
-					hd += wd[j];
+				total += b->w[j];
+				if (b->poor[j]) {
+					hw += b->w[j];
+					hd += b->wd[j];
 				}
 			}
 		}
 		if (total <= 0) {
-			g[r] = hn[r] = an[r] = NAN;
+			b->g[r] = b->hn[r] = b->an[r] = NAN;
 			continue;
 		}
 		h = hw / total;
 		a = hw > 0 ? hd / hw : 0;
-		hn[r] = h;
-		an[r] = a;
-		g[r] = 1 - h * a;
+		b->hn[r] = h;
+		b->an[r] = a;
+		b->g[r] = 1 - h * a;
 	}
-	rc = 0;
-done:
-	free(rng);
-	free(start);
-	free(fill);
-	free(un);
-	free(w);
-	free(wd);
-	free(poor);
-	return rc;
+	return NULL;
+}
+
+/* Start the draws on a thread of their own (here, if none can start). */
+static void boot_start(struct boot_job *b)
+{
+	b->threaded = pthread_create(&b->tid, NULL, boot_draw, b) == 0;
+	if (!b->threaded)
+		boot_draw(b);
+}
+
+/* Wait for the draws (nothing to wait for when not started on a
+ * thread, or already waited for). */
+static void boot_wait(struct boot_job *b)
+{
+	if (b->threaded)
+		pthread_join(b->tid, NULL);
+	b->threaded = 0;
+}
+
+/* The bootstrap described above, drawn here; -1 when out of memory. */
+static int bootstrap(const struct pop *p, const size_t *idx, size_t n,
+                     double k, size_t reps, unsigned long seed, double *g,
+                     double *hn, double *an)
+{
+	struct boot_job b;
+
+	if (boot_prepare(&b, p, idx, n, k, reps, seed, g, hn, an) != 0)
+		return -1;
+	boot_draw(&b);
+	boot_release(&b);
+	return 0;
 }
 
 /*
@@ -2460,6 +2531,7 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 	struct def *dfp = &cx->df;
 	struct pop p, prev;
 	struct store own;
+	struct boot_job bj;
 	json_t *out = NULL, *info = NULL, *obj;
 	size_t *idx = NULL, n = 0, i, j, reps;
 	double *g = NULL, *hn = NULL, *an = NULL, *graw = NULL, gnh = NAN,
@@ -2467,6 +2539,7 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 	int rc;
 
 	*out_json = NULL;
+	memset(&bj, 0, sizeof(bj));
 	memset(&p, 0, sizeof(p));
 	memset(&prev, 0, sizeof(prev));
 	memset(&own, 0, sizeof(own));
@@ -2519,29 +2592,17 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 	json_object_set_new(out, "gnh", json_real(gnh));
 	json_object_set_new(out, "h_n", json_real(h_n));
 	json_object_set_new(out, "a_n", json_real(a_n));
-	/* Bootstrap. */
-	if (bootstrap(&p, idx, n, dfp->cutoff, reps, opts->seed, g, hn, an)) {
+	/* Bootstrap: drawn on a thread of its own while the rest of the
+	 * document is computed (its inputs are copied first: ranks()
+	 * rescores p), its intervals set in their place ("ci") when it is
+	 * done. */
+	if (boot_prepare(&bj, &p, idx, n, dfp->cutoff, reps, opts->seed, g,
+	                 hn, an) != 0) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
-	{
-		double *cg = malloc((reps + 1) * sizeof(double));
-
-		if (!cg) {
-			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-			goto done;
-		}
-		memcpy(cg, g, reps * sizeof(double));
-		/* Kept for the change's interval: the same replicates. */
-		memcpy(graw, g, reps * sizeof(double));
-		percentile(cg, reps, &lo[0], &hi[0]);
-		free(cg);
-	}
-	percentile(hn, reps, &lo[1], &hi[1]);
-	percentile(an, reps, &lo[2], &hi[2]);
-	json_object_set_new(out, "ci", json_pack("{s:[f,f], s:[f,f], s:[f,f]}",
-	                    "gnh", lo[0], hi[0], "h_n", lo[1], hi[1], "a_n",
-	                    lo[2], hi[2]));
+	boot_start(&bj);
+	json_object_set_new(out, "ci", json_null());
 	/* The distribution of the weighted sufficiency scores. */
 	{
 		double *sv = malloc((n + 1) * sizeof(double));
@@ -2880,6 +2941,25 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 		json_object_set_new(out, "ranks", ranks(dfp, &p, cu,
 		                    opts->robustness, opts->seed, dfp->cutoff,
 		                    h->db, cx->tree));
+	boot_wait(&bj);
+	{
+		double *cg = malloc((reps + 1) * sizeof(double));
+
+		if (!cg) {
+			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+			goto done;
+		}
+		memcpy(cg, g, reps * sizeof(double));
+		/* Kept for the change's interval: the same replicates. */
+		memcpy(graw, g, reps * sizeof(double));
+		percentile(cg, reps, &lo[0], &hi[0]);
+		free(cg);
+	}
+	percentile(hn, reps, &lo[1], &hi[1]);
+	percentile(an, reps, &lo[2], &hi[2]);
+	json_object_set_new(out, "ci", json_pack("{s:[f,f], s:[f,f], s:[f,f]}",
+	                    "gnh", lo[0], hi[0], "h_n", lo[1], hi[1], "a_n",
+	                    lo[2], hi[2]));
 	/* Change from the previous period. */
 	if (before) {
 		json_t *pinfo = json_object();
@@ -2953,6 +3033,8 @@ dump:
 		*out_json = NULL;
 	}
 done:
+	boot_wait(&bj);          /* before its replicates are freed */
+	boot_release(&bj);
 	json_decref(out);
 	json_decref(info);
 	free(idx);
