@@ -2666,12 +2666,30 @@ static void unit_free(struct unit *un)
 	memset(un, 0, sizeof(*un));
 }
 
+/* Run fn(arg) on this thread and on up to nthreads - 1 others (fewer
+ * when a thread cannot start), and wait for them all. */
+static void run_workers(void *(*fn)(void *), void *arg, size_t nthreads)
+{
+	pthread_t tid[64];       /* impact__threads() gives at most 64 */
+	size_t k, started;
+
+	if (nthreads > 64)
+		nthreads = 64;
+	for (k = 1; k < nthreads; k++)
+		if (pthread_create(&tid[k], NULL, fn, arg) != 0)
+			break;
+	started = k;
+	fn(arg);
+	for (k = 1; k < started; k++)
+		pthread_join(tid[k], NULL);
+}
+
 /*
  * The units of one indicator and period, shared by the workers that
  * compute them: each takes the next unit of `order` (largest first, so
  * that the last ones are short) and fills its cell; cells are
- * independent, and each unit's bootstrap is seeded alone, so the values
- * do not depend on which worker computes them or when.
+ * independent, so the values do not depend on which worker computes them
+ * or when.
  */
 struct job {
 	const struct engine *e;
@@ -2680,12 +2698,10 @@ struct job {
 	const size_t *run0, *run1;
 	const unsigned char *present;
 	const size_t *order;     /* units, largest first */
-	const size_t *size;      /* observations of each unit */
 	size_t nunits;
 	struct cell *cells;
 	pthread_mutex_t lock;    /* guards next */
 	size_t next;             /* next index into order */
-	size_t maxn;             /* observations of the largest unit */
 	int failed;              /* a worker ran out of memory */
 };
 
@@ -2952,19 +2968,11 @@ static int by_chain(const void *a, const void *b)
 /* Draw the block places[start..end) on nthreads threads; -1 when out of
  * memory. */
 static int boot_block(struct boot *bt, size_t start, size_t end,
-                      size_t nthreads, pthread_t *tid)
+                      size_t nthreads)
 {
-	size_t k;
-
 	bt->start = bt->next = start;
 	bt->end = end;
-	for (k = 1; k < nthreads; k++)
-		if (pthread_create(&tid[k], NULL, boot_worker, bt) != 0)
-			break;
-	boot_worker(bt);
-	nthreads = k;
-	for (k = 1; k < nthreads; k++)
-		pthread_join(tid[k], NULL);
+	run_workers(boot_worker, bt, nthreads);
 	return bt->failed ? -1 : 0;
 }
 
@@ -2981,7 +2989,6 @@ static int boot_all(const struct engine *e, const struct indicator *ind,
 	double *pn = NULL;       /* their observations so far */
 	double *acc = NULL;      /* their sums: depth * rw */
 	double *vals = NULL;
-	pthread_t *tid = NULL;
 	int rc = -1, have_lock = 0;
 
 	memset(&bt, 0, sizeof(bt));
@@ -3019,8 +3026,7 @@ static int boot_all(const struct engine *e, const struct indicator *ind,
 	pn = malloc(depth * sizeof(double));
 	acc = malloc(depth * rw * sizeof(double));
 	vals = malloc(REPLICATES * sizeof(double));
-	tid = calloc(nthreads, sizeof(*tid));
-	if (!bt.sums || !path || !pn || !acc || !vals || !tid)
+	if (!bt.sums || !path || !pn || !acc || !vals)
 		goto done;
 	if (pthread_mutex_init(&bt.lock, NULL) != 0)
 		goto done;
@@ -3032,7 +3038,7 @@ static int boot_all(const struct engine *e, const struct indicator *ind,
 
 		if (k % blk == 0
 		    && boot_block(&bt, k, k + blk < bt.np ? k + blk : bt.np,
-		                  nthreads, tid) != 0)
+		                  nthreads) != 0)
 			goto done;
 		p = bt.places[k];
 		s = bt.sums + (k % blk) * rw;
@@ -3079,13 +3085,12 @@ done:
 	free(pn);
 	free(acc);
 	free(vals);
-	free(tid);
 	return rc;
 }
 
 /* Compute and store one indicator for one period: every unit's value on
- * impact__threads() workers, then secondary suppression, then the rows,
- * in unit order. */
+ * impact__threads() workers, then the bootstrap intervals (boot_all()),
+ * secondary suppression, and the rows, in unit order. */
 static int one(struct engine *e, const struct indicator *ind, int period,
                const struct period_answers *pa,
                const struct period_acts *pv)
@@ -3096,7 +3101,6 @@ static int one(struct engine *e, const struct indicator *ind, int period,
 	struct cell *cells = NULL;
 	size_t *run0 = NULL, *run1 = NULL, *order = NULL, *size = NULL;
 	unsigned char *present = NULL;
-	pthread_t *tid = NULL;
 	struct job jb;
 	int rc, have_lock = 0;
 
@@ -3118,8 +3122,6 @@ static int one(struct engine *e, const struct indicator *ind, int period,
 	for (u = 0; u < nunits; u++) {
 		for (k = e->m.first[u]; k < e->m.first[u + 1]; k++)
 			size[u] += run1[e->m.place[k]] - run0[e->m.place[k]];
-		if (size[u] > jb.maxn)
-			jb.maxn = size[u];
 		order[u] = u;
 	}
 	size_of_unit = size;
@@ -3131,7 +3133,6 @@ static int one(struct engine *e, const struct indicator *ind, int period,
 	jb.run1 = run1;
 	jb.present = present;
 	jb.order = order;
-	jb.size = size;
 	jb.nunits = nunits;
 	jb.cells = cells;
 	if (pthread_mutex_init(&jb.lock, NULL) != 0) {
@@ -3140,21 +3141,7 @@ static int one(struct engine *e, const struct indicator *ind, int period,
 	}
 	have_lock = 1;
 	nthreads = impact__threads();
-	if (nthreads > nunits)
-		nthreads = nunits ? nunits : 1;
-	tid = calloc(nthreads, sizeof(*tid));
-	if (!tid) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
-	}
-	/* Workers beside this thread, which works too. */
-	for (k = 1; k < nthreads; k++)
-		if (pthread_create(&tid[k], NULL, worker, &jb) != 0)
-			break;
-	worker(&jb);
-	nthreads = k;
-	for (k = 1; k < nthreads; k++)
-		pthread_join(tid[k], NULL);
+	run_workers(worker, &jb, nthreads < nunits ? nthreads : nunits);
 	if (jb.failed) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
@@ -3208,7 +3195,6 @@ static int one(struct engine *e, const struct indicator *ind, int period,
 done:
 	if (have_lock)
 		pthread_mutex_destroy(&jb.lock);
-	free(tid);
 	free(cells);
 	free(present);
 	free(run0);

@@ -405,17 +405,18 @@ static void select_kth(double *v, size_t lo, size_t hi, size_t k)
 	}
 }
 
-/* gsl_stats_quantile_from_sorted_data(sorted, 1, m, f) on v[from..m),
- * whose sorted order it finds by selection; v[0..from) must hold no
- * value above those of v[from..m) (true after an earlier selection of
- * position from - 1 or below). */
-static double quantile_select(double *v, size_t m, size_t from, double f)
+/* gsl_stats_quantile_from_sorted_data(sorted, 1, m, f) on v, whose
+ * sorted order it finds by selection from *from on: v[0..*from) must
+ * hold no value above those of v[*from..m) (true after an earlier call).
+ * *from becomes the position this one put in place. */
+static double quantile_select(double *v, size_t m, size_t *from, double f)
 {
 	double index = f * (double)(m - 1), delta, a, b;
 	size_t lhs = (size_t)index, i;
 
 	delta = index - (double)lhs;
-	select_kth(v, from < lhs ? from : lhs, m, lhs);
+	select_kth(v, *from < lhs ? *from : lhs, m, lhs);
+	*from = lhs;
 	a = v[lhs];
 	if (lhs == m - 1)
 		return a;
@@ -430,7 +431,7 @@ void impact__percentile_interval(double *v, size_t m, double level,
                                  double *lo, double *hi)
 {
 	double min, max;
-	size_t i, from;
+	size_t i, from = 0;
 
 	if (m == 0) {
 		*lo = *hi = NAN;
@@ -443,10 +444,8 @@ void impact__percentile_interval(double *v, size_t m, double level,
 		if (v[i] > max)
 			max = v[i];
 	}
-	*lo = clamp(quantile_select(v, m, 0, (1 - level) / 2), min, max);
-	/* Positions up to the first quantile's are now in place. */
-	from = (size_t)((1 - level) / 2 * (double)(m - 1));
-	*hi = clamp(quantile_select(v, m, from, (1 + level) / 2), min, max);
+	*lo = clamp(quantile_select(v, m, &from, (1 - level) / 2), min, max);
+	*hi = clamp(quantile_select(v, m, &from, (1 + level) / 2), min, max);
 }
 
 /* impact_stats_bootstrap(). */
@@ -1111,8 +1110,9 @@ nomem:
 	return -1;
 }
 
-/* rake_variable() on cells: each level's weighted count, then every cell
- * of a level scaled by the level's factor. */
+/* One raking step for variable v: each level's weighted count (-1 when a
+ * level with a target has none), then every cell of the level scaled by
+ * target / count. */
 static int rake_cells_variable(struct rake_cells *c, size_t nvars, size_t v,
                                size_t nlev, const double *target,
                                double *counts)
@@ -1141,7 +1141,8 @@ static int rake_cells_variable(struct rake_cells *c, size_t nvars, size_t v,
 	return 0;
 }
 
-/* rake_trim() on cells: the mean over persons. */
+/* Trimming: every weight brought into [lo, hi] times the persons' mean
+ * weight (0: no bound). */
 static void rake_cells_trim(struct rake_cells *c, size_t n, double lo,
                             double hi)
 {
