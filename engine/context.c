@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -171,4 +172,20 @@ void impact__utc_now(char *buf, size_t size)
 	assert(size >= 21);
 	gmtime_r(&t, &tm);
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+size_t impact__threads(void)
+{
+	const char *e = getenv("IMPACT_THREADS");
+	long n;
+
+	if (e && *e) {
+		char *end;
+
+		n = strtol(e, &end, 10);
+		if (*end == '\0' && n >= 1 && n <= 64)
+			return (size_t)n;
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (size_t)n;
 }

@@ -65,4 +65,8 @@ int impact__prepare(impact *h, sqlite3_stmt **out, const char *sql);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21). */
 void impact__utc_now(char *buf, size_t size);
 
+/* Threads to use for independent computations: $IMPACT_THREADS when set
+ * (1 to 64), else the processors online, at most 8. */
+size_t impact__threads(void);
+
 #endif

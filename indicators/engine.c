@@ -509,19 +509,25 @@ static int cat_query(struct sqlb *q, const struct indicator *ind)
 	q->n = 1;
 	q->b[0].is_text = 0;
 	if (ind->source == S_ANSWERS) {
-		sqlite3_str_appendall(q->s, "SELECT r.id, c.code FROM respondents "
+		/* In answers_cat_rows()'s order: the answers by (question,
+		 * respondent), then the options by (respondent, choice). */
+		sqlite3_str_appendall(q->s, "SELECT id, code FROM (SELECT 0 AS "
+		                      "part, a.question_id AS k1, r.id AS k2, r.id "
+		                      "AS id, c.code AS code FROM respondents "
 		                      "r JOIN answers a ON a.respondent_id = r.id "
 		                      "JOIN questions q ON q.id = a.question_id "
 		                      "JOIN choices c ON c.id = a.choice_id WHERE "
 		                      "r.period = ?1 AND q.code = ");
 		bind_text(q, of);
-		sqlite3_str_appendall(q->s, " UNION ALL SELECT r.id, c.code FROM "
+		sqlite3_str_appendall(q->s, " UNION ALL SELECT 1, r.id, "
+		                      "ac.choice_id, r.id, c.code FROM "
 		                      "respondents r JOIN answer_choices ac ON "
 		                      "ac.respondent_id = r.id JOIN questions q "
 		                      "ON q.id = ac.question_id JOIN choices c ON "
 		                      "c.id = ac.choice_id WHERE r.period = ?1 AND "
 		                      "q.code = ");
 		bind_text(q, of);
+		sqlite3_str_appendall(q->s, ") ORDER BY part, k1, k2");
 		return 0;
 	}
 	if (ind->source != S_ACTIVITIES || !of)
@@ -1985,9 +1991,8 @@ static int cmp_pair(const void *x, const void *y)
 
 /*
  * cat_query()'s rows for question `code` from the period's answers, in
- * the order SQLite gives them: the answers by (question id, respondent)
- * (it scans answers_question), then the chosen options by (respondent,
- * choice) (it scans answer_choices); only answers whose choice exists.
+ * its order: the answers by (question id, respondent), then the chosen
+ * options by (respondent, choice); only answers whose choice exists.
  * The order matters: category ids follow it.  -1 when out of memory.
  */
 static int answers_cat_rows(const struct period_answers *pa,

@@ -25,7 +25,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_eigen.h>
@@ -588,22 +587,6 @@ int impact_stats_bootstrap(double *out_lo, double *out_hi, impact_stat_fn stat,
 	assert(stat);
 	return bootstrap_core(out_lo, out_hi, stat, ctx, stratum, n, nstrata,
 	                      opts, work, iwork);
-}
-
-size_t impact__threads(void)
-{
-	const char *e = getenv("IMPACT_THREADS");
-	long n;
-
-	if (e && *e) {
-		char *end;
-
-		n = strtol(e, &end, 10);
-		if (*end == '\0' && n >= 1 && n <= 64)
-			return (size_t)n;
-	}
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 8 ? 8 : (size_t)n;
 }
 
 double impact_stats_fn_mean(void *ctx, const size_t *idx, size_t n)

@@ -36,8 +36,5 @@ void impact__acc_ci(const impact_acc *a, double level, double *lo,
 void impact__percentile_interval(double *v, size_t m, double level,
                                  double *lo, double *hi);
 
-/* Threads to use for independent computations: $IMPACT_THREADS when set
- * (1 to 64), else the processors online, at most 8. */
-size_t impact__threads(void);
 
 #endif

@@ -20,6 +20,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,7 +389,8 @@ struct answers {
 	size_t nnames;
 	int names_owned;               /* names not yet handed to im.header */
 	char secret[80];               /* respondent_secret */
-	sqlite3_stmt *dup, *resp, *ans, *ansc;
+	sqlite3_stmt *dup, *resp, *ansc;
+	sqlite3_stmt **ins;            /* ins[n]: INSERT of n answers (lazy) */
 	/* per row */
 	double *value;                 /* per question: NaN when missing */
 	long long *choice;             /* per question: choice id or 0 */
@@ -1154,85 +1156,318 @@ static long identifier_column(const struct answers *a)
 	return a->col_toolid;
 }
 
-static int store_answers(struct answers *a, long long rid);
+/* ---------------------------------------------------------------- */
+/* Rows in flight                                                   */
 
-/* Store the current row: respondent, answers, choices. */
-static int store_row(struct answers *a, const char *key, long long place,
-                     long long period, const char *on, const char *fp)
+/*
+ * A file's rows are read and checked on one thread (the reader: CSV,
+ * answers, place, period, fingerprint, key) while the calling thread
+ * stores the previous ones (the writer: duplicate check, respondent,
+ * answers, rejects): on two cores an import takes about the longer of
+ * the two instead of their sum.  They meet in a ring of BATCHES batches
+ * of up to BATCH_ROWS checked rows, each owning copies of what it
+ * stores, so the reader never touches the connection and the writer
+ * never touches the file.  Rows are stored in the file's order, so the
+ * result is the same as one thread's (IMPACT_THREADS=1 reads and writes
+ * each batch in turn on the calling thread).
+ */
+#define BATCH_ROWS 256
+#define BATCHES 4
+#define NO_TEXT ((size_t)-1)
+
+/* One answer to store (text: an offset in the batch's arena). */
+struct ans {
+	long long qid, choice;   /* choice 0: none */
+	double value;            /* NaN: none */
+	size_t text;             /* NO_TEXT: none */
+};
+
+/* One option ticked in a multiple-choice answer. */
+struct tick {
+	long long qid, cid;
+};
+
+/* One checked record. */
+struct item {
+	long long line;
+	int rejected;            /* kept aside with reason, never stored */
+	long col;                /* the rejected column (0-based) */
+	long dupcol;             /* the column a duplicate is reported at */
+	long long place, period;
+	char key[65], fp[65], on[11];   /* on[0] == '\0': no date */
+	size_t ans0, nans;       /* its answers: ans[ans0 .. ans0 + nans) */
+	size_t tick0, nticks;    /* its ticked options */
+	size_t reason;           /* arena offsets */
+	size_t record;           /* the record as `rejects` keeps it */
+};
+
+struct batch {
+	struct item *it;
+	size_t n, capit;
+	struct ans *ans;
+	size_t nans, capans;
+	struct tick *tick;
+	size_t nticks, capticks;
+	char *arena;
+	size_t used, size;
+	long long done, total;   /* the file's position after the batch */
+};
+
+static void batch_free(struct batch *b)
+{
+	free(b->it);
+	free(b->ans);
+	free(b->tick);
+	free(b->arena);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Room for one more element of `size` bytes in *p (n used of *cap);
+ * -1 when out of memory. */
+static int room(void *p, size_t n, size_t *cap, size_t size)
+{
+	void **pp = p;
+	size_t c;
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? 2 * *cap : 64;
+	if (!(q = realloc(*pp, c * size)))
+		return -1;
+	*pp = q;
+	*cap = c;
+	return 0;
+}
+
+/* Copy s (len bytes) into the arena; its offset, or NO_TEXT when out of
+ * memory. */
+static size_t arena_put(struct batch *b, const char *s, size_t len)
+{
+	size_t at = b->used;
+
+	if (b->used + len + 1 > b->size) {
+		size_t c = b->size ? b->size : 4096;
+		char *q;
+
+		while (b->used + len + 1 > c)
+			c *= 2;
+		if (!(q = realloc(b->arena, c)))
+			return NO_TEXT;
+		b->arena = q;
+		b->size = c;
+	}
+	memcpy(b->arena + at, s, len);
+	b->arena[at + len] = '\0';
+	b->used += len + 1;
+	return at;
+}
+
+/* Put the row arrays' answers and ticked options into b for item it;
+ * -1 when out of memory. */
+static int stage_answers(const struct answers *a, struct batch *b,
+                         struct item *it)
+{
+	size_t k, i;
+
+	it->ans0 = b->nans;
+	it->tick0 = b->nticks;
+	for (k = 0; k < a->sv.n; k++) {
+		const struct question *q = &a->sv.q[k];
+		struct ans *x;
+
+		if (!answered(a, k) || q->role == R_RESPONDENT
+		    || q->role == R_PLACE)
+			continue;
+		if (room(&b->ans, b->nans, &b->capans, sizeof(*b->ans)) != 0)
+			return -1;
+		x = &b->ans[b->nans++];
+		x->qid = q->id;
+		x->value = a->value[k];
+		x->choice = a->choice[k];
+		x->text = NO_TEXT;
+		if (a->text[k] && (x->text = arena_put(b, a->text[k],
+		                                       strlen(a->text[k])))
+		                  == NO_TEXT)
+			return -1;
+		if (q->kind != K_MULTIPLE)
+			continue;
+		for (i = 0; i < q->nchoices; i++) {
+			if (!a->picked[k * a->max_choices + i])
+				continue;
+			if (room(&b->tick, b->nticks, &b->capticks,
+			         sizeof(*b->tick)) != 0)
+				return -1;
+			b->tick[b->nticks].qid = q->id;
+			b->tick[b->nticks++].cid = q->choices[i].id;
+		}
+	}
+	it->nans = b->nans - it->ans0;
+	it->nticks = b->nticks - it->tick0;
+	return 0;
+}
+
+/* Render the current record into the arena as `rejects` keeps it (field
+ * hide masked); -1 when out of memory. */
+static int stage_record(struct answers *a, struct batch *b,
+                        struct item *it, long hide, const char *mask)
+{
+	char *text = impact__record_text(&a->im, hide, mask);
+
+	if (!text)
+		return -1;
+	it->record = arena_put(b, text, strlen(text));
+	sqlite3_free(text);
+	return it->record == NO_TEXT ? -1 : 0;
+}
+
+/* The statement inserting n answers at once (n >= 1), prepared on first
+ * use: one statement per respondent instead of one per answer. */
+static int insert_n(struct answers *a, size_t n, sqlite3_stmt **out)
+{
+	impact *h = a->im.h;
+	sqlite3_str *s;
+	char *sql;
+	size_t i;
+	int rc;
+
+	if (a->ins[n]) {
+		*out = a->ins[n];
+		return IMPACT_OK;
+	}
+	s = sqlite3_str_new(h->db);
+	sqlite3_str_appendall(s, "INSERT OR FAIL INTO answers (respondent_id,"
+	                      " question_id, value, choice_id, text) VALUES ");
+	for (i = 0; i < n; i++)
+		sqlite3_str_appendall(s, i ? ",(?,?,?,?,?)" : "(?,?,?,?,?)");
+	if (!(sql = sqlite3_str_finish(s)))
+		return impact__error(h, IMPACT_ENOMEM, "out of memory");
+	rc = impact__prepare(h, &a->ins[n], sql);
+	sqlite3_free(sql);
+	*out = a->ins[n];
+	return rc;
+}
+
+/* Store item it's answers and ticked options for respondent rid. */
+static int store_answers(struct answers *a, const struct batch *b,
+                         const struct item *it, long long rid)
+{
+	impact *h = a->im.h;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc, p;
+
+	if (it->nans) {
+		if ((rc = insert_n(a, it->nans, &st)) != IMPACT_OK)
+			return rc;
+		sqlite3_reset(st);
+		for (i = 0, p = 1; i < it->nans; i++, p += 5) {
+			const struct ans *x = &b->ans[it->ans0 + i];
+
+			sqlite3_bind_int64(st, p, rid);
+			sqlite3_bind_int64(st, p + 1, x->qid);
+			if (isnan(x->value))
+				sqlite3_bind_null(st, p + 2);
+			else
+				sqlite3_bind_double(st, p + 2, x->value);
+			if (x->choice)
+				sqlite3_bind_int64(st, p + 3, x->choice);
+			else
+				sqlite3_bind_null(st, p + 3);
+			if (x->text != NO_TEXT)
+				sqlite3_bind_text(st, p + 4, b->arena + x->text, -1,
+				                  SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, p + 4);
+		}
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);   /* releases the arena's texts */
+		if (rc != SQLITE_DONE)
+			return impact__db_error(h, "storing an answer");
+	}
+	for (i = 0; i < it->nticks; i++) {
+		const struct tick *t = &b->tick[it->tick0 + i];
+
+		sqlite3_reset(a->ansc);
+		sqlite3_bind_int64(a->ansc, 1, rid);
+		sqlite3_bind_int64(a->ansc, 2, t->qid);
+		sqlite3_bind_int64(a->ansc, 3, t->cid);
+		if (sqlite3_step(a->ansc) != SQLITE_DONE)
+			return impact__db_error(h, "storing a choice");
+	}
+	return IMPACT_OK;
+}
+
+/* Store item it: its respondent, answers and choices. */
+static int store_row(struct answers *a, const struct batch *b,
+                     const struct item *it)
 {
 	impact *h = a->im.h;
 
 	sqlite3_reset(a->resp);
 	sqlite3_bind_int64(a->resp, 1, a->sv.id);
 	sqlite3_bind_int64(a->resp, 2, a->im.import_id);
-	sqlite3_bind_text(a->resp, 3, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(a->resp, 4, place);
-	sqlite3_bind_int64(a->resp, 5, period);
-	if (on)
-		sqlite3_bind_text(a->resp, 6, on, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(a->resp, 3, it->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(a->resp, 4, it->place);
+	sqlite3_bind_int64(a->resp, 5, it->period);
+	if (it->on[0])
+		sqlite3_bind_text(a->resp, 6, it->on, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(a->resp, 6);
-	sqlite3_bind_text(a->resp, 7, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(a->resp, 7, it->fp, -1, SQLITE_STATIC);
 	if (sqlite3_step(a->resp) != SQLITE_DONE)
 		return impact__db_error(h, "storing a respondent");
-	return store_answers(a, sqlite3_last_insert_rowid(h->db));
+	return store_answers(a, b, it, sqlite3_last_insert_rowid(h->db));
 }
 
-/* Store the answers and choices of the row arrays for respondent rid. */
-static int store_answers(struct answers *a, long long rid)
+/* A new item for the current record in b, or NULL when out of memory. */
+static struct item *new_item(struct answers *a, struct batch *b)
 {
-	impact *h = a->im.h;
-	size_t k, i;
+	struct item *it;
 
-	for (k = 0; k < a->sv.n; k++) {
-		struct question *q = &a->sv.q[k];
-
-		if (!answered(a, k) || q->role == R_RESPONDENT
-		    || q->role == R_PLACE)
-			continue;
-		sqlite3_reset(a->ans);
-		sqlite3_clear_bindings(a->ans);
-		sqlite3_bind_int64(a->ans, 1, rid);
-		sqlite3_bind_int64(a->ans, 2, q->id);
-		if (!isnan(a->value[k]))
-			sqlite3_bind_double(a->ans, 3, a->value[k]);
-		if (a->choice[k])
-			sqlite3_bind_int64(a->ans, 4, a->choice[k]);
-		if (a->text[k])
-			sqlite3_bind_text(a->ans, 5, a->text[k], -1,
-			                  SQLITE_STATIC);
-		if (sqlite3_step(a->ans) != SQLITE_DONE)
-			return impact__db_error(h, "storing an answer");
-		if (q->kind != K_MULTIPLE)
-			continue;
-		for (i = 0; i < q->nchoices; i++) {
-			if (!a->picked[k * a->max_choices + i])
-				continue;
-			sqlite3_reset(a->ansc);
-			sqlite3_bind_int64(a->ansc, 1, rid);
-			sqlite3_bind_int64(a->ansc, 2, q->id);
-			sqlite3_bind_int64(a->ansc, 3, q->choices[i].id);
-			if (sqlite3_step(a->ansc) != SQLITE_DONE)
-				return impact__db_error(h, "storing a choice");
-		}
-	}
-	return IMPACT_OK;
+	if (room(&b->it, b->n, &b->capit, sizeof(*b->it)) != 0)
+		return NULL;
+	it = &b->it[b->n];
+	memset(it, 0, sizeof(*it));
+	it->line = a->im.rec.line;
+	it->reason = it->record = NO_TEXT;
+	return it;
 }
 
-/* Import the current record.  Returns IMPACT_OK (row stored, skipped or
- * rejected) or an error. */
-static int import_row(struct answers *a)
+/* Make it a rejected record: column col, reason, field hide masked. */
+static int stage_reject(struct answers *a, struct batch *b,
+                        struct item *it, long col, long hide,
+                        const char *mask, const char *reason)
+{
+	it->rejected = 1;
+	it->col = col;
+	if ((it->reason = arena_put(b, reason, strlen(reason))) == NO_TEXT
+	    || stage_record(a, b, it, hide, mask) != 0)
+		return -1;
+	b->n++;
+	return 0;
+}
+
+/* Read and check the current record into a new item of b (the reader's
+ * part: nothing here touches the connection).  h receives errors.
+ * Returns IMPACT_OK (row to store or rejected) or an error. */
+static int check_row(struct answers *a, impact *h, struct batch *b)
 {
 	struct import *im = &a->im;
-	char reason[MAX_REASON] = "", key[65], fp[65], on[11];
+	char reason[MAX_REASON] = "", on[11];
 	const char *onp = NULL;
 	long long place = 0, period = im->opts->period;
 	long bad = -1;
+	struct item *it = new_item(a, b);
 	size_t k;
 
-	im->sum->rows_read++;
-	if (!impact__check_width(im, reason, sizeof(reason)))
-		return impact__reject(im, 0, MASK_WORDS, "(masked)", reason);
+	if (!it)
+		goto nomem;
+	if (!impact__check_width(im, reason, sizeof(reason))) {
+		if (stage_reject(a, b, it, 0, MASK_WORDS, "(masked)", reason))
+			goto nomem;
+		return IMPACT_OK;
+	}
 	/* Answers first, so the fingerprint and key can use them.  Those
 	 * after a bad one are not read: they are cleared, for nothing of the
 	 * previous row (its text points into a reused buffer) to remain. */
@@ -1271,9 +1506,9 @@ static int import_row(struct answers *a)
 			bad = col >= 0 ? col : 0;
 			snprintf(reason, sizeof(reason), "no place: give the place "
 			         "in a column or with --place CODE");
-		} else if (impact__places_find(im->h, &a->places, s, &place)
+		} else if (impact__places_find(h, &a->places, s, &place)
 		           != IMPACT_OK) {
-			return impact_errcode(im->h);
+			return impact_errcode(h);
 		} else if (place <= 0) {
 			bad = im->opts->place ? 0 : col;
 			snprintf(reason, sizeof(reason), place < 0
@@ -1336,33 +1571,215 @@ static int import_row(struct answers *a)
 			         "--period YYYY, or a period or date column");
 		}
 	}
-	fingerprint(a, fp);
-	respondent_key(a, fp, key);
-	if (bad >= 0)
-		return impact__reject(im, bad, identifier_column(a), key, reason);
+	fingerprint(a, it->fp);
+	respondent_key(a, it->fp, it->key);
+	if (bad >= 0) {
+		if (stage_reject(a, b, it, bad, identifier_column(a), it->key,
+		                 reason) != 0)
+			goto nomem;
+		return IMPACT_OK;
+	}
+	it->place = place;
+	it->period = period;
+	snprintf(it->on, sizeof(it->on), "%s", onp ? onp : "");
+	/* A duplicate is found by the writer: kept aside as it would be. */
+	it->dupcol = identifier_column(a);
+	if (stage_record(a, b, it, it->dupcol, it->key) != 0
+	    || stage_answers(a, b, it) != 0)
+		goto nomem;
+	if (it->dupcol < 0)
+		it->dupcol = 0;
+	b->n++;
+	return IMPACT_OK;
+nomem:
+	return impact__error(h, IMPACT_ENOMEM, "out of memory");
+}
+
+/* Store one checked record (the writer's part).  Returns IMPACT_OK (row
+ * stored, skipped or rejected) or an error. */
+static int write_item(struct answers *a, const struct batch *b,
+                      const struct item *it)
+{
+	struct import *im = &a->im;
+	char reason[MAX_REASON];
+
+	im->sum->rows_read++;
+	if (it->rejected)
+		return impact__reject_text(im, it->line, it->col,
+		                           b->arena + it->reason,
+		                           b->arena + it->record);
 	/* Already stored? The same answers are skipped, others refused. */
 	sqlite3_reset(a->dup);
 	sqlite3_bind_int64(a->dup, 1, a->sv.id);
-	sqlite3_bind_int64(a->dup, 2, period);
-	sqlite3_bind_text(a->dup, 3, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(a->dup, 2, it->period);
+	sqlite3_bind_text(a->dup, 3, it->key, -1, SQLITE_STATIC);
 	if (sqlite3_step(a->dup) == SQLITE_ROW) {
 		const char *old = (const char *)sqlite3_column_text(a->dup, 0);
 
-		if (old && strcmp(old, fp) == 0) {
+		if (old && strcmp(old, it->fp) == 0) {
 			im->sum->rows_skipped++;
 			return IMPACT_OK;
 		}
 		snprintf(reason, sizeof(reason), "this respondent already "
 		         "answered this survey for %lld, with other answers: the "
-		         "row is a duplicate", period);
-		return impact__reject(im, identifier_column(a) >= 0
-		                      ? identifier_column(a) : 0,
-		                      identifier_column(a), key, reason);
+		         "row is a duplicate", it->period);
+		return impact__reject_text(im, it->line, it->dupcol, reason,
+		                           b->arena + it->record);
 	}
-	if (store_row(a, key, place, period, onp, fp) != IMPACT_OK)
+	if (store_row(a, b, it) != IMPACT_OK)
 		return impact_errcode(im->h);
 	im->sum->rows_loaded++;
 	return IMPACT_OK;
+}
+
+/* The reader and the writer's meeting point. */
+struct pipe {
+	struct answers *a;
+	impact rd;               /* the reader's handle: its own error */
+	struct batch b[BATCHES];
+	pthread_mutex_t lock;
+	pthread_cond_t moved;    /* a batch was filled or given back */
+	size_t filled, done;     /* batches handed over, and given back */
+	int pending;             /* read_headers() left a record to check */
+	int finished;            /* the reader stopped: end of file (rc 0)
+	                            or error rc */
+	int rc;
+	int stop;                /* the writer failed: stop reading */
+};
+
+/* Fill batch b with the next rows (the reader's body for one batch).
+ * Returns 1 when rows remain, 0 at the end of the file, or an error. */
+static int fill(struct pipe *p, struct batch *b)
+{
+	struct answers *a = p->a;
+	int rc = 1;
+
+	b->n = b->nans = b->nticks = b->used = 0;
+	while (b->n < BATCH_ROWS) {
+		if (!p->pending) {
+			rc = impact__csv_next(&p->rd, a->im.csv, &a->im.rec);
+			if (rc <= 0)
+				break;
+		}
+		p->pending = 0;
+		if ((rc = check_row(a, &p->rd, b)) != IMPACT_OK)
+			break;
+		rc = 1;
+	}
+	impact__csv_position(a->im.csv, &b->done, &b->total);
+	return rc;
+}
+
+/* The reader thread: batches until the end of the file, an error or
+ * the writer's stop. */
+static void *reader(void *arg)
+{
+	struct pipe *p = arg;
+	int rc = 1;
+
+	while (rc > 0) {
+		struct batch *b;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->filled - p->done == BATCHES && !p->stop)
+			pthread_cond_wait(&p->moved, &p->lock);
+		b = p->stop ? NULL : &p->b[p->filled % BATCHES];
+		pthread_mutex_unlock(&p->lock);
+		if (!b)
+			break;
+		rc = fill(p, b);
+		pthread_mutex_lock(&p->lock);
+		p->filled++;
+		pthread_cond_signal(&p->moved);
+		pthread_mutex_unlock(&p->lock);
+	}
+	pthread_mutex_lock(&p->lock);
+	p->finished = 1;
+	p->rc = rc < 0 ? rc : IMPACT_OK;
+	pthread_cond_signal(&p->moved);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Store every batch's rows, in order. */
+static int write_batch(struct pipe *p, const struct batch *b)
+{
+	size_t i;
+	int rc = IMPACT_OK;
+
+	for (i = 0; i < b->n && rc == IMPACT_OK; i++)
+		rc = write_item(p->a, b, &b->it[i]);
+	impact__progress(p->a->im.h, "answers", (size_t)b->done,
+	                 (size_t)b->total);
+	return rc;
+}
+
+/* The rows of the file after the header: read and checked on a thread
+ * of their own while this one stores them (on this thread alone when
+ * impact__threads() is 1 or no thread can start). */
+static int import_rows(struct answers *a, int pending)
+{
+	impact *h = a->im.h;
+	struct pipe p;
+	pthread_t tid;
+	int rc = IMPACT_OK, threaded = 0;
+	size_t i;
+
+	memset(&p, 0, sizeof(p));
+	p.a = a;
+	p.rd = *h;
+	p.rd.progress = NULL;
+	p.pending = pending;
+	if (impact__threads() > 1 && pthread_mutex_init(&p.lock, NULL) == 0) {
+		if (pthread_cond_init(&p.moved, NULL) != 0)
+			pthread_mutex_destroy(&p.lock);
+		else if (pthread_create(&tid, NULL, reader, &p) == 0)
+			threaded = 1;
+		else {
+			pthread_cond_destroy(&p.moved);
+			pthread_mutex_destroy(&p.lock);
+		}
+	}
+	if (!threaded) {
+		int more = 1;
+
+		while (more > 0 && rc == IMPACT_OK) {
+			more = fill(&p, &p.b[0]);
+			rc = write_batch(&p, &p.b[0]);
+		}
+		p.rc = more < 0 ? more : IMPACT_OK;
+	} else {
+		for (;;) {
+			struct batch *b;
+
+			pthread_mutex_lock(&p.lock);
+			while (p.done == p.filled && !p.finished)
+				pthread_cond_wait(&p.moved, &p.lock);
+			b = p.done < p.filled && !(p.finished && p.rc < 0)
+			    ? &p.b[p.done % BATCHES] : NULL;
+			pthread_mutex_unlock(&p.lock);
+			if (!b)
+				break;
+			rc = write_batch(&p, b);
+			pthread_mutex_lock(&p.lock);
+			p.done++;
+			if (rc != IMPACT_OK)
+				p.stop = 1;
+			pthread_cond_signal(&p.moved);
+			pthread_mutex_unlock(&p.lock);
+			if (rc != IMPACT_OK)
+				break;
+		}
+		pthread_join(tid, NULL);
+		pthread_cond_destroy(&p.moved);
+		pthread_mutex_destroy(&p.lock);
+	}
+	/* The writer's error first; else the reader's, with its message. */
+	if (rc == IMPACT_OK && p.rc < 0)
+		rc = impact__error(h, p.rc, "%s", p.rd.errmsg);
+	for (i = 0; i < BATCHES; i++)
+		batch_free(&p.b[i]);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1414,9 +1831,22 @@ static int row_arrays(struct answers *a)
 	a->text = calloc(n, sizeof(*a->text));
 	a->date_text = calloc(n, 11);
 	a->picked = calloc(n, a->max_choices);
-	if (!a->value || !a->choice || !a->text || !a->date_text || !a->picked)
+	a->ins = calloc(n + 1, sizeof(*a->ins));
+	if (!a->value || !a->choice || !a->text || !a->date_text || !a->picked
+	    || !a->ins)
 		return impact__error(a->im.h, IMPACT_ENOMEM, "out of memory");
 	return IMPACT_OK;
+}
+
+/* Finalize the answer inserts insert_n() prepared. */
+static void inserts_free(struct answers *a)
+{
+	size_t k;
+
+	for (k = 0; a->ins && k <= a->sv.n; k++)
+		sqlite3_finalize(a->ins[k]);
+	free(a->ins);
+	a->ins = NULL;
 }
 
 /* Note what the user should know about the columns. */
@@ -1473,6 +1903,10 @@ int impact_import_answers(impact *h, const char *path, const char *survey_code,
 	    && (rc = only_place_id(h, &a.places, opts->only_place,
 	                           &a.only_place)) != IMPACT_OK)
 		goto done;
+	/* Every reference written is proven here: the respondent just
+	 * inserted, this import, the survey's questions and choices, the
+	 * place found in the places read above (no command deletes one). */
+	a.im.trusted_refs = 1;
 	rc = impact__import_begin(&a.im, h, path, "answers", a.sv.id, opts,
 	                          out);
 	if (rc != IMPACT_OK || out->already_imported)
@@ -1503,28 +1937,11 @@ int impact_import_answers(impact *h, const char *path, const char *survey_code,
 	                             " period, submitted_on, fingerprint)"
 	                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);"))
 	       != 0
-	    || (rc = impact__prepare(h, &a.ans, "INSERT INTO answers"
-	                             " (respondent_id, question_id, value,"
-	                             " choice_id, text) VALUES (?1, ?2, ?3,"
-	                             " ?4, ?5);")) != 0
 	    || (rc = impact__prepare(h, &a.ansc, "INSERT INTO answer_choices"
 	                             " (respondent_id, question_id, choice_id)"
 	                             " VALUES (?1, ?2, ?3);")) != 0)
 		goto done;
-	for (;;) {
-		if (!pending) {
-			rc = impact__csv_next(h, a.im.csv, &a.im.rec);
-			if (rc <= 0)
-				break;
-		}
-		pending = 0;
-		if ((rc = import_row(&a)) != IMPACT_OK)
-			goto done;
-		if (out->rows_read % 1000 == 0)
-			impact__import_progress(&a.im, "answers");
-	}
-	if (rc > 0)
-		rc = IMPACT_OK;
+	rc = import_rows(&a, pending);
 done:
 	if (a.names_owned) {
 		for (k = 0; k < a.nnames; k++)
@@ -1533,8 +1950,8 @@ done:
 	}
 	sqlite3_finalize(a.dup);
 	sqlite3_finalize(a.resp);
-	sqlite3_finalize(a.ans);
 	sqlite3_finalize(a.ansc);
+	inserts_free(&a);
 	free(a.value);
 	free(a.choice);
 	free(a.text);
@@ -1699,6 +2116,8 @@ int impact_answers_add_one(impact *h, const impact_entry_opts *opts,
 {
 	struct answers a;
 	struct form_errors fe;
+	struct batch fb;
+	struct item *it;
 	impact_import_summary sum;
 	char **cells = NULL, key[65] = "", fp[65], now[32];
 	unsigned char *bad = NULL;
@@ -1713,6 +2132,7 @@ int impact_answers_add_one(impact *h, const impact_entry_opts *opts,
 	assert(errors || max_errors == 0);
 	impact__clear_error(h);
 	memset(&a, 0, sizeof(a));
+	memset(&fb, 0, sizeof(fb));
 	memset(&fe, 0, sizeof(fe));
 	memset(&sum, 0, sizeof(sum));
 	fe.e = errors;
@@ -1886,14 +2306,21 @@ int impact_answers_add_one(impact *h, const impact_entry_opts *opts,
 		goto done;
 	}
 	if ((rc = form_import(h, a.sv.id, &a.im.import_id)) != IMPACT_OK
-	    || (rc = impact__prepare(h, &a.ans, "INSERT INTO answers"
-	                             " (respondent_id, question_id, value,"
-	                             " choice_id, text) VALUES (?1, ?2, ?3,"
-	                             " ?4, ?5);")) != IMPACT_OK
 	    || (rc = impact__prepare(h, &a.ansc, "INSERT INTO answer_choices"
 	                             " (respondent_id, question_id, choice_id)"
 	                             " VALUES (?1, ?2, ?3);")) != IMPACT_OK)
 		goto done;
+	/* The entry as an import's checked row, stored the same way. */
+	if (!(it = new_item(&a, &fb)) || stage_answers(&a, &fb, it) != 0) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	fb.n = 1;
+	memcpy(it->key, key, sizeof(it->key));
+	memcpy(it->fp, fp, sizeof(it->fp));
+	snprintf(it->on, sizeof(it->on), "%s", onp ? onp : "");
+	it->place = place;
+	it->period = opts->period;
 	impact__utc_now(now, sizeof(now));
 	if (opts->respondent) {
 		rid = opts->respondent;
@@ -1917,7 +2344,7 @@ int impact_answers_add_one(impact *h, const impact_entry_opts *opts,
 		    || (rc = form_exec(h, "DELETE FROM answer_choices WHERE"
 		                       " respondent_id = ?1;", rid, 0, 0,
 		                       "correcting answers")) != IMPACT_OK
-		    || (rc = store_answers(&a, rid)) != IMPACT_OK)
+		    || (rc = store_answers(&a, &fb, it, rid)) != IMPACT_OK)
 			goto done;
 		sqlite3_finalize(st);
 		if ((rc = impact__prepare(h, &st, "UPDATE form_entries SET"
@@ -1932,8 +2359,7 @@ int impact_answers_add_one(impact *h, const impact_entry_opts *opts,
 		                          " period, submitted_on, fingerprint)"
 		                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);"))
 		    != IMPACT_OK
-		    || (rc = store_row(&a, key, place, opts->period, onp, fp))
-		       != IMPACT_OK)
+		    || (rc = store_row(&a, &fb, it)) != IMPACT_OK)
 			goto done;
 		if ((rc = impact__prepare(h, &st, "INSERT INTO form_entries"
 		                          " (respondent_id, entered_at) SELECT id,"
@@ -1967,8 +2393,9 @@ nomem:
 done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(a.resp);
-	sqlite3_finalize(a.ans);
 	sqlite3_finalize(a.ansc);
+	inserts_free(&a);
+	batch_free(&fb);
 	if (in_tx)
 		rc = impact__end_tx(h, rc);
 	if (rc == IMPACT_OK && out_respondent)

@@ -207,11 +207,13 @@ void impact__places_release(impact__place_index *ix)
 {
 	size_t i;
 
-	sqlite3_finalize(ix->by_code);
+	for (i = 0; i < ix->nexact; i++)
+		free(ix->exact[i].key);
 	for (i = 0; i < ix->ncodes; i++)
 		free(ix->codes[i].key);
 	for (i = 0; i < ix->nnames; i++)
 		free(ix->names[i].key);
+	free(ix->exact);
 	free(ix->codes);
 	free(ix->names);
 	memset(ix, 0, sizeof(*ix));
@@ -227,10 +229,8 @@ int impact__places_init(impact *h, impact__place_index *ix)
 	int rc, step;
 
 	memset(ix, 0, sizeof(*ix));
-	if ((rc = impact__prepare(h, &ix->by_code, "SELECT id FROM places"
-	                          " WHERE code = ?1;")) != IMPACT_OK
-	    || (rc = impact__prepare(h, &st, "SELECT id, code, name"
-	                             " FROM places;")) != IMPACT_OK)
+	if ((rc = impact__prepare(h, &st, "SELECT id, code, name"
+	                          " FROM places;")) != IMPACT_OK)
 		goto done;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
@@ -240,8 +240,11 @@ int impact__places_init(impact *h, impact__place_index *ix)
 
 		if (ix->ncodes == cap) {
 			size_t c2 = cap ? 2 * cap : 64;
-			struct impact__place_key *a, *b;
+			struct impact__place_key *a, *b, *e;
 
+			if (!(e = realloc(ix->exact, c2 * sizeof(*e))))
+				goto nomem;
+			ix->exact = e;
 			if (!(a = realloc(ix->codes, c2 * sizeof(*a))))
 				goto nomem;
 			ix->codes = a;
@@ -250,6 +253,10 @@ int impact__places_init(impact *h, impact__place_index *ix)
 			ix->names = b;
 			cap = c2;
 		}
+		ix->exact[ix->nexact].id = id;
+		if (!(ix->exact[ix->nexact].key = strdup(code ? code : "")))
+			goto nomem;
+		ix->nexact++;
 		impact__fold(key, sizeof(key), code ? code : "");
 		ix->codes[ix->ncodes].id = id;
 		if (!(ix->codes[ix->ncodes].key = strdup(key)))
@@ -265,6 +272,7 @@ int impact__places_init(impact *h, impact__place_index *ix)
 		rc = impact__db_error(h, "reading the places");
 		goto done;
 	}
+	ix->nexact = sort_keys(ix->exact, ix->nexact);
 	ix->ncodes = sort_keys(ix->codes, ix->ncodes);
 	ix->nnames = sort_keys(ix->names, ix->nnames);
 	rc = IMPACT_OK;
@@ -280,18 +288,24 @@ done:
 /*
  * The place named by `s`: its exact code, else its code or its name
  * ignoring case, accents and spacing.  *out is the place's id, 0 when no
- * place matches, -1 when several places share that name.
+ * place matches, -1 when several places share that name.  It reads
+ * only the index (no statement), so a reader thread may use it.
  */
 int impact__places_find(impact *h, impact__place_index *ix, const char *s,
                         long long *out)
 {
 	struct impact__place_key want, *hit;
 	char key[PLACE_KEY_SIZE];
-	int rc;
 
-	if ((rc = impact__lookup_id(h, ix->by_code, s, out)) != IMPACT_OK
-	    || *out)
-		return rc;
+	(void)h;
+	want.key = (char *)s;
+	hit = ix->nexact ? bsearch(&want, ix->exact, ix->nexact, sizeof(*hit),
+	                           key_cmp) : NULL;
+	if (hit && hit->id > 0) {
+		*out = hit->id;
+		return IMPACT_OK;
+	}
+	*out = 0;
 	want.key = impact__fold(key, sizeof(key), s);
 	if (!*key || ix->ncodes == 0)
 		return IMPACT_OK;
@@ -389,9 +403,9 @@ static const char *base_name(const char *path)
  * so the identifier's position is unknown) every field that is not a
  * number is replaced by `mask`: no identifier is ever stored.
  */
-static char *record_text(struct import *im, long hide, const char *mask)
+char *impact__record_text(struct import *im, long hide, const char *mask)
 {
-	sqlite3_str *s = sqlite3_str_new(im->h->db);
+	sqlite3_str *s = sqlite3_str_new(NULL);
 	size_t i;
 
 	for (i = 0; i < im->rec.nfields; i++) {
@@ -427,27 +441,35 @@ static char *record_text(struct import *im, long hide, const char *mask)
 int impact__reject(struct import *im, long col, long hide, const char *mask,
                    const char *reason)
 {
-	char *text = record_text(im, hide, mask);
+	char *text = impact__record_text(im, hide, mask);
+	int rc;
+
+	if (!text)
+		return impact__error(im->h, IMPACT_ENOMEM, "out of memory");
+	rc = impact__reject_text(im, im->rec.line, col, reason, text);
+	sqlite3_free(text);
+	return rc;
+}
+
+int impact__reject_text(struct import *im, long long line, long col,
+                        const char *reason, const char *text)
+{
 	const char *field = col >= 0 && (size_t)col < im->nheader
 	                    ? im->header[col] : "";
 	int rc = IMPACT_OK;
 
-	if (!text)
-		return impact__error(im->h, IMPACT_ENOMEM, "out of memory");
 	sqlite3_reset(im->reject);
 	sqlite3_bind_int64(im->reject, 1, im->import_id);
-	sqlite3_bind_int64(im->reject, 2, im->rec.line);
+	sqlite3_bind_int64(im->reject, 2, line);
 	sqlite3_bind_int64(im->reject, 3, col + 1);
 	sqlite3_bind_text(im->reject, 4, field, -1, SQLITE_STATIC);
 	sqlite3_bind_text(im->reject, 5, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(im->reject, 6, text, -1, SQLITE_STATIC);
 	if (sqlite3_step(im->reject) != SQLITE_DONE)
 		rc = impact__db_error(im->h, "storing a rejected row");
-	sqlite3_free(text);
 	if (im->sum->rows_rejected++ == 0)
 		snprintf(im->first_reject, sizeof(im->first_reject),
-		         "%s:%lld:%ld: %s", im->name, im->rec.line, col + 1,
-		         reason);
+		         "%s:%lld:%ld: %s", im->name, line, col + 1, reason);
 	return rc;
 }
 
@@ -502,6 +524,12 @@ int impact__import_begin(struct import *im, impact *h, const char *path,
 		         IMPORT_CACHE_KIB);
 		if ((rc = impact__exec(h, sql)) != IMPACT_OK)
 			return rc;
+	}
+	/* A no-op inside a transaction: before BEGIN, undone at the end. */
+	if (im->trusted_refs) {
+		if ((rc = impact__exec(h, "PRAGMA foreign_keys = OFF;")) != 0)
+			return rc;
+		im->fk_off = 1;
 	}
 	if ((rc = impact__exec(h, "BEGIN IMMEDIATE;")) != IMPACT_OK)
 		return rc;
@@ -804,6 +832,14 @@ int impact__import_end(struct import *im, int rc)
 			im->sum->rows_loaded = 0;
 		}
 		im->in_tx = 0;
+	}
+	if (im->fk_off) {
+		if (rc == IMPACT_OK)
+			rc = impact__exec(im->h, "PRAGMA foreign_keys = ON;");
+		else   /* keep the first error's message */
+			sqlite3_exec(im->h->db, "PRAGMA foreign_keys = ON;", NULL,
+			             NULL, NULL);
+		im->fk_off = 0;
 	}
 	if (im->old_cache < 0 && im->old_cache > -IMPORT_CACHE_KIB) {
 		char sql[64];

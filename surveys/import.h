@@ -47,12 +47,17 @@ struct import {
 	int unknown_ok;            /* unknown columns are noted, not errors */
 	char *ignored;             /* ", "-joined unknown columns (owned) */
 	size_t ignored_more;       /* unknown columns past what notes show */
+	int trusted_refs;          /* set before impact__import_begin(): the
+	                              importer proves every reference it
+	                              writes, so foreign keys are not checked
+	                              during the transaction */
+	int fk_off;                /* foreign keys are off until the end */
 	unsigned char *dropped;    /* per header field: 1 for an unknown
 	                              column, never stored, not even in
 	                              `rejects` (NULL: none) */
 };
 
-/* Field masks for record_text(). */
+/* Field masks for impact__record_text(). */
 #define MASK_NONE (-1L)     /* keep every field */
 #define MASK_WORDS (-2L)    /* keep only fields that are numbers */
 
@@ -67,7 +72,8 @@ struct impact__place_key {
 
 /* Every place of the database, to match a code or a name quickly. */
 typedef struct {
-	sqlite3_stmt *by_code;    /* SELECT id FROM places WHERE code = ?1 */
+	struct impact__place_key *exact;  /* codes as written, sorted */
+	size_t nexact;
 	struct impact__place_key *codes;  /* folded codes, sorted */
 	size_t ncodes;
 	struct impact__place_key *names;  /* folded names, sorted */
@@ -109,6 +115,18 @@ int impact__parse_count(const char *s, long long max, long long *out);
  * with `reason`; field `hide` (or MASK_NONE / MASK_WORDS) masked. */
 int impact__reject(struct import *im, long col, long hide, const char *mask,
                    const char *reason);
+
+/* What impact__reject() does with a record already rendered by
+ * impact__record_text(): the record of `line`, kept aside with `reason`
+ * at column col (0-based). */
+int impact__reject_text(struct import *im, long long line, long col,
+                        const char *reason, const char *text);
+
+/* A CSV rendering of the current record for `rejects`, field `hide`
+ * replaced by `mask` (MASK_WORDS: every field not a number); NULL when
+ * out of memory, else free with sqlite3_free().  It touches no
+ * connection, so a reader thread may call it. */
+char *impact__record_text(struct import *im, long hide, const char *mask);
 
 /* Start an import: hash the file, stop early (sum->already_imported) if it
  * was imported before for the same survey, open a transaction, create the

@@ -16,7 +16,7 @@ extern "C" {
 #endif
 
 /* The schema version this library writes. */
-#define IMPACT_SCHEMA_VERSION 4
+#define IMPACT_SCHEMA_VERSION 5
 
 /* What impact_db_init() found. */
 typedef enum {

@@ -488,6 +488,50 @@ run impact import answers two.csv --survey s1bis
 expect_out "already imported" "two surveys: the third time, for s1bis again, is 'already imported'"
 check "two surveys: 4 respondents in 2030 (2 per survey)" test "$(sql impact.db "SELECT count(*) FROM respondents WHERE period = 2030;")" = 4
 
+# === a file of many batches ==============================================
+# 2,000 rows, read and checked on one thread while another stores them, in
+# batches of 256: rows 97, 194, ... (every 97th) have an answer out of
+# bounds; rows 1801-1805 repeat respondents 1-5 with the same answers
+# (skipped), rows 1806-1810 repeat respondents 6-10 with other answers
+# (rejected as duplicates), across batches.  By hand: 18 bad rows in
+# 1-1800, 2 in 1811-2000 (1843, 1940), so 2000 read, 1970 loaded, 25
+# rejected, 5 already stored.  The same file for another survey on a
+# single thread (IMPACT_THREADS=1) stores the same rows and rejects.
+awk 'BEGIN {
+	print "respondent,place,period,q1,q2,q3"
+	for (i = 1; i <= 2000; i++) {
+		r = i; q2 = i % 5 + 1; q3 = i % 7
+		if (i > 1800 && i <= 1810) { r = i - 1800; q2 = r % 5 + 1; q3 = r % 7 }
+		if (i > 1805 && i <= 1810) q2 = (r + 1) % 5 + 1
+		q1 = i % 97 == 0 ? 99 : i % 11
+		if (i > 1800 && i <= 1810) q1 = r % 11
+		printf "m%d,P1,2032,%d,%d,%d\n", r, q1, q2, q3
+	}
+}' >many.csv
+run env IMPACT_THREADS=3 "$IMPACT" import answers many.csv --survey s1
+expect_status 3 "batches: the import exits 3 (rows rejected)"
+expect_out "many.csv: 2000 rows read, 1970 loaded, 25 rejected, 5 already stored" "batches: 2000 read, 1970 loaded, 25 rejected, 5 already stored"
+check "batches: the first bad row is line 98 (row 97), column 4" test "$(sql impact.db "SELECT min(line) || ':' || column_no FROM rejects r JOIN imports i ON i.id = r.import_id WHERE i.file_name = 'many.csv' AND i.survey_id = (SELECT id FROM surveys WHERE code = 's1');")" = "98:4"
+check "batches: the 5 duplicates are lines 1807-1811, reported at the respondent column" test "$(sql impact.db "SELECT group_concat(line || ':' || column_no, ' ') FROM (SELECT line, column_no FROM rejects r JOIN imports i ON i.id = r.import_id WHERE i.file_name = 'many.csv' AND r.reason LIKE '%duplicate%' AND i.survey_id = (SELECT id FROM surveys WHERE code = 's1') ORDER BY line);")" = "1807:1 1808:1 1809:1 1810:1 1811:1"
+# stored SURVEY: every stored answer and rejected row of many.csv.
+stored() {
+	sql impact.db "SELECT r.key, q.code, a.value FROM answers a
+		JOIN respondents r ON r.id = a.respondent_id
+		JOIN questions q ON q.id = a.question_id
+		JOIN imports i ON i.id = r.import_id
+		WHERE i.file_name = 'many.csv' AND i.survey_id = (SELECT id FROM surveys WHERE code = '$1')
+		ORDER BY r.id, q.code;
+		SELECT j.line, j.column_no, j.field, j.reason, j.record FROM rejects j
+		JOIN imports i ON i.id = j.import_id
+		WHERE i.file_name = 'many.csv' AND i.survey_id = (SELECT id FROM surveys WHERE code = '$1')
+		ORDER BY j.line;" | sed 's/^/x/'
+}
+run env IMPACT_THREADS=1 "$IMPACT" import answers many.csv --survey s1bis
+expect_out "many.csv: 2000 rows read, 1970 loaded, 25 rejected, 5 already stored" "batches: one thread gives the same summary"
+check "batches: 5910 answers stored (1970 rows, 3 questions)" test "$(stored s1 | wc -l)" = $((5910 + 25))
+check "batches: one thread stores the same answers and rejects" test "$(stored s1)" = "$(stored s1bis)"
+check "batches: no reference is broken (foreign_key_check)" test -z "$(sql impact.db "PRAGMA foreign_key_check;")"
+
 # === --strict ============================================================
 # One bad row refuses the whole file: nothing loaded, no import recorded.
 printf 'respondent,place,period,q1\nk1,P1,2031,3\nk2,P1,2031,99\nk3,P1,2031,5\n' >strict.csv

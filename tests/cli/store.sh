@@ -15,7 +15,7 @@ expect_out "impact.db" "init names the file"
 expect_err_empty "init writes nothing on stderr"
 check "init created ./impact.db" test -s impact.db
 
-check "user_version is 4" test "$(sql impact.db 'PRAGMA user_version;')" = 4
+check "user_version is 5" test "$(sql impact.db 'PRAGMA user_version;')" = 5
 check "journal_mode is wal" test "$(sql impact.db 'PRAGMA journal_mode;')" = wal
 # application_id 0x494d5043 ("IMPC") = 1229803587
 check "application_id is 'IMPC'" \
@@ -61,11 +61,11 @@ sql impact.db .schema >schema.after
 check "second init left the schema unchanged" cmp -s schema.before schema.after
 check "second init kept the respondent secret" test \
 	"$(sql impact.db "SELECT value FROM meta WHERE key = 'respondent_secret';")" = "$secret_before"
-check "still user_version 4 after the second init" test "$(sql impact.db 'PRAGMA user_version;')" = 4
+check "still user_version 5 after the second init" test "$(sql impact.db 'PRAGMA user_version;')" = 5
 
 run impact status
 expect_status 0 "status on the new database exits 0"
-expect_out "schema 4" "status shows the schema version"
+expect_out "schema 5" "status shows the schema version"
 
 # --- --db and IMPACT_DB ---------------------------------------------------
 

@@ -507,3 +507,37 @@ Test(entries, only_place_of_an_upload, .init = setup, .fini = teardown)
 	             "num,lieu,note,period\nF-9,FAB,2,2025\n"), "t", &o, &s),
 	             IMPACT_ENOTFOUND);
 }
+
+/* An answers import stores with foreign-key checks off for its own
+ * transaction (it proves its references): they are on again after it,
+ * whether it committed or was refused (--strict), and what it stored
+ * breaks no reference. */
+Test(entries, foreign_keys_on_after_an_import, .init = setup,
+     .fini = teardown)
+{
+	impact_import_opts o = IMPACT_IMPORT_OPTS_INIT;
+	impact_import_summary s;
+	const char *csv = "num,lieu,quand,note,freq,act\n"
+	                  "F-1,FAB,14/03/2025,4,Souvent,a;c\n"
+	                  "F-2,RUC,15/03/2025,9,Rarement,b\n";
+
+	cr_expect_str_eq(q("PRAGMA foreign_keys;"), "1");
+	o.strict = 1;
+	cr_expect_eq(impact_import_answers(h, t_write(dir, "bad.csv", csv),
+	                                   "t", &o, &s), IMPACT_EDATA);
+	cr_expect_str_eq(q("PRAGMA foreign_keys;"), "1");
+	cr_expect_str_eq(q("SELECT count(*) FROM respondents;"), "0");
+	cr_assert_eq(impact_import_answers(h, t_write(dir, "ok.csv", csv),
+	                                   "t", NULL, &s), 0, "%s",
+	             impact_errmsg(h));
+	cr_expect_eq(s.rows_loaded, 1);
+	cr_expect_eq(s.rows_rejected, 1);
+	cr_expect_str_eq(q("PRAGMA foreign_keys;"), "1");
+	cr_expect_str_eq(q("SELECT count(*) FROM pragma_foreign_key_check;"),
+	                 "0");
+	/* Enforced again: an answer of no respondent is refused. */
+	cr_expect_neq(sqlite3_exec(h->db, "INSERT INTO answers (respondent_id,"
+	                           " question_id, value) VALUES (999, 1, 1);",
+	                           NULL, NULL, NULL), SQLITE_OK);
+	cr_expect_str_eq(q("SELECT count(*) FROM answer_choices;"), "2");
+}

@@ -72,7 +72,7 @@ Test(store, init_creates_then_leaves_unchanged)
 	cr_expect_eq(s, IMPACT_INIT_EXISTED);
 	cr_expect_eq(from, IMPACT_SCHEMA_VERSION);
 	impact_free(h);
-	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 4);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 5);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM meta WHERE key ="
 	                     " 'respondent_secret' AND length(value) = 64;"), 1);
 }
@@ -169,7 +169,9 @@ Test(store, calls_without_database_are_usage_errors)
 }
 
 /* SQL that takes a file's indexes back to what schema 3 had. */
-#define SCHEMA_3_INDEXES                                                  \
+#define SCHEMA_4_INDEXES                                                  \
+	" CREATE INDEX answers_question ON answers(question_id);"
+#define SCHEMA_3_INDEXES SCHEMA_4_INDEXES                                 \
 	"DROP INDEX index_results_place; DROP INDEX index_results_territory;" \
 	" DROP INDEX respondents_place; DROP INDEX activities_place;"         \
 	" CREATE INDEX respondents_place ON respondents(place_id, period);"    \
@@ -196,7 +198,7 @@ Test(store, migrates_version_1_forward)
 	cr_expect_eq(s, IMPACT_INIT_MIGRATED);
 	cr_expect_eq(from, 1);
 	impact_free(h);
-	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 4);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 5);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE"
 	                     " name = 'index_results';"), 1);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM territories;"), 1);
@@ -223,7 +225,7 @@ Test(store, migrates_version_2_forward)
 	cr_expect_eq(s, IMPACT_INIT_MIGRATED);
 	cr_expect_eq(from, 2);
 	impact_free(h);
-	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 4);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 5);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE"
 	                     " name IN ('form_entries', 'access_codes',"
 	                     " 'sessions');"), 3);
@@ -251,7 +253,7 @@ Test(store, migrates_version_3_forward)
 	cr_expect_eq(s, IMPACT_INIT_MIGRATED);
 	cr_expect_eq(from, 3);
 	impact_free(h);
-	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 4);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 5);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE"
 	                     " name IN ('index_results_place',"
 	                     " 'index_results_territory');"), 2);
@@ -259,5 +261,32 @@ Test(store, migrates_version_3_forward)
 	                     "'activities_place');"), 3);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM pragma_index_info("
 	                     "'respondents_place');"), 3);
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM territories;"), 1);
+}
+
+/* A file at schema 4 loses the index of answers by question and keeps
+ * its rows. */
+Test(store, migrates_version_4_forward)
+{
+	impact *h = NULL;
+	impact_init_status s;
+	int from = -1;
+
+	cr_assert_eq(impact_new(&h), 0);
+	cr_assert_eq(impact_db_init(h, path, &s, &from), 0);
+	impact_free(h);
+	raw_sql(path, SCHEMA_4_INDEXES " PRAGMA user_version = 4;"
+	        "INSERT INTO territories (code, name) VALUES ('T', 'Terre');");
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE"
+	                     " name = 'answers_question';"), 1);
+	cr_assert_eq(impact_new(&h), 0);
+	cr_assert_eq(impact_db_init(h, path, &s, &from), 0, "%s",
+	             impact_errmsg(h));
+	cr_expect_eq(s, IMPACT_INIT_MIGRATED);
+	cr_expect_eq(from, 4);
+	impact_free(h);
+	cr_expect_eq(raw_int(path, "PRAGMA user_version;"), 5);
+	cr_expect_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE"
+	                     " name = 'answers_question';"), 0);
 	cr_expect_eq(raw_int(path, "SELECT count(*) FROM territories;"), 1);
 }
