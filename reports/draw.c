@@ -8,7 +8,10 @@
  * the same on an image surface scaled 2x as in a PDF, and a chart laid out
  * once is the same in every format.  Every measure is Pango's logical
  * extent, the box text is laid out in; charts keep these boxes inside
- * their own.  Read reports/chart.c next.
+ * their own.  With a text cache (impact__text_cache_new(): a worker of
+ * `impact report --all` keeps one for all its dashboards), a text laid
+ * out before with the same settings is drawn from its own layout instead
+ * of being shaped again.  Read reports/chart.c next.
  */
 #include <assert.h>
 #include <math.h>
@@ -77,7 +80,7 @@ int impact__draw_init(impact__draw *d, cairo_t *cr, const char *lang)
 	memset(d, 0, sizeof(*d));
 	d->cr = cr;
 	d->lang = lang ? lang : "fr";
-	d->layout = pango_cairo_create_layout(cr);
+	d->layout = d->own = pango_cairo_create_layout(cr);
 	if (!d->layout)
 		return -1;
 	pc = pango_layout_get_context(d->layout);
@@ -107,12 +110,12 @@ void impact__draw_release(impact__draw *d)
 {
 	if (!d)
 		return;
-	if (d->layout)
-		g_object_unref(d->layout);
+	if (d->own)
+		g_object_unref(d->own);
 	if (d->font)
 		pango_font_description_free(d->font);
 	free(d->laid.text);
-	d->layout = NULL;
+	d->layout = d->own = NULL;
 	d->font = NULL;
 	memset(&d->laid, 0, sizeof(d->laid));
 }
@@ -120,6 +123,167 @@ void impact__draw_release(impact__draw *d)
 void impact__draw_colour(impact__draw *d, const impact__rgb *c)
 {
 	cairo_set_source_rgb(d->cr, c->r, c->g, c->b);
+}
+
+/* Laid-out texts: open addressing on the hash of the text and settings,
+ * emptied when three quarters full. */
+#define CACHE_SLOTS 4096
+
+struct cached {
+	char *text;              /* owned; NULL: empty slot */
+	size_t len;
+	double width, size;
+	int bold, align, max_lines;
+	unsigned long hash;
+	PangoLayout *layout;     /* owned */
+};
+
+struct impact__text_cache {
+	struct cached slot[CACHE_SLOTS];
+	size_t used;
+	/* The target's kind and transformation its layouts were made for
+	 * (sync()); another empties it. */
+	cairo_surface_type_t type;
+	double m[4];
+};
+
+impact__text_cache *impact__text_cache_new(void)
+{
+	return calloc(1, sizeof(impact__text_cache));
+}
+
+static void cache_empty(impact__text_cache *c)
+{
+	size_t i;
+
+	for (i = 0; i < CACHE_SLOTS; i++)
+		if (c->slot[i].text) {
+			free(c->slot[i].text);
+			g_object_unref(c->slot[i].layout);
+		}
+	memset(c, 0, sizeof(*c));
+}
+
+void impact__text_cache_free(impact__text_cache *c)
+{
+	if (!c)
+		return;
+	cache_empty(c);
+	free(c);
+}
+
+/* FNV-1a of the text and its settings. */
+static unsigned long cache_hash(const char *s, size_t len, double width,
+                                double size, int bold, int align,
+                                int max_lines)
+{
+	unsigned long h = 14695981039346656037UL;
+	double num[2];
+	int in[3];
+	size_t i;
+
+	num[0] = width;
+	num[1] = size;
+	in[0] = bold;
+	in[1] = align;
+	in[2] = max_lines;
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211UL;
+	for (i = 0; i < sizeof(num); i++)
+		h = (h ^ ((const unsigned char *)num)[i]) * 1099511628211UL;
+	for (i = 0; i < sizeof(in); i++)
+		h = (h ^ ((const unsigned char *)in)[i]) * 1099511628211UL;
+	return h;
+}
+
+static void set_up(impact__draw *d, PangoLayout *l, const char *s,
+                   double width, double size, int bold,
+                   PangoAlignment align, int max_lines);
+
+/* Point d->layout at the cache's layout of `s` with these settings,
+ * laying it out first when new; 0, or -1 when out of memory (the caller
+ * then uses its own layout). */
+static int cached_lay(impact__draw *d, const char *s, size_t len,
+                      double width, double size, int bold,
+                      PangoAlignment align, int max_lines)
+{
+	impact__text_cache *c = d->cache;
+	unsigned long h = cache_hash(s, len, width, size, bold, (int)align,
+	                             max_lines);
+	size_t i = h % CACHE_SLOTS;
+	struct cached *e;
+
+	/* Not before the context is in line with the target: a text is
+	 * first measured, then drawn. */
+	if (!d->synced)
+		return -1;
+	if (c->used && (c->type != d->sync_type
+	                || memcmp(c->m, d->sync_m, sizeof(c->m)) != 0))
+		cache_empty(c);
+	c->type = d->sync_type;
+	memcpy(c->m, d->sync_m, sizeof(c->m));
+	for (;; i = (i + 1) % CACHE_SLOTS) {
+		e = &c->slot[i];
+		if (!e->text)
+			break;
+		if (e->hash == h && e->len == len && e->width == width
+		    && e->size == size && e->bold == bold
+		    && e->align == (int)align && e->max_lines == max_lines
+		    && memcmp(e->text, s, len) == 0) {
+			d->layout = e->layout;
+			return 0;
+		}
+	}
+	if (c->used >= CACHE_SLOTS / 4 * 3) {
+		cache_empty(c);
+		e = &c->slot[h % CACHE_SLOTS];
+	}
+	if (!(e->text = malloc(len + 1)))
+		return -1;
+	if (!(e->layout = pango_layout_new(pango_layout_get_context(d->own)))) {
+		free(e->text);
+		e->text = NULL;
+		return -1;
+	}
+	memcpy(e->text, s, len + 1);
+	e->len = len;
+	e->width = width;
+	e->size = size;
+	e->bold = bold;
+	e->align = (int)align;
+	e->max_lines = max_lines;
+	e->hash = h;
+	c->used++;
+	pango_layout_set_wrap(e->layout, PANGO_WRAP_WORD_CHAR);
+	set_up(d, e->layout, s, width, size, bold, align, max_lines);
+	d->layout = e->layout;
+	return 0;
+}
+
+/* Give layout l the text s and these settings. */
+static void set_up(impact__draw *d, PangoLayout *l, const char *s,
+                   double width, double size, int bold,
+                   PangoAlignment align, int max_lines)
+{
+	const gchar *end = NULL;
+
+	pango_font_description_set_weight(d->font, bold ? PANGO_WEIGHT_BOLD
+	                                  : PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_absolute_size(d->font, size * PANGO_SCALE);
+	pango_layout_set_font_description(l, d->font);
+	pango_layout_set_width(l, width > 0 ? (int)(width * PANGO_SCALE) : -1);
+	pango_layout_set_alignment(l, align);
+	if (max_lines > 0) {
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		pango_layout_set_height(l, -max_lines);
+	} else {
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
+		pango_layout_set_height(l, -1);
+	}
+	if (g_utf8_validate(s, -1, &end))
+		pango_layout_set_text(l, s, -1);
+	else
+		pango_layout_set_text(l, s, (int)(end - s));
 }
 
 /*
@@ -133,7 +297,6 @@ void impact__draw_colour(impact__draw *d, const impact__rgb *c)
 static void lay(impact__draw *d, const char *s, double width, double size,
                 int bold, PangoAlignment align, int max_lines)
 {
-	const gchar *end = NULL;
 	size_t len;
 
 	if (!s)
@@ -145,6 +308,10 @@ static void lay(impact__draw *d, const char *s, double width, double size,
 	if (!(max_lines > 0 && width > 0))
 		max_lines = 0;
 	len = strlen(s);
+	if (d->cache && cached_lay(d, s, len, width, size, bold, align,
+	                           max_lines) == 0)
+		return;
+	d->layout = d->own;
 	/* The same text with the same settings as last time: Pango keeps
 	 * its lines, and shaping (most of a report's time) is not redone. */
 	if (d->laid.text && d->laid.len == len && d->laid.width == width
@@ -152,24 +319,7 @@ static void lay(impact__draw *d, const char *s, double width, double size,
 	    && d->laid.align == (int)align && d->laid.max_lines == max_lines
 	    && memcmp(d->laid.text, s, len) == 0)
 		return;
-	pango_font_description_set_weight(d->font, bold ? PANGO_WEIGHT_BOLD
-	                                  : PANGO_WEIGHT_NORMAL);
-	pango_font_description_set_absolute_size(d->font, size * PANGO_SCALE);
-	pango_layout_set_font_description(d->layout, d->font);
-	pango_layout_set_width(d->layout,
-	                       width > 0 ? (int)(width * PANGO_SCALE) : -1);
-	pango_layout_set_alignment(d->layout, align);
-	if (max_lines > 0) {
-		pango_layout_set_ellipsize(d->layout, PANGO_ELLIPSIZE_END);
-		pango_layout_set_height(d->layout, -max_lines);
-	} else {
-		pango_layout_set_ellipsize(d->layout, PANGO_ELLIPSIZE_NONE);
-		pango_layout_set_height(d->layout, -1);
-	}
-	if (g_utf8_validate(s, -1, &end))
-		pango_layout_set_text(d->layout, s, -1);
-	else
-		pango_layout_set_text(d->layout, s, (int)(end - s));
+	set_up(d, d->own, s, width, size, bold, align, max_lines);
 	/* Remember it; without memory the next call simply lays out again. */
 	if (len + 1 > d->laid.cap) {
 		char *t = realloc(d->laid.text, len + 1);
@@ -203,10 +353,41 @@ static void extent(impact__draw *d, double *w, double *h)
 		*h = (double)log.height / PANGO_SCALE;
 }
 
+/*
+ * Bring the layout's context in line with d->cr (its font options and
+ * transformation), only when the target's kind or the transformation
+ * (translation aside) changed since the last time: every call of
+ * pango_cairo_update_layout() marks the context changed (it sets the
+ * context's matrix), and Pango then shapes the layout's text again, so
+ * calling it before each text shaped every text twice.  The font options
+ * are set once in impact__draw_init(); a kind of surface always gives
+ * the same ones.  Only the drawing's own context is brought in line: a
+ * cached layout keeps the context of the drawing that made it, in line
+ * with the same kind of target and transformation (cached_lay()).
+ */
+static void sync(impact__draw *d)
+{
+	cairo_surface_type_t type = cairo_surface_get_type(cairo_get_target(d->cr));
+	cairo_matrix_t m;
+
+	cairo_get_matrix(d->cr, &m);
+	if (d->synced && d->sync_type == type && d->sync_m[0] == m.xx
+	    && d->sync_m[1] == m.yx && d->sync_m[2] == m.xy
+	    && d->sync_m[3] == m.yy)
+		return;
+	pango_cairo_update_context(d->cr, pango_layout_get_context(d->own));
+	d->synced = 1;
+	d->sync_type = type;
+	d->sync_m[0] = m.xx;
+	d->sync_m[1] = m.yx;
+	d->sync_m[2] = m.xy;
+	d->sync_m[3] = m.yy;
+}
+
 /* Show the layout with its top-left corner at (x, y) in colour `c`. */
 static void show(impact__draw *d, double x, double y, const impact__rgb *c)
 {
-	pango_cairo_update_layout(d->cr, d->layout);
+	sync(d);
 	impact__draw_colour(d, c);
 	cairo_move_to(d->cr, x, y);
 	pango_cairo_show_layout(d->cr, d->layout);
@@ -303,7 +484,7 @@ double impact__text_line_halo(impact__draw *d, const char *s, double x,
 	double w, h;
 
 	lay_line(d, s, max_width, size, bold, &w, &h);
-	pango_cairo_update_layout(d->cr, d->layout);
+	sync(d);
 	cairo_save(d->cr);
 	cairo_move_to(d->cr, right ? x - w : x, cy - h / 2);
 	pango_cairo_layout_path(d->cr, d->layout);

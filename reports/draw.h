@@ -47,16 +47,29 @@ extern const impact__rgb impact__c_hatch_bg;  /* f0f0f0: not published */
 extern const impact__rgb impact__c_hatch_fg;  /* a8a8a8: its hatching */
 extern const impact__rgb impact__c_white;     /* ffffff: paper */
 
+/* Texts already laid out, kept across the drawings of one thread (see
+ * impact__text_cache_new()). */
+typedef struct impact__text_cache impact__text_cache;
+
 /* The drawing state shared by every primitive. */
 typedef struct impact__draw {
 	cairo_t *cr;                  /* target (borrowed) */
-	PangoLayout *layout;          /* reused for every text (owned) */
+	PangoLayout *layout;          /* the text laid out now: own, or the
+	                               * cache's */
+	PangoLayout *own;             /* reused for every text (owned) */
+	impact__text_cache *cache;    /* NULL, or texts laid out before
+	                               * (borrowed; set after init) */
 	PangoFontDescription *font;   /* "DejaVu Sans" (owned) */
 	const char *lang;             /* "fr" or "en": numbers via
 	                               * impact_format_number() (borrowed) */
 	int unclipped;                /* 0: a chart clips to its box (a
 	                               * safety net); 1: it does not (tests
 	                               * use it to prove nothing overflows) */
+	/* What the layout's context was last brought in line with (sync()
+	 * in draw.c): the target's kind and the transformation. */
+	int synced;
+	cairo_surface_type_t sync_type;
+	double sync_m[4];
 	/* What the layout holds now, so that measuring a text and then
 	 * drawing it shapes it once (lay() in draw.c). */
 	struct {
@@ -66,6 +79,19 @@ typedef struct impact__draw {
 		int bold, align, max_lines;
 	} laid;
 } impact__draw;
+
+/*
+ * A cache of laid-out texts for the drawings one thread makes one after
+ * the other (the dashboards of `impact report --all` repeat most of their
+ * labels and many of their numbers): with d->cache set, a text already
+ * laid out with the same size, weight, width, alignment and line limit
+ * is drawn from its layout, not shaped again.  Layouts keep the Pango
+ * context of the drawing that made them, which every drawing sets up the
+ * same way, so the output is the same with or without the cache.  One
+ * thread only; free it on that thread.  NULL when out of memory.
+ */
+impact__text_cache *impact__text_cache_new(void);
+void impact__text_cache_free(impact__text_cache *c);
 
 /*
  * Prepare `d` to draw on `cr` (borrowed, must outlive `d`): a Pango layout

@@ -1652,6 +1652,7 @@ typedef struct {
 	const impact__geo *geo;
 	int en;
 	const char *title, *today;
+	impact__text_cache *cache;      /* the drawing thread's, or NULL */
 } job;
 
 /* Draw the dashboard into a new PDF stream going to `s`: every page
@@ -1687,6 +1688,7 @@ static int draw_pdf(impact *h, const job *j, sink *s, const char *output)
 		goto done;
 	}
 	r.dr.cr = NULL;                   /* page_start() gives each page's */
+	r.dr.cache = j->cache;
 	r.d = j->d;
 	r.prof = j->prof;
 	r.geo = j->geo;
@@ -1978,8 +1980,10 @@ static int make_dir(impact *h, const char *dir)
  * calling thread, the only one to use SQLite and the handle, reads the
  * next ones: at most 2 per worker wait.  Each worker has its own copy of
  * the funder's logo (Cairo keeps snapshots on a surface painted into a
- * recording) and its own Pango font map (Pango's default is per thread).
- * The files do not depend on which worker drew them.
+ * recording), its own Pango font map (Pango's default is per thread) and
+ * its own cache of texts already laid out (labels and most numbers recur
+ * from one dashboard to the next).  The files do not depend on which
+ * worker drew them.
  */
 #define POOL_MAX 8
 
@@ -2007,6 +2011,9 @@ static void *pool_worker(void *arg)
 {
 	worker *w = arg;
 	pool *p = w->p;
+	/* Texts shaped once for all this worker's dashboards (without
+	 * memory, each is shaped as it comes). */
+	impact__text_cache *tc = impact__text_cache_new();
 
 	for (;;) {
 		unit_job *u;
@@ -2023,12 +2030,15 @@ static void *pool_worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (u->j.prof)
 			u->j.prof = &w->prof;
+		u->j.cache = tc;
 		write_pdf(&u->err, &u->j, u->path);
+		u->j.cache = NULL;
 		pthread_mutex_lock(&p->lock);
 		p->done[p->ndone++] = u;
 		pthread_cond_signal(&p->finished);
 		pthread_mutex_unlock(&p->lock);
 	}
+	impact__text_cache_free(tc);
 	return NULL;
 }
 

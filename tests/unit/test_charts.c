@@ -1239,3 +1239,63 @@ Test(charts, tiny_boxes_stay_inside)
 	free(rows);
 	free(p);
 }
+
+/* Draw "x" (which brings the context in line with the target) and then
+ * LONG_LABEL wrapped in 150 points on a new 240 x 80 white image, with
+ * cache c (or none); the layout LONG_LABEL was drawn from into *used
+ * (when not NULL), and the image's pixels into px (240 * 80 * 4). */
+static void draw_label(impact__text_cache *c, double width,
+                       PangoLayout **used, unsigned char *px)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+	                                                240, 80);
+	cairo_t *cr = cairo_create(s);
+	impact__draw d;
+	int y;
+
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cr_assert_eq(impact__draw_init(&d, cr, "fr"), 0);
+	d.cache = c;
+	impact__text(&d, "x", 2, 2, -1, 8, 0, &impact__c_ink,
+	             PANGO_ALIGN_LEFT);
+	impact__text(&d, LONG_LABEL, 10, 14, width, 10, 0, &impact__c_ink,
+	             PANGO_ALIGN_LEFT);
+	if (used)
+		*used = d.layout;
+	impact__draw_release(&d);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	for (y = 0; y < 80; y++)
+		memcpy(px + y * 240 * 4, cairo_image_surface_get_data(s)
+		       + y * cairo_image_surface_get_stride(s), 240 * 4);
+	cairo_surface_destroy(s);
+}
+
+/* A text cache shared by two drawings: the second draws the label from
+ * the first's layout (not shaped again), and both images are, pixel for
+ * pixel, the one drawn without a cache; another width is another
+ * layout. */
+Test(charts, text_cache_draws_the_same)
+{
+	static unsigned char a[240 * 80 * 4], b[240 * 80 * 4],
+	                     none[240 * 80 * 4], other[240 * 80 * 4];
+	impact__text_cache *c = impact__text_cache_new();
+	PangoLayout *la = NULL, *lb = NULL, *lo = NULL;
+	size_t i, dark = 0;
+
+	cr_assert_not_null(c);
+	draw_label(NULL, 150, NULL, none);
+	draw_label(c, 150, &la, a);
+	draw_label(c, 150, &lb, b);
+	draw_label(c, 120, &lo, other);
+	cr_expect_eq(la, lb, "the second drawing used the cached layout");
+	cr_expect_neq(lo, la, "another width, another layout");
+	cr_expect_eq(memcmp(a, none, sizeof(a)), 0);
+	cr_expect_eq(memcmp(b, none, sizeof(b)), 0);
+	cr_expect_neq(memcmp(other, none, sizeof(other)), 0);
+	for (i = 0; i < sizeof(a); i += 4)
+		dark += a[i] < 128;
+	cr_expect_gt(dark, 100, "the label is drawn");
+	impact__text_cache_free(c);
+}
