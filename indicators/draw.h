@@ -102,4 +102,30 @@ static inline uint32_t impact__uniform_draw(impact__mt *r,
 	return k;
 }
 
+/* m draws in 0..u->n-1 into dst: those of m impact__uniform_draw()
+ * calls, taken from the outputs a block at a time. */
+static inline void impact__uniform_fill(impact__mt *r,
+                                        const impact__uniform *u,
+                                        uint32_t *dst, size_t m)
+{
+	while (m) {
+		const uint32_t *src;
+		size_t i, avail, got = 0;
+
+		if (r->mti >= IMPACT__MT_N)
+			impact__mt_twist(r);
+		src = r->out + r->mti;
+		avail = (size_t)(IMPACT__MT_N - r->mti);
+		for (i = 0; i < avail && got < m; i++) {
+			uint32_t k = impact__uniform_div(u, src[i]);
+
+			dst[got] = k;
+			got += k < u->n;   /* a rejected output is overwritten */
+		}
+		r->mti += (int)i;
+		dst += got;
+		m -= got;
+	}
+}
+
 #endif

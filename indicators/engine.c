@@ -2816,6 +2816,8 @@ struct boot {
 	size_t *places;          /* place units with data, depth-first */
 	size_t np;
 	double *sums;            /* the block's places: REPLICATES * width */
+	struct cell *cells;      /* every unit's (places' intervals set by
+	                            the workers) */
 	pthread_mutex_t lock;    /* guards next and failed */
 	size_t next, start, end; /* places[start..end): the block */
 	int failed;
@@ -2834,73 +2836,268 @@ static unsigned long place_seed(long long id)
 	return (unsigned long)(z & 0xffffffffu);
 }
 
-/* The sums of place unit p's REPLICATES resamples into out. */
-static void place_draws(const struct boot *bt, size_t p, double *out,
-                        impact__mt *r)
+/* Replicates summed side by side in place_draws(): independent chains
+ * of additions, so the processor overlaps them. */
+#define LANES 4
+_Static_assert(REPLICATES % LANES == 0, "LANES must divide REPLICATES");
+
+/* A worker's scratch for place_draws(), grown to the largest place. */
+struct draws {
+	impact__mt r;
+	uint32_t *idx;           /* LANES * n draws */
+	double *x, *den;         /* the place's values, contiguous */
+	double *vals;            /* REPLICATES statistics (boot_interval()) */
+	size_t cap;              /* n the arrays hold */
+	int *cat1;               /* diversity: each value's one category, or
+	                            the width (counted nowhere) */
+	uint32_t *cnt;           /* diversity: LANES * (width + 1) counts */
+	size_t capw;             /* width cnt holds */
+	uint32_t *mult;          /* diversity: times each value was drawn */
+	uint32_t *eobs, *ecat;   /* diversity: (value, category) pairs */
+	size_t cape;             /* pairs eobs and ecat hold */
+};
+
+static void draws_free(struct draws *w)
+{
+	if (!w)
+		return;
+	free(w->idx);
+	free(w->x);
+	free(w->den);
+	free(w->vals);
+	free(w->cat1);
+	free(w->cnt);
+	free(w->mult);
+	free(w->eobs);
+	free(w->ecat);
+	free(w);
+}
+
+/* Room for a place of n observations and `width` sums; -1 when out of
+ * memory. */
+static int draws_fit(struct draws *w, size_t n, size_t width)
+{
+	uint32_t *idx, *cnt;
+	double *x, *den;
+	int *cat1;
+
+	if (width > w->capw) {
+		if (!(cnt = realloc(w->cnt, LANES * (width + 1) * sizeof(*cnt))))
+			return -1;
+		w->cnt = cnt;
+		w->capw = width;
+	}
+	if (n <= w->cap)
+		return 0;
+	if (!(cat1 = realloc(w->cat1, n * sizeof(*cat1))))
+		return -1;
+	w->cat1 = cat1;
+	if (!(idx = realloc(w->mult, n * sizeof(*idx))))
+		return -1;
+	w->mult = idx;
+	if (!(idx = realloc(w->idx, LANES * n * sizeof(*idx))))
+		return -1;
+	w->idx = idx;
+	if (!(x = realloc(w->x, n * sizeof(*x))))
+		return -1;
+	w->x = x;
+	if (!(den = realloc(w->den, n * sizeof(*den))))
+		return -1;
+	w->den = den;
+	w->cap = n;
+	return 0;
+}
+
+/* The sums of place unit p's REPLICATES resamples into out.  Replicate
+ * b takes draws b * n .. b * n + n - 1 of the place's stream and adds
+ * its values in draw order, LANES replicates at a time: the same sums,
+ * bit for bit, as one replicate after the other.  -1 when out of
+ * memory. */
+static int place_draws(const struct boot *bt, size_t p, double *out,
+                       struct draws *dw)
 {
 	const struct obs *o = bt->d->o + bt->run0[p];
 	const int *cats = bt->d->cats;
 	size_t n = bt->run1[p] - bt->run0[p], w = bt->width, b, j, k;
+	impact__mt *r = &dw->r;
 	impact__uniform u;
 
 	impact__uniform_init(&u, n);
 	impact__mt_seed(r, place_seed(bt->t->unit_id[p]));
-	for (b = 0; b < REPLICATES; b++, out += w) {
-		double a = 0, c = 0;
+	if (bt->ind->kind == K_MEAN || bt->ind->kind == K_RATIO) {
+		const uint32_t *i0 = dw->idx, *i1 = i0 + n, *i2 = i1 + n,
+		               *i3 = i2 + n;
+		const double *x = dw->x, *den = dw->den;
+		int ratio = bt->ind->kind == K_RATIO;
 
-		switch (bt->ind->kind) {
-		case K_MEAN:
-			for (j = 0; j < n; j++)
-				a += o[impact__uniform_draw(r, &u)].x;
-			out[0] = a;
-			break;
-		case K_RATIO:
+		for (j = 0; j < n; j++)
+			dw->x[j] = o[j].x;
+		for (j = 0; ratio && j < n; j++)
+			dw->den[j] = o[j].den;
+		for (b = 0; b < REPLICATES; b += LANES) {
+			double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+			double c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+
+			impact__uniform_fill(r, &u, dw->idx, LANES * n);
 			for (j = 0; j < n; j++) {
-				const struct obs *x = &o[impact__uniform_draw(r, &u)];
-
-				a += x->x;
-				c += x->den;
+				a0 += x[i0[j]];
+				a1 += x[i1[j]];
+				a2 += x[i2[j]];
+				a3 += x[i3[j]];
 			}
-			out[0] = a;
-			out[1] = c;
+			if (ratio)
+				for (j = 0; j < n; j++) {
+					c0 += den[i0[j]];
+					c1 += den[i1[j]];
+					c2 += den[i2[j]];
+					c3 += den[i3[j]];
+				}
+			out[0] = a0;
+			out[w] = a1;
+			out[2 * w] = a2;
+			out[3 * w] = a3;
+			if (ratio) {
+				out[1] = c0;
+				out[w + 1] = c1;
+				out[2 * w + 1] = c2;
+				out[3 * w + 1] = c3;
+			}
+			out += LANES * w;
+		}
+		return 0;
+	}
+	/* K_DIVERSITY: each drawn observation's categories counted, in
+	 * integers (whole numbers: the same in any order). */
+	for (j = 0; j < n; j++) {
+		size_t valid = 0;
+
+		dw->cat1[j] = (int)w;
+		for (k = 0; k < o[j].ncat; k++) {
+			int cat = cats[o[j].cat0 + k];
+
+			if (cat >= 0 && (size_t)cat < w) {
+				dw->cat1[j] = cat;
+				valid++;
+			}
+		}
+		if (valid > 1)
 			break;
-		default:   /* K_DIVERSITY */
-			memset(out, 0, w * sizeof(*out));
+	}
+	if (j == n) {
+		/* One category at most each: LANES replicates side by side,
+		 * an observation without one counted in slot w. */
+		const int *c1 = dw->cat1;
+		uint32_t *n0 = dw->cnt, *n1 = n0 + w + 1, *n2 = n1 + w + 1,
+		         *n3 = n2 + w + 1;
+		const uint32_t *i0 = dw->idx, *i1 = i0 + n, *i2 = i1 + n,
+		               *i3 = i2 + n;
+
+		for (b = 0; b < REPLICATES; b += LANES) {
+			impact__uniform_fill(r, &u, dw->idx, LANES * n);
+			memset(dw->cnt, 0, LANES * (w + 1) * sizeof(*dw->cnt));
 			for (j = 0; j < n; j++) {
-				const struct obs *x = &o[impact__uniform_draw(r, &u)];
+				n0[c1[i0[j]]]++;
+				n1[c1[i1[j]]]++;
+				n2[c1[i2[j]]]++;
+				n3[c1[i3[j]]]++;
+			}
+			for (k = 0; k < w; k++) {
+				out[k] = n0[k];
+				out[w + k] = n1[k];
+				out[2 * w + k] = n2[k];
+				out[3 * w + k] = n3[k];
+			}
+			out += LANES * w;
+		}
+		return 0;
+	}
+	/* Several categories for some: the (value, category) pairs, then
+	 * for each replicate how many times each value was drawn, added to
+	 * its categories. */
+	{
+		size_t e = 0, ne = 0;
 
-				for (k = 0; k < x->ncat; k++) {
-					int cat = cats[x->cat0 + k];
+		for (j = 0; j < n; j++)
+			ne += o[j].ncat;
+		if (ne > dw->cape) {
+			uint32_t *a = realloc(dw->eobs, ne * sizeof(*a)), *c;
 
-					if (cat >= 0 && (size_t)cat < w)
-						out[cat] += 1;
+			if (a)
+				dw->eobs = a;
+			c = a ? realloc(dw->ecat, ne * sizeof(*c)) : NULL;
+			if (!c)
+				return -1;
+			dw->ecat = c;
+			dw->cape = ne;
+		}
+		for (j = 0; j < n; j++)
+			for (k = 0; k < o[j].ncat; k++) {
+				int cat = cats[o[j].cat0 + k];
+
+				if (cat >= 0 && (size_t)cat < w) {
+					dw->eobs[e] = (uint32_t)j;
+					dw->ecat[e++] = (uint32_t)cat;
 				}
 			}
-			break;
+		for (b = 0; b < REPLICATES; b++, out += w) {
+			memset(dw->mult, 0, n * sizeof(*dw->mult));
+			memset(dw->cnt, 0, w * sizeof(*dw->cnt));
+			impact__uniform_fill(r, &u, dw->idx, n);
+			for (j = 0; j < n; j++)
+				dw->mult[dw->idx[j]]++;
+			for (k = 0; k < e; k++)
+				dw->cnt[dw->ecat[k]] += dw->mult[dw->eobs[k]];
+			for (k = 0; k < w; k++)
+				out[k] = dw->cnt[k];
 		}
 	}
+	return 0;
 }
 
-/* A worker: the block's places one after the other. */
+static void boot_interval(const struct boot *bt, const double *sums,
+                          double n, double *vals, struct cell *c);
+
+/* A worker: the block's places one after the other, each place's own
+ * interval with it (its territories' are the calling thread's). */
 static void *boot_worker(void *arg)
 {
 	struct boot *bt = arg;
-	impact__mt *r = malloc(sizeof(*r));
+	struct draws *dw = calloc(1, sizeof(*dw));
 	size_t k;
 
+	if (dw && !(dw->vals = malloc(REPLICATES * sizeof(double)))) {
+		draws_free(dw);
+		dw = NULL;
+	}
 	for (;;) {
+		size_t p, n;
+		double *s;
+
 		pthread_mutex_lock(&bt->lock);
-		if (!r)
+		if (!dw)
 			bt->failed = 1;
 		k = bt->failed ? bt->end : bt->next++;
 		pthread_mutex_unlock(&bt->lock);
 		if (k >= bt->end)
 			break;
-		place_draws(bt, bt->places[k],
-		            bt->sums + (k - bt->start) * REPLICATES * bt->width,
-		            r);
+		p = bt->places[k];
+		n = bt->run1[p] - bt->run0[p];
+		if (draws_fit(dw, n, bt->width) != 0) {
+			pthread_mutex_lock(&bt->lock);
+			bt->failed = 1;
+			pthread_mutex_unlock(&bt->lock);
+			break;
+		}
+		s = bt->sums + (k - bt->start) * REPLICATES * bt->width;
+		if (place_draws(bt, p, s, dw) != 0) {
+			pthread_mutex_lock(&bt->lock);
+			bt->failed = 1;
+			pthread_mutex_unlock(&bt->lock);
+			break;
+		}
+		boot_interval(bt, s, (double)n, dw->vals, &bt->cells[p]);
 	}
-	free(r);
+	draws_free(dw);
 	return NULL;
 }
 
@@ -3010,6 +3207,7 @@ static int boot_all(const struct engine *e, const struct indicator *ind,
 	bt.t = t;
 	bt.run0 = run0;
 	bt.run1 = run1;
+	bt.cells = cells;
 	rw = REPLICATES * bt.width;
 	blk = BOOT_BLOCK_BYTES / (rw * sizeof(double));
 	if (blk < 1)
@@ -3050,7 +3248,6 @@ static int boot_all(const struct engine *e, const struct indicator *ind,
 		c = &t->chain[p * depth];
 		len = chain_len(t, p);
 		n = run1[p] - run0[p];
-		boot_interval(&bt, s, (double)n, vals, &cells[p]);
 		/* The path to this place: territories c[len - 1] (the root)
 		 * down to c[1].  Those of the old path that it leaves are
 		 * complete. */

@@ -1707,12 +1707,17 @@ static void percentile(double *r, size_t n, double *lo, double *hi)
  * sums in the same order as impact__af_measure() over the drawn indices,
  * so the same values.
  */
+#define LANES 4           /* replicates summed side by side */
+
 struct boot_job {
 	size_t nplaces, reps;
 	size_t *start;           /* persons of place s: [start[s], start[s+1]) */
 	impact__uniform *un;     /* draws within each place */
-	double *w, *wd;          /* each person's weight, and weight × d */
-	unsigned char *poor;     /* not yet happy */
+	double *w;               /* each person's weight */
+	double *pw, *pwd;        /* weight and weight × d when not yet
+	                            happy, else 0 (adding 0 changes no sum
+	                            of non-negative terms) */
+	uint32_t *idx;           /* LANES replicates' drawn persons */
 	impact__mt *rng;
 	double *g, *hn, *an;     /* the replicates (the caller's) */
 	pthread_t tid;
@@ -1725,8 +1730,9 @@ static void boot_release(struct boot_job *b)
 	free(b->start);
 	free(b->un);
 	free(b->w);
-	free(b->wd);
-	free(b->poor);
+	free(b->pw);
+	free(b->pwd);
+	free(b->idx);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -1751,10 +1757,11 @@ static int boot_prepare(struct boot_job *b, const struct pop *p,
 	b->start = calloc(p->nplaces + 2, sizeof(size_t));
 	b->un = malloc((p->nplaces + 1) * sizeof(*b->un));
 	b->w = malloc((n + 1) * sizeof(double));
-	b->wd = malloc((n + 1) * sizeof(double));
-	b->poor = malloc(n + 1);
-	if (!fill || !b->rng || !b->start || !b->un || !b->w || !b->wd
-	    || !b->poor) {
+	b->pw = malloc((n + 1) * sizeof(double));
+	b->pwd = malloc((n + 1) * sizeof(double));
+	b->idx = malloc((LANES * n + 1) * sizeof(uint32_t));
+	if (!fill || !b->rng || !b->start || !b->un || !b->w || !b->pw
+	    || !b->pwd || !b->idx) {
 		free(fill);
 		boot_release(b);
 		return -1;
@@ -1774,45 +1781,91 @@ static int boot_prepare(struct boot_job *b, const struct pop *p,
 		size_t j = b->start[st] + fill[st]++;
 
 		b->w[j] = p->w[x];
-		b->wd[j] = p->w[x] * p->d[x];
-		b->poor[j] = p->d[x] > cut;
+		b->pw[j] = p->d[x] > cut ? p->w[x] : 0;
+		b->pwd[j] = p->d[x] > cut ? p->w[x] * p->d[x] : 0;
 	}
 	free(fill);
 	return 0;
 }
 
-/* The replicates of a prepared bootstrap (a thread's body). */
+/* Replicate r's values from its sums. */
+static void boot_values(struct boot_job *b, size_t r, double total,
+                        double hw, double hd)
+{
+	double h, a;
+
+	if (total <= 0) {
+		b->g[r] = b->hn[r] = b->an[r] = NAN;
+		return;
+	}
+	h = hw / total;
+	a = hw > 0 ? hd / hw : 0;
+	b->hn[r] = h;
+	b->an[r] = a;
+	b->g[r] = 1 - h * a;
+}
+
+/* The replicates of a prepared bootstrap (a thread's body): LANES
+ * replicates' draws (place after place, as one replicate after the
+ * other would take them), then their sums side by side, each in its
+ * draws' order: the same sums, bit for bit. */
 static void *boot_draw(void *arg)
 {
 	struct boot_job *b = arg;
-	size_t r, i, s;
+	size_t n = b->start[b->nplaces], r, i, s, l, lanes;
 
-	for (r = 0; r < b->reps; r++) {
-		double total = 0, hw = 0, hd = 0, h, a;
+	for (r = 0; r < b->reps; r += lanes) {
+		uint32_t *q = b->idx;
 
-		for (s = 0; s < b->nplaces; s++) {
-			size_t base = b->start[s], m = b->start[s + 1] - base;
+		lanes = b->reps - r < LANES ? b->reps - r : LANES;
+		for (l = 0; l < lanes; l++)
+			for (s = 0; s < b->nplaces; s++) {
+				size_t base = b->start[s], m = b->start[s + 1] - base;
 
-			for (i = 0; i < m; i++) {
-				size_t j = base + impact__uniform_draw(b->rng,
-				                                       &b->un[s]);
-
-				total += b->w[j];
-				if (b->poor[j]) {
-					hw += b->w[j];
-					hd += b->wd[j];
-				}
+				if (!m)
+					continue;
+				impact__uniform_fill(b->rng, &b->un[s], q, m);
+				for (i = 0; i < m; i++)
+					q[i] += (uint32_t)base;
+				q += m;
 			}
-		}
-		if (total <= 0) {
-			b->g[r] = b->hn[r] = b->an[r] = NAN;
+		if (lanes == LANES) {
+			const uint32_t *q0 = b->idx, *q1 = q0 + n, *q2 = q1 + n,
+			               *q3 = q2 + n;
+			double t0 = 0, t1 = 0, t2 = 0, t3 = 0, h0 = 0, h1 = 0,
+			       h2 = 0, h3 = 0, d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+
+			for (i = 0; i < n; i++) {
+				t0 += b->w[q0[i]];
+				h0 += b->pw[q0[i]];
+				d0 += b->pwd[q0[i]];
+				t1 += b->w[q1[i]];
+				h1 += b->pw[q1[i]];
+				d1 += b->pwd[q1[i]];
+				t2 += b->w[q2[i]];
+				h2 += b->pw[q2[i]];
+				d2 += b->pwd[q2[i]];
+				t3 += b->w[q3[i]];
+				h3 += b->pw[q3[i]];
+				d3 += b->pwd[q3[i]];
+			}
+			boot_values(b, r, t0, h0, d0);
+			boot_values(b, r + 1, t1, h1, d1);
+			boot_values(b, r + 2, t2, h2, d2);
+			boot_values(b, r + 3, t3, h3, d3);
 			continue;
 		}
-		h = hw / total;
-		a = hw > 0 ? hd / hw : 0;
-		b->hn[r] = h;
-		b->an[r] = a;
-		b->g[r] = 1 - h * a;
+		for (l = 0; l < lanes; l++) {
+			const uint32_t *ql = b->idx + l * n;
+			double total = 0, hw = 0, hd = 0;
+
+			for (i = 0; i < n; i++) {
+				total += b->w[ql[i]];
+				hw += b->pw[ql[i]];
+				hd += b->pwd[ql[i]];
+			}
+			boot_values(b, r + l, total, hw, hd);
+		}
 	}
 	return NULL;
 }

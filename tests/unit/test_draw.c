@@ -89,6 +89,40 @@ Test(draw, uniform_int_is_gsls_rejections_included)
 	gsl_rng_free(g);
 }
 
+/* impact__uniform_fill() gives GSL's draws too, in blocks of any size:
+ * across the generator's 624-output blocks, and with most outputs
+ * rejected (near 2^32). */
+Test(draw, uniform_fill_is_gsls_in_any_blocks)
+{
+	static const unsigned long ns[] = { 1, 2, 17, 1000, 2147483649UL,
+	                                    4294967295UL };
+	static const size_t sizes[] = { 1, 3, 623, 624, 625, 4000 };
+	static uint32_t got[4000];
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	impact__mt m;
+	size_t k, s, i;
+
+	cr_assert_not_null(g);
+	gsl_rng_set(g, 11);
+	impact__mt_seed(&m, 11);
+	for (k = 0; k < sizeof(ns) / sizeof(ns[0]); k++) {
+		impact__uniform u;
+
+		impact__uniform_init(&u, ns[k]);
+		for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+			impact__uniform_fill(&m, &u, got, sizes[s]);
+			for (i = 0; i < sizes[s]; i++) {
+				unsigned long a = gsl_rng_uniform_int(g, ns[k]);
+
+				cr_assert_eq(got[i], a, "n %lu, block %zu, draw %zu:"
+				             " %lu, want %lu", ns[k], sizes[s], i,
+				             (unsigned long)got[i], a);
+			}
+		}
+	}
+	gsl_rng_free(g);
+}
+
 Test(draw, division_by_multiplication_is_exact)
 {
 	uint64_t d;
