@@ -901,13 +901,15 @@ struct rind {
 struct period_answers {
 	int period;
 	const struct names *nm;
-	size_t n;                /* respondents */
+	size_t n;                /* respondents, by place then id */
 	long long *rid, *place;
-	size_t *a0;              /* n + 1 offsets into the answers */
+	size_t *a0, *a1;         /* each one's answers: [a0[i], a1[i]) */
+	size_t na;               /* answers in all */
 	uint32_t *aq;            /* question id */
 	double *av;              /* value, NaN for NULL */
 	uint32_t *ac;            /* choice id, NO_CHOICE for NULL */
-	size_t *c0;              /* n + 1 offsets into the chosen options */
+	size_t *c0, *c1;         /* each one's chosen options */
+	size_t nc;               /* chosen options in all */
 	uint32_t *cq, *cc;       /* question id, choice id */
 };
 
@@ -916,6 +918,8 @@ static void period_answers_release(struct period_answers *pa)
 	free(pa->rid);
 	free(pa->place);
 	free(pa->a0);
+	free(pa->a1);
+	free(pa->c1);
 	free(pa->aq);
 	free(pa->av);
 	free(pa->ac);
@@ -1200,10 +1204,10 @@ static int answers_rows(const struct period_answers *pa,
 		r.aq = pa->aq + pa->a0[i];
 		r.av = pa->av + pa->a0[i];
 		r.ac = pa->ac + pa->a0[i];
-		r.na = pa->a0[i + 1] - pa->a0[i];
+		r.na = pa->a1[i] - pa->a0[i];
 		r.cq = pa->cq + pa->c0[i];
 		r.cc = pa->cc + pa->c0[i];
-		r.nc = pa->c0[i + 1] - pa->c0[i];
+		r.nc = pa->c1[i] - pa->c0[i];
 		rw.key = pa->rid[i];
 		rw.place = pa->place[i];
 		rw.keep = r_filter(&r, &ri.f);
@@ -1269,6 +1273,71 @@ static void need_codes(const struct names *nm, const struct indicator *ind,
 	}
 }
 
+/* qsort order of respondent positions by (place, id) (by_place()). */
+static _Thread_local const struct period_answers *by_place_pa;
+
+static int cmp_place_rid(const void *x, const void *y)
+{
+	const struct period_answers *pa = by_place_pa;
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	if (pa->place[a] != pa->place[b])
+		return pa->place[a] < pa->place[b] ? -1 : 1;
+	return (pa->rid[a] > pa->rid[b]) - (pa->rid[a] < pa->rid[b]);
+}
+
+/* Put pa's respondents, read by id with n + 1 offsets in a0 and c0, in
+ * (place, id) order, their answers where they are ([a0, a1) and
+ * [c0, c1) per respondent); -1 when out of memory. */
+static int by_place(struct period_answers *pa)
+{
+	size_t n = pa->n, i, *ord = malloc((n + 1) * sizeof(size_t));
+	size_t *a0 = malloc((n + 1) * sizeof(size_t));
+	size_t *a1 = malloc((n + 1) * sizeof(size_t));
+	size_t *c0 = malloc((n + 1) * sizeof(size_t));
+	size_t *c1 = malloc((n + 1) * sizeof(size_t));
+	long long *rid = malloc((n + 1) * sizeof(long long));
+	long long *place = malloc((n + 1) * sizeof(long long));
+
+	if (!ord || !a0 || !a1 || !c0 || !c1 || !rid || !place) {
+		free(ord);
+		free(a0);
+		free(a1);
+		free(c0);
+		free(c1);
+		free(rid);
+		free(place);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		ord[i] = i;
+	by_place_pa = pa;
+	if (n)
+		qsort(ord, n, sizeof(size_t), cmp_place_rid);
+	for (i = 0; i < n; i++) {
+		size_t k = ord[i];
+
+		rid[i] = pa->rid[k];
+		place[i] = pa->place[k];
+		a0[i] = pa->a0[k];
+		a1[i] = pa->a0[k + 1];
+		c0[i] = pa->c0[k];
+		c1[i] = pa->c0[k + 1];
+	}
+	free(ord);
+	free(pa->rid);
+	free(pa->place);
+	free(pa->a0);
+	free(pa->c0);
+	pa->rid = rid;
+	pa->place = place;
+	pa->a0 = a0;
+	pa->a1 = a1;
+	pa->c0 = c0;
+	pa->c1 = c1;
+	return 0;
+}
+
 /* Read the answers of `period` to the questions the indicators on
  * answers read, into pa. */
 static int period_answers_load(impact *h, const struct names *nm,
@@ -1291,11 +1360,14 @@ static int period_answers_load(impact *h, const struct names *nm,
 	for (i = 0; i < nind; i++)
 		if (inds[i].source == S_ANSWERS)
 			need_codes(nm, &inds[i], need_code, need_role);
+	/* By respondent id, the order of a scan of respondents joined to
+	 * answers by their key (ordering by place would make SQLite sort
+	 * every answer); ordered by place below. */
 	if ((rc = impact__prepare(h, &st, "SELECT r.id, r.place_id,"
 	                          " a.question_id, a.value, a.choice_id FROM"
 	                          " respondents r LEFT JOIN answers a ON"
 	                          " a.respondent_id = r.id WHERE r.period = ?1"
-	                          " ORDER BY r.place_id, r.id;")) != IMPACT_OK)
+	                          " ORDER BY r.id;")) != IMPACT_OK)
 		goto done;
 	sqlite3_bind_int(st, 1, period);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1383,24 +1455,21 @@ static int period_answers_load(impact *h, const struct names *nm,
 	/* The options chosen, in the same order. */
 	if (!(pa->c0 = calloc(pa->n + 1, sizeof(size_t))))
 		goto nomem;
-	if ((rc = impact__prepare(h, &st, "SELECT r.place_id, r.id,"
-	                          " ac.question_id, ac.choice_id FROM"
-	                          " respondents r JOIN answer_choices ac ON"
-	                          " ac.respondent_id = r.id WHERE r.period = ?1"
-	                          " ORDER BY r.place_id, r.id;")) != IMPACT_OK)
+	if ((rc = impact__prepare(h, &st, "SELECT r.id, ac.question_id,"
+	                          " ac.choice_id FROM respondents r JOIN"
+	                          " answer_choices ac ON ac.respondent_id ="
+	                          " r.id WHERE r.period = ?1 ORDER BY r.id;"))
+	    != IMPACT_OK)
 		goto done;
 	sqlite3_bind_int(st, 1, period);
 	i = 0;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		long long place = sqlite3_column_int64(st, 0);
-		long long rid = sqlite3_column_int64(st, 1);
-		long long qid = sqlite3_column_int64(st, 2);
+		long long rid = sqlite3_column_int64(st, 0);
+		long long qid = sqlite3_column_int64(st, 1);
 		int code;
 
 		/* Respondents in the same order: move to this one. */
-		while (i < pa->n && (pa->place[i] < place
-		                     || (pa->place[i] == place
-		                         && pa->rid[i] < rid))) {
+		while (i < pa->n && pa->rid[i] < rid) {
 			pa->c0[i + 1] = nc;
 			i++;
 		}
@@ -1423,7 +1492,7 @@ static int period_answers_load(impact *h, const struct names *nm,
 		}
 		pa->cq[nc] = (uint32_t)qid;
 		{
-			long long cid = sqlite3_column_int64(st, 3);
+			long long cid = sqlite3_column_int64(st, 2);
 
 			pa->cc[nc] = cid >= 0 && cid <= nm->max_cid
 			             ? (uint32_t)cid : NO_CHOICE;
@@ -1438,6 +1507,10 @@ static int period_answers_load(impact *h, const struct names *nm,
 	}
 	for (; i < pa->n; i++)
 		pa->c0[i + 1] = nc;
+	pa->na = na;
+	pa->nc = nc;
+	if (by_place(pa) != 0)
+		goto nomem;
 	pa->period = period;
 	rc = IMPACT_OK;
 	goto done;
@@ -2004,7 +2077,7 @@ static int answers_cat_rows(const struct period_answers *pa,
 	int c = code_id(nm, code), rc = -1, part;
 
 	memset(cr, 0, sizeof(*cr));
-	total = pa->a0[pa->n] + pa->c0[pa->n];
+	total = pa->na + pa->nc;
 	a = malloc((total + 1) * sizeof(long long));
 	b = malloc((total + 1) * sizeof(long long));
 	ord = malloc((total + 1) * sizeof(size_t));
@@ -2018,7 +2091,7 @@ static int answers_cat_rows(const struct period_answers *pa,
 
 		for (i = 0; i < pa->n; i++) {
 			size_t lo = part ? pa->c0[i] : pa->a0[i];
-			size_t hi = part ? pa->c0[i + 1] : pa->a0[i + 1];
+			size_t hi = part ? pa->c1[i] : pa->a1[i];
 
 			for (k = lo; k < hi; k++) {
 				long long q = part ? pa->cq[k] : pa->aq[k];
