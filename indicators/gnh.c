@@ -103,7 +103,6 @@ struct pop {
 	double *s;              /* weighted sufficiency */
 	double *d;              /* 1 - s */
 	int *in;                /* counts in the index (observed >= 0.8) */
-	double *wij;            /* n × ni weights used per person */
 	unsigned char *suff;    /* n × ni sufficiency */
 	unsigned char *obs;     /* n × ni observed */
 };
@@ -121,7 +120,6 @@ static void pop_release(struct pop *p)
 	free(p->s);
 	free(p->d);
 	free(p->in);
-	free(p->wij);
 	free(p->suff);
 	free(p->obs);
 	memset(p, 0, sizeof(*p));
@@ -777,13 +775,12 @@ static int pop_from_store(impact *h, const struct def *df,
 	p->s = calloc(n + 1, sizeof(double));
 	p->d = calloc(n + 1, sizeof(double));
 	p->in = calloc(n + 1, sizeof(int));
-	p->wij = calloc(n * df->ni + 1, sizeof(double));
 	p->suff = calloc(n * df->ni + 1, 1);
 	p->obs = calloc(n * df->ni + 1, 1);
 	sorted_k = malloc((np + 1) * sizeof(long));
 	if (!p->place || !p->demo || !p->fdemo || !p->stratum || !p->value
-	    || !p->imp || !p->w || !p->s || !p->d || !p->in || !p->wij
-	    || !p->suff || !p->obs || !sorted_k)
+	    || !p->imp || !p->w || !p->s || !p->d || !p->in || !p->suff
+	    || !p->obs || !sorted_k)
 		goto nomem;
 	/* Stratum of each place id: the last k with places[k] == id. */
 	for (k = 0; k < np; k++) {
@@ -916,6 +913,27 @@ static void global_weights(struct def *df)
 	}
 }
 
+/* The weight of indicator j for the person of p->obs[k] (k = person ×
+ * ni + j), whose observed indicators weigh `seen` in all. */
+static double person_weight(const struct def *df, const struct pop *p,
+                            size_t k, size_t j, double seen)
+{
+	return p->obs[k] && seen > 0 ? df->ind[j].w / seen : 0;
+}
+
+/* The observed weight of person i, as score() sums it. */
+static double observed_weight(const struct def *df, const struct pop *p,
+                              size_t i)
+{
+	double seen = 0;
+	size_t j;
+
+	for (j = 0; j < df->ni; j++)
+		if (p->obs[i * df->ni + j])
+			seen += df->ind[j].w;
+	return seen;
+}
+
 /* Sufficiency, per-person weights and scores of everyone. */
 static void score(const struct def *df, struct pop *p)
 {
@@ -939,8 +957,7 @@ static void score(const struct def *df, struct pop *p)
 		for (j = 0; j < df->ni; j++) {
 			size_t k = i * df->ni + j;
 
-			p->wij[k] = p->obs[k] && seen > 0 ? df->ind[j].w / seen : 0;
-			s += p->wij[k] * p->suff[k];
+			s += person_weight(df, p, k, j, seen) * p->suff[k];
 		}
 		p->s[i] = s;
 		p->d[i] = 1 - s;
@@ -2043,7 +2060,8 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 {
 	size_t np = u->np, i, r, j, *cnt = NULL, *first = NULL, *by = NULL;
 	size_t *fill = NULL, ne;
-	double *base = NULL, *rk = NULL, *g = NULL, *w0 = NULL, *el = NULL;
+	double *base = NULL, *g = NULL, *w0 = NULL, *el = NULL, *v = NULL;
+	uint32_t *rk = NULL;     /* ranks, whole numbers: np × draws */
 	impact__mt *rng = NULL;
 	json_t *arr = json_array();
 	sqlite3_stmt *st = NULL;
@@ -2060,10 +2078,12 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 	base = malloc((np + 1) * sizeof(double));
 	g = malloc((np + 1) * sizeof(double));
 	el = malloc((np + 1) * sizeof(double));
-	rk = malloc((np * draws + 1) * sizeof(double));
+	rk = malloc((np * draws + 1) * sizeof(*rk));
+	v = malloc((draws + 1) * sizeof(double));
 	w0 = malloc((df->nd + 1) * sizeof(double));
 	rng = malloc(sizeof(*rng));
-	if (!cnt || !first || !fill || !by || !base || !g || !el || !rk || !w0
+	if (!cnt || !first || !fill || !by || !base || !g || !el || !rk || !v
+	    || !w0
 	    || !rng || (fast && fastscore_init(&fs, df, p) != 0))
 		goto done;
 	impact__mt_seed(rng, seed);
@@ -2141,7 +2161,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 				else
 					lo = mid + 1;
 			}
-			rk[i * draws + r] = (double)(1 + ne - lo);
+			rk[i * draws + r] = (uint32_t)(1 + ne - lo);
 		}
 	}
 #undef PLACE_GNH
@@ -2154,11 +2174,12 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 	                                " id = ?1;", -1, &st, NULL) != SQLITE_OK)
 		goto done;
 	for (i = 0; i < np; i++) {
-		double *v = &rk[i * draws];
 		const char *code = "?";
 
 		if (cnt[i] < MIN_PUBLISHED)
 			continue;   /* never ranked in public */
+		for (r = 0; r < draws; r++)
+			v[r] = rk[i * draws + r];
 		gsl_sort(v, 1, draws);
 		if (tree)
 			code = tree_place_code(tree, u->places[i]);
@@ -2188,6 +2209,7 @@ done:
 	free(g);
 	free(el);
 	free(rk);
+	free(v);
 	free(w0);
 	return arr;
 }
@@ -2714,12 +2736,18 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 		for (i = 0; i < n; i++) {
 			size_t x = idx[i];
 
+			double seen;
+
 			if (!(p.s[x] < dfp->cutoff - 1e-9))
 				continue;   /* happy */
+			/* Weights as the last score() set them (the same
+			 * indicator weights since). */
+			seen = observed_weight(dfp, &p, x);
 			for (j = 0; j < dfp->ni; j++) {
 				size_t k = x * dfp->ni + j;
 
-				cj[j] += p.w[x] * p.wij[k] * (1 - p.suff[k]);
+				cj[j] += p.w[x] * person_weight(dfp, &p, k, j, seen)
+				         * (1 - p.suff[k]);
 			}
 		}
 		for (j = 0; j < dfp->ni; j++) {
