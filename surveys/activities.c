@@ -850,6 +850,10 @@ int impact_import_activities(impact *h, const char *path,
 	if (!out)
 		out = &dummy;
 	lg.im.unknown_ok = 1;
+	/* Every reference written is proven here: the activity just
+	 * inserted, this import, the places found in the places read at the
+	 * start of the transaction (no command deletes one). */
+	lg.im.trusted_refs = 1;
 	rc = impact__import_begin(&lg.im, h, path, "activities", 0, opts, out);
 	if (rc != IMPACT_OK || out->already_imported)
 		goto done;

@@ -97,6 +97,8 @@ check "excel log: publics jeunes and seniors on the first activity" test \
 	"$(sql impact.db "SELECT group_concat(public) FROM (SELECT public FROM activity_publics ORDER BY public);")" = "jeunes,seniors"
 check "excel log: partners RUC (by code) and RUC (by name)" test \
 	"$(sql impact.db "SELECT group_concat(a.date || ':' || p.code, ' ') FROM (SELECT * FROM activity_partners ORDER BY activity_id) x JOIN activities a ON a.id = x.activity_id JOIN places p ON p.id = x.place_id;")" = "2024-03-14:RUC 2024-03-19:RUC"
+check "excel log: activities, publics and partners break no reference (foreign_key_check; the importer proves them)" \
+	test -z "$(sql impact.db "PRAGMA foreign_key_check;")" -a "$(sql impact.db "SELECT count(*) FROM activity_partners;")" -gt 0
 check "excel log: rejects hold line 4 column 5 field Durée" test \
 	"$(count rejects "line = 4 AND column_no = 5 AND field = 'Durée'")" = 1
 check "excel log: the import records Windows-1252 and ';'" test \

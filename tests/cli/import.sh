@@ -464,6 +464,8 @@ check "activities: the rejects table holds line 3 column 2 field date" test \
 run impact import activities activities.csv
 expect_out "already imported" "activities: the same file again is 'already imported'"
 check "activities: still 3 after the second import" test "$(count activities)" = 3
+check "activities: no reference is broken (the importer proves them; foreign_key_check)" \
+	test -z "$(sql impact.db "PRAGMA foreign_key_check;")"
 
 # === status ==============================================================
 
