@@ -2921,9 +2921,7 @@ struct draws {
 	double *x, *den;         /* the place's values, contiguous */
 	double *vals;            /* REPLICATES statistics (boot_interval()) */
 	size_t cap;              /* n the arrays hold */
-	int *cat1;               /* diversity: each value's one category, or
-	                            the width (counted nowhere) */
-	uint32_t *cnt;           /* diversity: LANES * (width + 1) counts */
+	uint32_t *cnt;           /* diversity: a replicate's counts */
 	size_t capw;             /* width cnt holds */
 	uint32_t *mult;          /* diversity: times each value was drawn */
 	uint32_t *eobs, *ecat;   /* diversity: (value, category) pairs */
@@ -2938,7 +2936,6 @@ static void draws_free(struct draws *w)
 	free(w->x);
 	free(w->den);
 	free(w->vals);
-	free(w->cat1);
 	free(w->cnt);
 	free(w->mult);
 	free(w->eobs);
@@ -2946,52 +2943,60 @@ static void draws_free(struct draws *w)
 	free(w);
 }
 
-/* Room for a place of n observations and `width` sums; -1 when out of
- * memory. */
-static int draws_fit(struct draws *w, size_t n, size_t width)
+/* Reallocate *p to n elements of `size` bytes; -1 when out of memory
+ * (*p unchanged). */
+static int resize(void *p, size_t n, size_t size)
 {
-	uint32_t *idx, *cnt;
-	double *x, *den;
-	int *cat1;
+	void **pp = p, *q = realloc(*pp, n * size);
 
-	if (width > w->capw) {
-		if (!(cnt = realloc(w->cnt, LANES * (width + 1) * sizeof(*cnt))))
-			return -1;
-		w->cnt = cnt;
-		w->capw = width;
-	}
-	if (n <= w->cap)
-		return 0;
-	if (!(cat1 = realloc(w->cat1, n * sizeof(*cat1))))
+	if (!q)
 		return -1;
-	w->cat1 = cat1;
-	if (!(idx = realloc(w->mult, n * sizeof(*idx))))
-		return -1;
-	w->mult = idx;
-	if (!(idx = realloc(w->idx, LANES * n * sizeof(*idx))))
-		return -1;
-	w->idx = idx;
-	if (!(x = realloc(w->x, n * sizeof(*x))))
-		return -1;
-	w->x = x;
-	if (!(den = realloc(w->den, n * sizeof(*den))))
-		return -1;
-	w->den = den;
-	w->cap = n;
+	*pp = q;
 	return 0;
 }
 
-/* The sums of place unit p's REPLICATES resamples into out.  Replicate
- * b takes draws b * n .. b * n + n - 1 of the place's stream and adds
- * its values in draw order, LANES replicates at a time: the same sums,
- * bit for bit, as one replicate after the other.  -1 when out of
- * memory. */
-static int place_draws(const struct boot *bt, size_t p, double *out,
-                       struct draws *dw)
+/* Room in w for place unit p of bt: its observations, their categories
+ * and the sums' width; -1 when out of memory. */
+static int draws_fit(struct draws *w, const struct boot *bt, size_t p)
+{
+	const struct obs *o = bt->d->o + bt->run0[p];
+	size_t n = bt->run1[p] - bt->run0[p], ne = 0, j;
+
+	for (j = 0; bt->ind->kind == K_DIVERSITY && j < n; j++)
+		ne += o[j].ncat;
+	if (bt->width > w->capw) {
+		if (resize(&w->cnt, bt->width, sizeof(*w->cnt)) != 0)
+			return -1;
+		w->capw = bt->width;
+	}
+	if (ne > w->cape) {
+		if (resize(&w->eobs, ne, sizeof(*w->eobs)) != 0
+		    || resize(&w->ecat, ne, sizeof(*w->ecat)) != 0)
+			return -1;
+		w->cape = ne;
+	}
+	if (n > w->cap) {
+		if (resize(&w->mult, n, sizeof(*w->mult)) != 0
+		    || resize(&w->x, n, sizeof(*w->x)) != 0
+		    || resize(&w->den, n, sizeof(*w->den)) != 0
+		    || resize(&w->idx, LANES * n, sizeof(*w->idx)) != 0)
+			return -1;
+		w->cap = n;
+	}
+	return 0;
+}
+
+/* The sums of place unit p's REPLICATES resamples into out (dw fitted
+ * to the place by draws_fit()).  Replicate b takes draws b * n .. b * n
+ * + n - 1 of the place's stream and adds its values in draw order, LANES
+ * replicates at a time: the same sums, bit for bit, as one replicate
+ * after the other. */
+static void place_draws(const struct boot *bt, size_t p, double *out,
+                        struct draws *dw)
 {
 	const struct obs *o = bt->d->o + bt->run0[p];
 	const int *cats = bt->d->cats;
-	size_t n = bt->run1[p] - bt->run0[p], w = bt->width, b, j, k;
+	size_t n = bt->run1[p] - bt->run0[p], w = bt->width, b, j, k, e;
 	impact__mt *r = &dw->r;
 	impact__uniform u;
 
@@ -3037,94 +3042,32 @@ static int place_draws(const struct boot *bt, size_t p, double *out,
 			}
 			out += LANES * w;
 		}
-		return 0;
+		return;
 	}
 	/* K_DIVERSITY: each drawn observation's categories counted, in
-	 * integers (whole numbers: the same in any order). */
-	for (j = 0; j < n; j++) {
-		size_t valid = 0;
-
-		dw->cat1[j] = (int)w;
+	 * integers (whole numbers: the same in any order): the place's
+	 * (value, category) pairs, then for each replicate how many times
+	 * each value was drawn, added to its categories. */
+	for (j = 0, e = 0; j < n; j++)
 		for (k = 0; k < o[j].ncat; k++) {
 			int cat = cats[o[j].cat0 + k];
 
 			if (cat >= 0 && (size_t)cat < w) {
-				dw->cat1[j] = cat;
-				valid++;
+				dw->eobs[e] = (uint32_t)j;
+				dw->ecat[e++] = (uint32_t)cat;
 			}
 		}
-		if (valid > 1)
-			break;
-	}
-	if (j == n) {
-		/* One category at most each: LANES replicates side by side,
-		 * an observation without one counted in slot w. */
-		const int *c1 = dw->cat1;
-		uint32_t *n0 = dw->cnt, *n1 = n0 + w + 1, *n2 = n1 + w + 1,
-		         *n3 = n2 + w + 1;
-		const uint32_t *i0 = dw->idx, *i1 = i0 + n, *i2 = i1 + n,
-		               *i3 = i2 + n;
-
-		for (b = 0; b < REPLICATES; b += LANES) {
-			impact__uniform_fill(r, &u, dw->idx, LANES * n);
-			memset(dw->cnt, 0, LANES * (w + 1) * sizeof(*dw->cnt));
-			for (j = 0; j < n; j++) {
-				n0[c1[i0[j]]]++;
-				n1[c1[i1[j]]]++;
-				n2[c1[i2[j]]]++;
-				n3[c1[i3[j]]]++;
-			}
-			for (k = 0; k < w; k++) {
-				out[k] = n0[k];
-				out[w + k] = n1[k];
-				out[2 * w + k] = n2[k];
-				out[3 * w + k] = n3[k];
-			}
-			out += LANES * w;
-		}
-		return 0;
-	}
-	/* Several categories for some: the (value, category) pairs, then
-	 * for each replicate how many times each value was drawn, added to
-	 * its categories. */
-	{
-		size_t e = 0, ne = 0;
-
+	for (b = 0; b < REPLICATES; b++, out += w) {
+		memset(dw->mult, 0, n * sizeof(*dw->mult));
+		memset(dw->cnt, 0, w * sizeof(*dw->cnt));
+		impact__uniform_fill(r, &u, dw->idx, n);
 		for (j = 0; j < n; j++)
-			ne += o[j].ncat;
-		if (ne > dw->cape) {
-			uint32_t *a = realloc(dw->eobs, ne * sizeof(*a)), *c;
-
-			if (a)
-				dw->eobs = a;
-			c = a ? realloc(dw->ecat, ne * sizeof(*c)) : NULL;
-			if (!c)
-				return -1;
-			dw->ecat = c;
-			dw->cape = ne;
-		}
-		for (j = 0; j < n; j++)
-			for (k = 0; k < o[j].ncat; k++) {
-				int cat = cats[o[j].cat0 + k];
-
-				if (cat >= 0 && (size_t)cat < w) {
-					dw->eobs[e] = (uint32_t)j;
-					dw->ecat[e++] = (uint32_t)cat;
-				}
-			}
-		for (b = 0; b < REPLICATES; b++, out += w) {
-			memset(dw->mult, 0, n * sizeof(*dw->mult));
-			memset(dw->cnt, 0, w * sizeof(*dw->cnt));
-			impact__uniform_fill(r, &u, dw->idx, n);
-			for (j = 0; j < n; j++)
-				dw->mult[dw->idx[j]]++;
-			for (k = 0; k < e; k++)
-				dw->cnt[dw->ecat[k]] += dw->mult[dw->eobs[k]];
-			for (k = 0; k < w; k++)
-				out[k] = dw->cnt[k];
-		}
+			dw->mult[dw->idx[j]]++;
+		for (k = 0; k < e; k++)
+			dw->cnt[dw->ecat[k]] += dw->mult[dw->eobs[k]];
+		for (k = 0; k < w; k++)
+			out[k] = dw->cnt[k];
 	}
-	return 0;
 }
 
 static void boot_interval(const struct boot *bt, const double *sums,
@@ -3155,19 +3098,14 @@ static void *boot_worker(void *arg)
 			break;
 		p = bt->places[k];
 		n = bt->run1[p] - bt->run0[p];
-		if (draws_fit(dw, n, bt->width) != 0) {
+		if (draws_fit(dw, bt, p) != 0) {
 			pthread_mutex_lock(&bt->lock);
 			bt->failed = 1;
 			pthread_mutex_unlock(&bt->lock);
 			break;
 		}
 		s = bt->sums + (k - bt->start) * REPLICATES * bt->width;
-		if (place_draws(bt, p, s, dw) != 0) {
-			pthread_mutex_lock(&bt->lock);
-			bt->failed = 1;
-			pthread_mutex_unlock(&bt->lock);
-			break;
-		}
+		place_draws(bt, p, s, dw);
 		boot_interval(bt, s, (double)n, dw->vals, &bt->cells[p]);
 	}
 	draws_free(dw);

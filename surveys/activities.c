@@ -443,14 +443,11 @@ static char *field(struct log *lg, int k)
 
 /* Find the place (the activity's, or a partner: `what`) named `s`: sets
  * *id, or writes in `reason` why there is none.  Returns 1 when found, 0
- * when not, or a negative IMPACT_E* code. */
+ * when not. */
 static int read_place(struct log *lg, const char *s, const char *what,
                       long long *id, char *reason, size_t size)
 {
-	int rc = impact__places_find(lg->im.h, &lg->places, s, id);
-
-	if (rc != IMPACT_OK)
-		return rc;
+	*id = impact__places_find(&lg->places, s);
 	if (*id > 0)
 		return 1;
 	if (*id < 0)
@@ -520,8 +517,8 @@ static int check_publics(struct log *lg, char *reason, size_t size)
 	return 1;
 }
 
-/* Check the partner places of the row.  Returns 1, 0 with a reason, or
- * a negative IMPACT_E* code. */
+/* Check the partner places of the row.  Returns 1, or 0 with a
+ * reason. */
 static int check_partners(struct log *lg, char *reason, size_t size)
 {
 	const char *s = field(lg, C_PARTNERS), *p = s;
@@ -565,10 +562,9 @@ static int check_yes_no(struct log *lg, int k, int *out, char *reason,
 }
 
 /*
- * Check the current record into *a.  Returns 1 when the row is good;
- * 0 when it is not, with *bad the 0-based field at fault and `reason`;
- * or a negative IMPACT_E* code.  Fields are not modified (a rejected
- * record is stored as read).
+ * Check the current record into *a.  Returns 1 when the row is good,
+ * 0 when it is not, with *bad the 0-based field at fault and `reason`.
+ * Fields are not modified (a rejected record is stored as read).
  */
 static int check_row(struct log *lg, struct activity *a, long *bad,
                      char *reason, size_t size)
@@ -731,15 +727,13 @@ static int store_partners(struct log *lg, long long id, long long place_id)
 	const char *p = field(lg, C_PARTNERS);
 	char item[KEY_SIZE];
 	long long pid;
-	int rc;
 
 	if (is_missing(p))
 		return IMPACT_OK;
 	while (next_item(&p, ";,", item, sizeof(item)) > 0) {
 		if (is_missing(item))
 			continue;
-		if ((rc = impact__places_find(lg->im.h, &lg->places, item, &pid)) != 0)
-			return rc;
+		pid = impact__places_find(&lg->places, item);
 		if (pid <= 0 || pid == place_id)
 			continue;
 		sqlite3_reset(lg->partner);
@@ -864,13 +858,13 @@ int impact_import_activities(impact *h, const char *path,
 	    || (rc = impact__places_init(h, &lg.places)) != IMPACT_OK)
 		goto done;
 	if (lg.im.opts->only_place) {
-		rc = impact__places_find(h, &lg.places, lg.im.opts->only_place,
-		                         &lg.only_place);
-		if (rc == IMPACT_OK && lg.only_place <= 0)
+		lg.only_place = impact__places_find(&lg.places,
+		                                    lg.im.opts->only_place);
+		if (lg.only_place <= 0) {
 			rc = impact__error(h, IMPACT_ENOTFOUND, "unknown place "
 			                   "\"%.64s\"", lg.im.opts->only_place);
-		if (rc != IMPACT_OK)
 			goto done;
+		}
 	}
 	if ((rc = impact__prepare(h, &lg.ins, "INSERT INTO activities"
 	                          " (import_id, place_id, date, period,"
@@ -895,10 +889,6 @@ int impact_import_activities(impact *h, const char *path,
 		if (++out->rows_read % 1000 == 0)
 			impact__import_progress(&lg.im, "activities");
 		ok = check_row(&lg, &a, &bad, reason, sizeof(reason));
-		if (ok < 0) {
-			rc = ok;
-			goto done;
-		}
 		if (!ok) {
 			if ((rc = impact__reject(&lg.im, bad, MASK_NONE, NULL,
 			                         reason)) != IMPACT_OK)

@@ -1506,10 +1506,7 @@ static int check_row(struct answers *a, impact *h, struct batch *b)
 			bad = col >= 0 ? col : 0;
 			snprintf(reason, sizeof(reason), "no place: give the place "
 			         "in a column or with --place CODE");
-		} else if (impact__places_find(h, &a->places, s, &place)
-		           != IMPACT_OK) {
-			return impact_errcode(h);
-		} else if (place <= 0) {
+		} else if ((place = impact__places_find(&a->places, s)) <= 0) {
 			bad = im->opts->place ? 0 : col;
 			snprintf(reason, sizeof(reason), place < 0
 			         ? "place name \"%.64s\" is shared by several "
@@ -1808,12 +1805,11 @@ static int respondent_secret(impact *h, char *out, size_t size)
 static int only_place_id(impact *h, impact__place_index *ix,
                          const char *code, long long *out)
 {
-	int rc = impact__places_find(h, ix, code, out);
-
-	if (rc == IMPACT_OK && *out <= 0)
-		rc = impact__error(h, IMPACT_ENOTFOUND, "unknown place \"%.64s\"",
-		                   code);
-	return rc;
+	*out = impact__places_find(ix, code);
+	if (*out <= 0)
+		return impact__error(h, IMPACT_ENOTFOUND, "unknown place \"%.64s\"",
+		                     code);
+	return IMPACT_OK;
 }
 
 /* Allocate the per-row arrays. */

@@ -207,8 +207,8 @@ static int fact_columns(struct facts *fx)
 /*
  * Check the current record: its place into *place_id, its year into
  * *year, its facts into vals[] (fx->nfacts).  Returns 1 when the row is
- * good; 0 when it is not, with *bad the 0-based field at fault and
- * `reason`; or a negative IMPACT_E* code.
+ * good, 0 when it is not, with *bad the 0-based field at fault and
+ * `reason`.
  */
 static int check_row(struct facts *fx, long long *place_id,
                      long long *year, struct value *vals, long *bad,
@@ -217,7 +217,6 @@ static int check_row(struct facts *fx, long long *place_id,
 	struct import *im = &fx->im;
 	const char *s;
 	size_t i;
-	int rc;
 
 	*bad = 0;
 	if (!impact__check_width(im, reason, size))
@@ -230,9 +229,7 @@ static int check_row(struct facts *fx, long long *place_id,
 		         "name of a place of the register");
 		return 0;
 	}
-	if ((rc = impact__places_find(fx->im.h, &fx->places, s, place_id)) != IMPACT_OK)
-		return rc;
-	if (*place_id <= 0) {
+	if ((*place_id = impact__places_find(&fx->places, s)) <= 0) {
 		if (*place_id < 0)
 			snprintf(reason, size, "place \"%.64s\" is the name of "
 			         "several places: give the place's code instead",
@@ -380,10 +377,6 @@ int impact_import_facts(impact *h, const char *path,
 			impact__import_progress(&fx.im, "facts");
 		ok = check_row(&fx, &place_id, &year, vals, &bad, reason,
 		               sizeof(reason));
-		if (ok < 0) {
-			rc = ok;
-			goto done;
-		}
 		if (!ok) {
 			if ((rc = impact__reject(&fx.im, bad, MASK_NONE, NULL,
 			                         reason)) != IMPACT_OK)

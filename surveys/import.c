@@ -285,36 +285,24 @@ done:
 }
 
 
-/*
- * The place named by `s`: its exact code, else its code or its name
- * ignoring case, accents and spacing.  *out is the place's id, 0 when no
- * place matches, -1 when several places share that name.  It reads
- * only the index (no statement), so a reader thread may use it.
- */
-int impact__places_find(impact *h, impact__place_index *ix, const char *s,
-                        long long *out)
+long long impact__places_find(const impact__place_index *ix, const char *s)
 {
 	struct impact__place_key want, *hit;
 	char key[PLACE_KEY_SIZE];
 
-	(void)h;
 	want.key = (char *)s;
 	hit = ix->nexact ? bsearch(&want, ix->exact, ix->nexact, sizeof(*hit),
 	                           key_cmp) : NULL;
-	if (hit && hit->id > 0) {
-		*out = hit->id;
-		return IMPACT_OK;
-	}
-	*out = 0;
+	if (hit && hit->id > 0)
+		return hit->id;
 	want.key = impact__fold(key, sizeof(key), s);
 	if (!*key || ix->ncodes == 0)
-		return IMPACT_OK;
+		return 0;
 	hit = bsearch(&want, ix->codes, ix->ncodes, sizeof(*hit), key_cmp);
 	if (!hit)
 		hit = bsearch(&want, ix->names, ix->nnames, sizeof(*hit),
 		              key_cmp);
-	*out = hit ? hit->id : 0;
-	return IMPACT_OK;
+	return hit ? hit->id : 0;
 }
 
 int impact__valid_code(const char *s)

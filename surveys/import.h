@@ -85,10 +85,10 @@ typedef struct {
 int impact__places_init(impact *h, impact__place_index *ix);
 
 /* The place written `s`: its exact code, else its code or name ignoring
- * case, accents and spacing.  *out is its id, 0 when none matches, -1
- * when several places share that name. */
-int impact__places_find(impact *h, impact__place_index *ix, const char *s,
-                        long long *out);
+ * case, accents and spacing.  Its id, 0 when none matches, -1 when
+ * several places share that name.  Reads only the index (no statement),
+ * so a reader thread may use it. */
+long long impact__places_find(const impact__place_index *ix, const char *s);
 
 /* Free the index; accepts one never built. */
 void impact__places_release(impact__place_index *ix);
