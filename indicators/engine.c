@@ -14,9 +14,11 @@
  * for shares, a seeded percentile bootstrap stratified by place for
  * means, ratios and diversity, drawn once per place and summed up the
  * tree: boot_all(); none for counts and sums), disclosure control is
- * applied (primary, dominance, then secondary suppression), and, once every
- * period is stored, each value is compared with the previous period's
- * (two-proportion z test, Welch's t test).
+ * applied (primary, dominance, then secondary suppression), and each value
+ * is compared with the previous period's (two-proportion z test, Welch's t
+ * test): as it is written, periods being computed in order, from the
+ * latest value of each indicator and unit kept in memory (struct last);
+ * when a past period is computed again, afterwards, by changes().
  */
 #include <assert.h>
 #include <math.h>
@@ -2661,6 +2663,15 @@ static void runs(const struct data *d, const struct impact__tree *t,
 }
 
 /* The engine's state for one compute. */
+/* The latest stored value of one indicator and unit, to compare the next
+ * period's with (changes): 24 bytes, one per indicator and unit. */
+struct last {
+	double value, variance;
+	uint32_t n;              /* as stored (below 2^32) */
+	uint16_t period;         /* 0: none yet */
+	unsigned char has_variance, suppressed;
+};
+
 struct engine {
 	impact *h;
 	struct impact__tree t;
@@ -2671,6 +2682,8 @@ struct engine {
 	sqlite3_stmt *ins;
 	const char *now;
 	size_t rows, suppressed;
+	const struct indicator *inds; /* every indicator (last's rows) */
+	struct last *last;       /* nind × units, or NULL: changes() */
 };
 
 /* Territory parents and depths, place territories (for secondary
@@ -3301,9 +3314,72 @@ done:
 	return rc;
 }
 
+/* ---------------------------------------------------------------- */
+/* Change from the previous period                                    */
+
+/* One stored value, for changes(). */
+struct stored {
+	long long id;
+	int has_value;           /* value IS NOT NULL */
+	struct last x;
+};
+
+/* The p-value of the change from `prev` to `r` (values as stored, that
+ * is multiplied by m) of an indicator of kind `kind`: two-proportion z
+ * test for a share, Welch's t test for a mean with both variances; NaN
+ * when there is none or either value is suppressed. */
+static double change_p(enum kind kind, double m, const struct last *r,
+                       const struct last *prev)
+{
+	if (r->suppressed || prev->suppressed || m == 0)
+		return NAN;
+	if (kind == K_SHARE)
+		return impact_stats_two_proportions(NULL, r->value / m * r->n,
+		                                    r->n, prev->value / m
+		                                    * prev->n, prev->n);
+	if (kind == K_MEAN && r->has_variance && prev->has_variance)
+		return impact_stats_welch(NULL, NULL, r->value / m, r->variance,
+		                          r->n, prev->value / m, prev->variance,
+		                          prev->n);
+	return NAN;
+}
+
+/* The value of a row of `st` whose columns from `col` are period,
+ * place_id, territory_id, value, n, variance, suppressed. */
+static void last_read(sqlite3_stmt *st, int col, struct last *x)
+{
+	x->period = (uint16_t)sqlite3_column_int(st, col);
+	x->value = sqlite3_column_double(st, col + 3);
+	x->n = (uint32_t)sqlite3_column_int64(st, col + 4);
+	x->has_variance = sqlite3_column_type(st, col + 5) != SQLITE_NULL;
+	x->variance = sqlite3_column_double(st, col + 5);
+	x->suppressed = sqlite3_column_int(st, col + 6) != 0;
+}
+
+/* Bind the change columns of a value (`r`, with a value) to `st` (its
+ * parameters pv .. pv + 3: previous, change, p_value, significant) from
+ * the latest earlier value `prev` (period 0: none). */
+static void bind_change(sqlite3_stmt *st, int pv, enum kind kind, double m,
+                        const struct last *r, const struct last *prev)
+{
+	double p;
+
+	if (!prev->period)
+		return;
+	sqlite3_bind_double(st, pv, prev->value);
+	if (!r->suppressed && !prev->suppressed)
+		sqlite3_bind_double(st, pv + 1, r->value - prev->value);
+	p = change_p(kind, m, r, prev);
+	if (!isnan(p)) {
+		sqlite3_bind_double(st, pv + 2, p);
+		sqlite3_bind_int(st, pv + 3, p < 0.05);
+	}
+}
+
 /* Compute and store one indicator for one period: every unit's value on
  * impact__threads() workers, then the bootstrap intervals (boot_all()),
- * secondary suppression, and the rows, in unit order. */
+ * secondary suppression, and the rows, in unit order, with their change
+ * from the previous period when e->last holds it. */
 static int one(struct engine *e, const struct indicator *ind, int period,
                const struct period_answers *pa,
                const struct period_acts *pv)
@@ -3372,9 +3448,23 @@ static int one(struct engine *e, const struct indicator *ind, int period,
 		struct cell *c = &cells[u];
 		sqlite3_stmt *st = e->ins;
 		double m = ind->multiply;
+		struct last r;
 
 		if (!c->present || !c->v.ok)
 			continue;
+		/* The row as stored, and as changes() would read it. */
+		r.value = c->v.v * m;
+		r.n = (uint32_t)c->v.n;
+		r.period = (uint16_t)period;
+		r.suppressed = c->suppressed != 0;
+		r.has_variance = 1;
+		if (!isnan(c->v.var) && c->v.var != 0)
+			r.variance = c->v.var;
+		else if (c->v.var == 0 && (ind->kind == K_MEAN
+		                           || ind->kind == K_SHARE))
+			r.variance = 0;
+		else
+			r.has_variance = 0;
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
 		sqlite3_bind_int64(st, 1, ind->id);
@@ -3382,18 +3472,22 @@ static int one(struct engine *e, const struct indicator *ind, int period,
 		sqlite3_bind_int64(st, u < e->t.nplaces ? 3 : 4,
 		                   e->t.unit_id[u]);
 		if (!isnan(c->v.v))
-			sqlite3_bind_double(st, 5, c->v.v * m);
+			sqlite3_bind_double(st, 5, r.value);
 		sqlite3_bind_int64(st, 6, c->v.n);
 		if (c->v.has_ci && !isnan(c->v.lo)) {
 			sqlite3_bind_double(st, 7, (m >= 0 ? c->v.lo : c->v.hi) * m);
 			sqlite3_bind_double(st, 8, (m >= 0 ? c->v.hi : c->v.lo) * m);
 		}
-		if (!isnan(c->v.var) && c->v.var != 0)
-			sqlite3_bind_double(st, 9, c->v.var);
-		else if (c->v.var == 0 && (ind->kind == K_MEAN
-		                           || ind->kind == K_SHARE))
-			sqlite3_bind_double(st, 9, 0);
+		if (r.has_variance)
+			sqlite3_bind_double(st, 9, r.variance);
 		sqlite3_bind_int(st, 10, c->suppressed);
+		if (e->last && !isnan(c->v.v)) {
+			struct last *prev = &e->last[(size_t)(ind - e->inds)
+			                             * nunits + u];
+
+			bind_change(st, 13, ind->kind, m, &r, prev);
+			*prev = r;
+		}
 		if (c->reason)
 			sqlite3_bind_text(st, 11, c->reason, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 12, e->now, -1, SQLITE_STATIC);
@@ -3417,16 +3511,6 @@ done:
 	data_release(&d);
 	return rc;
 }
-
-/* One stored value, for changes(). */
-struct stored {
-	long long id;
-	int period;
-	int has_value;           /* value IS NOT NULL */
-	double value, n, variance;
-	int has_variance;
-	int suppressed;
-};
 
 /*
  * Change from the previous period and its significance, for every stored
@@ -3456,9 +3540,8 @@ static int changes(impact *h, int lo, int hi)
 	                             " significant = ?5 WHERE id = ?1;")) != 0)
 		goto done;
 	while (rc == IMPACT_OK && (step = sqlite3_step(ind)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(ind, 1);
-		int share = kind && strcmp(kind, "share") == 0;
-		int mean = kind && strcmp(kind, "mean") == 0;
+		const char *ks = (const char *)sqlite3_column_text(ind, 1);
+		enum kind kind = kind_of(ks);
 		double m = sqlite3_column_type(ind, 2) == SQLITE_NULL ? 1
 		           : sqlite3_column_double(ind, 2);
 		long long pl = 0, te = 0;
@@ -3487,35 +3570,13 @@ static int changes(impact *h, int lo, int hi)
 
 				for (k = 0; k < n; k++) {
 					struct stored *r = &v[k];
-					double p = NAN;
-					int hidden;
 
-					if (r->has_value && prev && r->period >= lo
-					    && r->period <= hi) {
-						hidden = r->suppressed || prev->suppressed;
+					if (r->has_value && prev && r->x.period >= lo
+					    && r->x.period <= hi) {
 						sqlite3_reset(up);
 						sqlite3_clear_bindings(up);
 						sqlite3_bind_int64(up, 1, r->id);
-						sqlite3_bind_double(up, 2, prev->value);
-						if (!hidden)
-							sqlite3_bind_double(up, 3, r->value
-							                    - prev->value);
-						if (!hidden && share && m != 0)
-							p = impact_stats_two_proportions(NULL,
-							        r->value / m * r->n, r->n,
-							        prev->value / m * prev->n,
-							        prev->n);
-						else if (!hidden && mean && m != 0
-						         && r->has_variance
-						         && prev->has_variance)
-							p = impact_stats_welch(NULL, NULL,
-							        r->value / m, r->variance, r->n,
-							        prev->value / m, prev->variance,
-							        prev->n);
-						if (!isnan(p)) {
-							sqlite3_bind_double(up, 4, p);
-							sqlite3_bind_int(up, 5, p < 0.05);
-						}
+						bind_change(up, 2, kind, m, &r->x, &prev->x);
 						if (sqlite3_step(up) != SQLITE_DONE) {
 							rc = impact__db_error(h, "storing a "
 							                      "change");
@@ -3542,14 +3603,8 @@ static int changes(impact *h, int lo, int hi)
 				cap = c;
 			}
 			v[n].id = sqlite3_column_int64(st, 0);
-			v[n].period = sqlite3_column_int(st, 1);
 			v[n].has_value = sqlite3_column_type(st, 4) != SQLITE_NULL;
-			v[n].value = sqlite3_column_double(st, 4);
-			v[n].n = sqlite3_column_double(st, 5);
-			v[n].has_variance = sqlite3_column_type(st, 6)
-			                    != SQLITE_NULL;
-			v[n].variance = sqlite3_column_double(st, 6);
-			v[n].suppressed = sqlite3_column_int(st, 7);
+			last_read(st, 1, &v[n].x);
 			n++;
 			pl = rp;
 			te = rt;
@@ -3567,6 +3622,108 @@ done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(up);
 	free(v);
+	return rc;
+}
+
+/* An id and its index, for last_init()'s lookups. */
+struct id_at {
+	long long id;
+	size_t at;
+};
+
+static int cmp_id_at(const void *a, const void *b)
+{
+	long long x = ((const struct id_at *)a)->id;
+	long long y = ((const struct id_at *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
+/* The index of `id` in the sorted map m[0..n), or -1. */
+static long id_find(const struct id_at *m, size_t n, long long id)
+{
+	struct id_at key = { id, 0 };
+	const struct id_at *f = bsearch(&key, m, n, sizeof(*m), cmp_id_at);
+
+	return f ? (long)f->at : -1;
+}
+
+/*
+ * Prepare the changes of the periods computed, `periods[0..np)`
+ * (ascending, their rows already deleted), as their rows are written:
+ * e->last gets, per indicator of e->inds[0..nind) and unit, the latest
+ * value stored before periods[0].  When rows of a later period remain
+ * (a past period computed again), e->last stays NULL and changes() will
+ * compare every row after them instead.
+ */
+static int last_init(struct engine *e, size_t nind, const int *periods,
+                     size_t np)
+{
+	impact *h = e->h;
+	size_t nunits = e->t.nplaces + e->t.nterr, i;
+	struct id_at *im = NULL, *tm = NULL;
+	sqlite3_stmt *st = NULL;
+	long long later = 1;
+	int rc, step;
+
+	for (i = 1; i < np; i++)
+		if (periods[i] <= periods[i - 1])
+			return IMPACT_OK;
+	if (np == 0 || (rc = impact__prepare(h, &st, "SELECT EXISTS (SELECT 1"
+	                                     " FROM indicator_results WHERE"
+	                                     " period >= ?1);")) != IMPACT_OK)
+		return np == 0 ? IMPACT_OK : rc;
+	sqlite3_bind_int(st, 1, periods[0]);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		later = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (later)
+		return IMPACT_OK;
+	e->last = calloc(nind * nunits + 1, sizeof(*e->last));
+	im = malloc((nind + 1) * sizeof(*im));
+	tm = malloc((e->t.nterr + 1) * sizeof(*tm));
+	if (!e->last || !im || !tm) {
+		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < nind; i++) {
+		im[i].id = e->inds[i].id;
+		im[i].at = i;
+	}
+	for (i = 0; i < e->t.nterr; i++) {
+		tm[i].id = e->t.unit_id[e->t.nplaces + i];
+		tm[i].at = e->t.nplaces + i;
+	}
+	qsort(im, nind, sizeof(*im), cmp_id_at);
+	qsort(tm, e->t.nterr, sizeof(*tm), cmp_id_at);
+	if ((rc = impact__prepare(h, &st, "SELECT indicator_id, period,"
+	                          " place_id, territory_id, value, n, variance,"
+	                          " suppressed FROM indicator_results WHERE"
+	                          " period < ?1 AND value IS NOT NULL ORDER BY"
+	                          " period;")) != IMPACT_OK)
+		goto done;
+	sqlite3_bind_int(st, 1, periods[0]);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		long ind = id_find(im, nind, sqlite3_column_int64(st, 0)), u;
+
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+			const long *c = impact__chain_of(&e->t,
+			                        sqlite3_column_int64(st, 2));
+
+			u = c ? c[0] : -1;
+		} else
+			u = id_find(tm, e->t.nterr, sqlite3_column_int64(st, 3));
+		if (ind >= 0 && u >= 0)
+			last_read(st, 1, &e->last[(size_t)ind * nunits
+			                          + (size_t)u]);
+	}
+	rc = step == SQLITE_DONE ? IMPACT_OK
+	     : impact__db_error(h, "reading earlier indicator values");
+done:
+	sqlite3_finalize(st);
+	free(im);
+	free(tm);
 	return rc;
 }
 
@@ -3641,9 +3798,11 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	    || (rc = impact__prepare(h, &e.ins, "INSERT INTO indicator_results"
 	                             " (indicator_id, period, place_id,"
 	                             " territory_id, value, n, ci_low, ci_high,"
-	                             " variance, suppressed, reason, computed_at)"
+	                             " variance, suppressed, reason, computed_at,"
+	                             " previous, change, p_value, significant)"
 	                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	                             " ?9, ?10, ?11, ?12);")) != 0
+	                             " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16);"))
+	       != 0
 	    || (rc = impact__prepare(h, &del, "DELETE FROM indicator_results"
 	                             " WHERE period = ?1;")) != 0)
 		goto done;
@@ -3658,6 +3817,11 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 			lo = periods[k];
 		if (periods[k] > hi)
 			hi = periods[k];
+	}
+	e.inds = inds;
+	if ((rc = last_init(&e, nind, periods, np)) != IMPACT_OK)
+		goto done;
+	for (k = 0; k < np; k++) {
 		/* Source by source: the period's answers read once for every
 		 * indicator on answers, then its activities for those on
 		 * activities, then the facts; each set freed before the next
@@ -3686,8 +3850,9 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 		}
 	}
 	impact__progress(h, "indicators", np * nind, np * nind);
-	/* Later periods compare with these ones too. */
-	if ((rc = changes(h, lo, 9999)) != IMPACT_OK)
+	/* Values stored before were compared as they were written; those of
+	 * later periods compare with these ones too. */
+	if (!e.last && (rc = changes(h, lo, 9999)) != IMPACT_OK)
 		goto done;
 	*rows += e.rows;
 	*suppressed += e.suppressed;
@@ -3705,6 +3870,7 @@ done:
 	free(e.parent);
 	free(e.place_terr);
 	free(e.depth_of);
+	free(e.last);
 	if (e.t.unit_id)
 		impact__tree_release(&e.t);
 	return rc;

@@ -278,6 +278,48 @@ Test(engine, mean_change_welch)
 	cr_expect_eq(g.has_previous, 0);
 }
 
+static void compute_period(int period)
+{
+	impact_compute_opts o = IMPACT_COMPUTE_OPTS_INIT;
+
+	o.period = period;
+	cr_assert_eq(impact_compute(h, &o, NULL), 0, "%s", impact_errmsg(h));
+}
+
+/* P1's 2024 change as mean_change_welch works it out by hand. */
+static void expect_welch_change(const char *when)
+{
+	struct got g = get("sat", "P1", 2024);
+
+	cr_expect(g.has_previous, "%s: no previous", when);
+	near(g.previous, 5.0, 1e-12, when);
+	near(g.change, 2.0, 1e-12, when);
+	near(g.p, 0.1173465, 1e-6, when);
+	cr_expect_eq(get("sat", "P1", 2023).has_previous, 0, "%s", when);
+}
+
+Test(engine, change_whichever_periods_are_computed)
+{
+	/* The change is written with the row when the previous period is
+	 * computed in the same run or already stored, and set afterwards on
+	 * a later stored period when an earlier one is computed again. */
+	indicator("sat", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"sat\"}");
+	compute();
+	expect_welch_change("both periods");
+	compute_period(2024);
+	expect_welch_change("2024 alone, 2023 stored");
+	compute_period(2023);
+	expect_welch_change("2023 alone, 2024 stored");
+	/* 2023's answers changed: 2024's change follows. {5,6,5,4,10}:
+	 * mean 6, so previous 6 and change 1. */
+	sql("UPDATE answers SET value = 10 WHERE respondent_id = 15"
+	    " AND question_id = 1;");
+	compute_period(2023);
+	near(get("sat", "P1", 2024).previous, 6.0, 1e-12, "previous, redone");
+	near(get("sat", "P1", 2024).change, 1.0, 1e-12, "change, redone");
+}
+
 Test(engine, share_wilson_and_two_proportions)
 {
 	struct got g;
