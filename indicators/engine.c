@@ -2891,7 +2891,7 @@ static int by_size_desc(const void *a, const void *b)
  */
 
 /* Bytes of drawn sums a block holds at most. */
-#define BOOT_BLOCK_BYTES (16u << 20)
+#define BOOT_BLOCK_BYTES (8u << 20)
 
 struct boot {
 	const struct indicator *ind;

@@ -2355,7 +2355,22 @@ struct ctx {
 	sqlite3_stmt *delp, *delt, *ins, *doc; /* store()'s statements */
 	struct rake_memo *save;  /* where the unit's raking is kept, or NULL */
 	const struct rake_memo *use; /* its previous period's, or NULL */
+	int boot_here;           /* draw the bootstrap on this thread */
 };
+
+/* What compute_unit() gives for one unit, for unit_write(). */
+struct unit_out {
+	char *json;              /* the document (owned), or NULL */
+	int has_gnh;             /* published: GNH, H_n and A_n too */
+	size_t n;
+	double v[3], lo[3], hi[3]; /* GNH, H_n, A_n and their intervals */
+};
+
+static void out_release(struct unit_out *o)
+{
+	free(o->json);
+	memset(o, 0, sizeof(*o));
+}
 
 static void ctx_release(struct ctx *c)
 {
@@ -2589,15 +2604,17 @@ static int prepare(struct ctx *c, const struct unit *u,
 }
 
 /*
- * The index of unit cu for `period` as a JSON document into *out_json
- * (docs/index.md; caller frees), stored with opts->store.  cx->now holds
- * the period's persons (the unit's at least); `before` is the previous
+ * The index of unit cu for `period` into *res: its JSON document
+ * (docs/index.md) and figures, for unit_write().  cx->now holds the
+ * period's persons (the unit's at least); `before` is the previous
  * period with respondents in the unit (0: none), whose persons are
- * cx->before when it holds that period, else read here.
+ * cx->before when it holds that period, else read here (interning into
+ * cx->m: never while another thread computes a unit).  Writes nothing:
+ * units can be computed on several threads, each with a ctx of its own.
  */
 static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
                         const struct unit *cu, int period, int before,
-                        char **out_json)
+                        struct unit_out *res)
 {
 	static const char *const scheme_names[] = { "defined", "equal",
 	                                            "territory", "participatory",
@@ -2610,10 +2627,10 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 	json_t *out = NULL, *info = NULL, *obj;
 	size_t *idx = NULL, n = 0, i, j, reps;
 	double *g = NULL, *hn = NULL, *an = NULL, *graw = NULL, gnh = NAN,
-	       h_n, a_n, v[3], lo[3], hi[3], total = 0, one_minus;
+	       h_n, a_n, lo[3], hi[3], total = 0, one_minus;
 	int rc;
 
-	*out_json = NULL;
+	memset(res, 0, sizeof(*res));
 	memset(&bj, 0, sizeof(bj));
 	memset(&p, 0, sizeof(p));
 	memset(&prev, 0, sizeof(prev));
@@ -2676,7 +2693,10 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
-	boot_start(&bj);
+	if (cx->boot_here)
+		boot_draw(&bj);
+	else
+		boot_start(&bj);
 	json_object_set_new(out, "ci", json_null());
 	/* The distribution of the weighted sufficiency scores. */
 	{
@@ -3095,24 +3115,18 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 		free(h2);
 		free(a2);
 	}
-	if (opts->store) {
-		v[0] = gnh;
-		v[1] = h_n;
-		v[2] = a_n;
-		if ((rc = store(cx, cu, period, n, v, lo, hi)) != IMPACT_OK)
-			goto done;
-	}
+	res->has_gnh = 1;
+	res->v[0] = gnh;
+	res->v[1] = h_n;
+	res->v[2] = a_n;
+	memcpy(res->lo, lo, sizeof(lo));
+	memcpy(res->hi, hi, sizeof(hi));
 dump:
-	*out_json = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER
+	res->n = n;
+	res->json = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER
 	                       | JSON_REAL_PRECISION(10));
-	rc = *out_json ? IMPACT_OK : impact__error(h, IMPACT_ENOMEM,
+	rc = res->json ? IMPACT_OK : impact__error(h, IMPACT_ENOMEM,
 	                                           "out of memory");
-	if (rc == IMPACT_OK && opts->store
-	    && (rc = store_document(cx, cu, period, n, *out_json,
-	                            n >= MIN_PUBLISHED, gnh)) != IMPACT_OK) {
-		free(*out_json);
-		*out_json = NULL;
-	}
 done:
 	boot_wait(&bj);          /* before its replicates are freed */
 	boot_release(&bj);
@@ -3126,6 +3140,21 @@ done:
 	pop_release(&p);
 	pop_release(&prev);
 	store_release(&own);
+	return rc;
+}
+
+/* Store what compute_unit() gave for unit u: GNH, H_n and A_n in
+ * `results` when published, and the document in `index_results`. */
+static int unit_write(struct ctx *c, const struct unit *u, int period,
+                      const struct unit_out *o)
+{
+	int rc = IMPACT_OK;
+
+	if (o->has_gnh)
+		rc = store(c, u, period, o->n, o->v, o->lo, o->hi);
+	if (rc == IMPACT_OK)
+		rc = store_document(c, u, period, o->n, o->json, o->has_gnh,
+		                    o->v[0]);
 	return rc;
 }
 
@@ -3220,7 +3249,18 @@ int impact_index_compute(impact *h, const impact_index_opts *opts,
 	    || (rc = period_of(h, &u, period, &before)) != IMPACT_OK)
 		goto done;
 	c.now = &now;
-	rc = compute_unit(&c, opts, &u, period, before, out_json);
+	{
+		struct unit_out res;
+
+		rc = compute_unit(&c, opts, &u, period, before, &res);
+		if (rc == IMPACT_OK && opts->store)
+			rc = unit_write(&c, &u, period, &res);
+		if (rc == IMPACT_OK) {
+			*out_json = res.json;
+			res.json = NULL;
+		}
+		out_release(&res);
+	}
 done:
 	store_release(&now);
 	unit_release(&u);
@@ -3235,6 +3275,242 @@ struct todo {
 	size_t node;            /* index in tree.p or tree.t */
 	int period, before;
 };
+
+/*
+ * The units of one period, computed on impact__threads() threads and
+ * stored on this one, in their order.  Each computing thread has a
+ * context of its own (its copy of the definition, whose weights each
+ * unit sets, and of the handle, for its errors); they share the
+ * period's persons, the tree (every territory's places listed before)
+ * and the raking memos (one slot per unit).  A unit whose previous
+ * period is not the one held reads it from the database, interning into
+ * the shared question map: those are computed first, alone.  At most
+ * `window` units are computed ahead of the next one to store, so few
+ * documents wait in memory; the documents and rows are those of one
+ * thread, in the same order.
+ */
+struct sched;
+
+struct worker {
+	struct ctx c;
+	impact h;                /* a copy of the caller's: errors */
+	struct sched *s;
+	pthread_t tid;
+};
+
+struct sched {
+	pthread_mutex_t lock;    /* guards state, next, written, stop */
+	pthread_cond_t cond;     /* a unit is done, or the window moved */
+	const struct todo *todo;
+	size_t n;
+	struct tree *tree;
+	const impact_index_opts *o;
+	struct rake_memo *mcur;  /* this period's raking memos */
+	const struct rake_memo *mprev; /* the previous period's */
+	struct unit_out *out;    /* each unit's document and figures */
+	int *rc;                 /* each unit's outcome */
+	char **msg;              /* its error message (owned), or NULL */
+	unsigned char *state;    /* 0 to compute, 1 taken, 2 done */
+	size_t next, written, window;
+	int stop;
+};
+
+#define UNTAKEN ((size_t)-1)
+
+/* The next unit to compute, marked taken, or UNTAKEN (s->lock held). */
+static size_t sched_take(struct sched *s)
+{
+	while (s->next < s->n && s->state[s->next])
+		s->next++;
+	if (s->stop || s->next >= s->n || s->next >= s->written + s->window)
+		return UNTAKEN;
+	s->state[s->next] = 1;
+	return s->next++;
+}
+
+/* Compute unit k of s with w's context. */
+static void sched_unit(struct sched *s, struct worker *w, size_t k)
+{
+	const struct todo *td = &s->todo[k];
+	size_t slot = td->is_place ? td->node : s->tree->npl + td->node;
+	struct unit u;
+	int rc;
+
+	w->c.save = &s->mcur[slot];
+	w->c.use = w->c.before && td->before == w->c.before->period
+	           ? &s->mprev[slot] : NULL;
+	impact__clear_error(&w->h);
+	rc = unit_from_tree(&w->h, s->tree, td->is_place, td->is_place
+	                    ? s->tree->p[td->node].code
+	                    : s->tree->t[td->node].code, &u);
+	if (rc == IMPACT_OK)
+		rc = compute_unit(&w->c, s->o, &u, td->period, td->before,
+		                  &s->out[k]);
+	unit_release(&u);
+	s->rc[k] = rc;
+	if (rc != IMPACT_OK)
+		s->msg[k] = strdup(impact_errmsg(&w->h));
+}
+
+/* Mark unit k done and wake whoever waits for it. */
+static void sched_done(struct sched *s, size_t k)
+{
+	pthread_mutex_lock(&s->lock);
+	s->state[k] = 2;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* A computing thread: units until none is left or the run stops. */
+static void *sched_worker(void *arg)
+{
+	struct worker *w = arg;
+	struct sched *s = w->s;
+
+	for (;;) {
+		size_t k;
+
+		pthread_mutex_lock(&s->lock);
+		while ((k = sched_take(s)) == UNTAKEN && !s->stop
+		       && s->next < s->n)
+			pthread_cond_wait(&s->cond, &s->lock);
+		pthread_mutex_unlock(&s->lock);
+		if (k == UNTAKEN)
+			return NULL;
+		sched_unit(s, w, k);
+		sched_done(s, k);
+	}
+}
+
+/* Does unit td read its previous period from the database? */
+static int reads_before(const struct ctx *c, const struct todo *td)
+{
+	return td->before && !(c->before && c->before->period == td->before);
+}
+
+/* Store unit k of s (computed) with the caller's context c. */
+static int sched_write(struct ctx *c, struct sched *s, size_t k)
+{
+	const struct todo *td = &s->todo[k];
+	struct unit u;
+
+	if (s->rc[k] != IMPACT_OK)
+		return s->msg[k] ? impact__error(c->h, s->rc[k], "%s", s->msg[k])
+		       : impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+	memset(&u, 0, sizeof(u));
+	u.is_place = td->is_place;
+	u.id = td->is_place ? s->tree->p[td->node].id
+	       : s->tree->t[td->node].id;
+	return unit_write(c, &u, td->period, &s->out[k]);
+}
+
+/* Compute and store the n units todo[0..n) of one period (c->now and
+ * c->before set) on the workers w[0..nw) (w[0]: this thread); *done
+ * counts the units stored, of `total`, for the progress. */
+static int period_units(struct ctx *c, struct worker *w, size_t nw,
+                        const impact_index_opts *o, struct tree *tree,
+                        const struct todo *todo, size_t n,
+                        struct rake_memo *mcur,
+                        const struct rake_memo *mprev, size_t *done,
+                        size_t total)
+{
+	struct sched s;
+	size_t i, k, started = 0;
+	int rc = IMPACT_OK;
+
+	memset(&s, 0, sizeof(s));
+	s.todo = todo;
+	s.n = n;
+	s.tree = tree;
+	s.o = o;
+	s.mcur = mcur;
+	s.mprev = mprev;
+	s.window = 4 * nw;
+	s.out = calloc(n + 1, sizeof(*s.out));
+	s.rc = calloc(n + 1, sizeof(*s.rc));
+	s.msg = calloc(n + 1, sizeof(*s.msg));
+	s.state = calloc(n + 1, 1);
+	if (!s.out || !s.rc || !s.msg || !s.state) {
+		rc = impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* Each worker as the caller's context, with its own definition and
+	 * handle (the question map copied after the units that intern into
+	 * it). */
+	for (i = 0; i < nw; i++) {
+		struct def df = w[i].c.df;
+
+		w[i].c = *c;
+		w[i].c.df = df;
+		w[i].c.h = &w[i].h;
+		w[i].c.delp = w[i].c.delt = w[i].c.ins = w[i].c.doc = NULL;
+		w[i].c.boot_here = nw > 1;
+		w[i].h = *c->h;
+		w[i].h.progress = NULL;
+		w[i].s = &s;
+	}
+	for (k = 0; k < n; k++)
+		if (reads_before(c, &todo[k])) {
+			sched_unit(&s, &w[0], k);
+			s.state[k] = 2;
+		}
+	c->m = w[0].c.m;         /* as those units left it */
+	for (i = 0; i < nw; i++)
+		w[i].c.m = c->m;
+	if (pthread_mutex_init(&s.lock, NULL) != 0) {
+		rc = impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (pthread_cond_init(&s.cond, NULL) != 0) {
+		pthread_mutex_destroy(&s.lock);
+		rc = impact__error(c->h, IMPACT_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (started = 1; started < nw; started++)
+		if (pthread_create(&w[started].tid, NULL, sched_worker,
+		                   &w[started]) != 0)
+			break;
+	/* Store in order; compute when the next one is not done yet. */
+	while (s.written < n) {
+		pthread_mutex_lock(&s.lock);
+		if (s.state[s.written] == 2) {
+			k = s.written;
+			pthread_mutex_unlock(&s.lock);
+			rc = sched_write(c, &s, k);
+			out_release(&s.out[k]);
+			impact__progress(c->h, "index", ++*done, total);
+			pthread_mutex_lock(&s.lock);
+			s.written++;
+			if (rc != IMPACT_OK)
+				s.stop = 1;
+			pthread_cond_broadcast(&s.cond);
+			pthread_mutex_unlock(&s.lock);
+			if (rc != IMPACT_OK)
+				break;
+		} else if ((k = sched_take(&s)) != UNTAKEN) {
+			pthread_mutex_unlock(&s.lock);
+			sched_unit(&s, &w[0], k);
+			sched_done(&s, k);
+		} else {
+			pthread_cond_wait(&s.cond, &s.lock);
+			pthread_mutex_unlock(&s.lock);
+		}
+	}
+	for (i = 1; i < started; i++)
+		pthread_join(w[i].tid, NULL);
+	pthread_cond_destroy(&s.cond);
+	pthread_mutex_destroy(&s.lock);
+done:
+	for (k = 0; s.out && k < n; k++)
+		out_release(&s.out[k]);
+	for (k = 0; s.msg && k < n; k++)
+		free(s.msg[k]);
+	free(s.out);
+	free(s.rc);
+	free(s.msg);
+	free(s.state);
+	return rc;
+}
 
 int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
                              size_t *out_units)
@@ -3255,8 +3531,9 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 	struct store sa, sb;
 	struct todo *todo = NULL;
 	struct rake_memo *memo_a = NULL, *memo_b = NULL, *mcur, *mprev;
+	struct worker *w = NULL;
 	int *periods = NULL, *last_p = NULL, *last_t = NULL, rc;
-	size_t np = 0, i, done = 0, total = 0, nu = 0, cap = 0, k;
+	size_t np = 0, i, done = 0, total = 0, nu = 0, cap = 0, k, k1, nw = 0;
 
 	assert(h);
 	impact__clear_error(h);
@@ -3288,12 +3565,21 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 	if ((rc = periods_of(h, 0, &periods, &np)) != IMPACT_OK
 	    || (rc = tree_load(h, &tree)) != IMPACT_OK)
 		goto done;
+	/* Units on several threads: the connection must be serialized
+	 * (raking reads margins), and the tree complete. */
+	nw = sqlite3_db_mutex(h->db) ? impact__threads() : 1;
+	for (i = 0; i < tree.nt; i++)
+		if (tree_places(&tree, i) != 0) {
+			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+			goto done;
+		}
+	w = calloc(nw, sizeof(*w));
 	last_p = calloc(tree.npl + 1, sizeof(int));
 	last_t = calloc(tree.nt + 1, sizeof(int));
 	/* What raking gave each unit, this period and the previous. */
 	memo_a = calloc(tree.npl + tree.nt + 1, sizeof(*memo_a));
 	memo_b = calloc(tree.npl + tree.nt + 1, sizeof(*memo_b));
-	if (!last_p || !last_t || !memo_a || !memo_b) {
+	if (!w || !last_p || !last_t || !memo_a || !memo_b) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -3369,6 +3655,12 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 		ctx_release(&c);
 		if ((rc = ctx_init(&c, h, o.index)) != IMPACT_OK)
 			break;
+		for (i = 0; i < nw && rc == IMPACT_OK; i++) {
+			def_release(&w[i].c.df);
+			rc = def_load(h, o.index, &w[i].c.df);
+		}
+		if (rc != IMPACT_OK)
+			break;
 		c.tree = &tree;
 		store_release(&sa);
 		store_release(&sb);
@@ -3378,13 +3670,7 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 			memo_release(&memo_a[i]);
 			memo_release(&memo_b[i]);
 		}
-		for (k = 0; k < nu && rc == IMPACT_OK; k++) {
-			struct unit u;
-			char *json = NULL;
-			const char *code = todo[k].is_place
-			                   ? tree.p[todo[k].node].code
-			                   : tree.t[todo[k].node].code;
-
+		for (k = 0; k < nu && rc == IMPACT_OK; k = k1) {
 			/* The period's persons, once; the previous period's
 			 * kept for the changes. */
 			if (cur->period != todo[k].period) {
@@ -3416,23 +3702,12 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 			}
 			c.now = cur;
 			c.before = other->period ? other : NULL;
-			{
-				size_t slot = todo[k].is_place ? todo[k].node
-				              : tree.npl + todo[k].node;
-
-				c.save = &mcur[slot];
-				c.use = c.before && todo[k].before == other->period
-				        ? &mprev[slot] : NULL;
-			}
-			impact__clear_error(h);
+			for (k1 = k; k1 < nu && todo[k1].period == todo[k].period;
+			     k1++)
+				;
 			o.period = todo[k].period;
-			rc = unit_from_tree(h, &tree, todo[k].is_place, code, &u);
-			if (rc == IMPACT_OK)
-				rc = compute_unit(&c, &o, &u, todo[k].period,
-				                  todo[k].before, &json);
-			unit_release(&u);
-			free(json);
-			impact__progress(h, "index", ++done, total);
+			rc = period_units(&c, w, nw, &o, &tree, todo + k, k1 - k,
+			                  mcur, mprev, &done, total);
 		}
 	}
 	rc = impact__end_tx(h, rc);
@@ -3451,6 +3726,9 @@ done:
 		}
 	free(memo_a);
 	free(memo_b);
+	for (i = 0; w && i < nw; i++)
+		def_release(&w[i].c.df);
+	free(w);
 	tree_release(&tree);
 	free(todo);
 	free(last_p);

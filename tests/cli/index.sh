@@ -86,6 +86,28 @@ rake=""
 run impact index --place FAB-BOURG --period 2024 --replicates 50 $rake --format json
 check "compute: the stored document is impact index's" test "$(jq -n --slurpfile a stored.json --slurpfile b "$WORK/.out" '$a[0].gnh == $b[0].gnh and $a[0].ci == $b[0].ci and $a[0].groups == $b[0].groups')" = true
 check "compute: domains carry their score in 0-1" test "$(jq '[.domains[].score | . >= 0 and . <= 1] | all' stored.json)" = true
+
+# The units of a period are computed on several threads (IMPACT_THREADS)
+# and stored in order: the same documents and rows whatever their number.
+# FAB-BOURG's 2023 respondents moved to 2022: its 2024 change reads 2022
+# apart from the period held, before the other units.
+cp impact.db threads.db
+sql threads.db 'DELETE FROM index_results;'
+sql threads.db "UPDATE respondents SET period = 2022 WHERE period = 2023 AND place_id = (SELECT id FROM places WHERE code = 'FAB-BOURG');"
+index_rows() {
+	sql threads.db "SELECT period, coalesce(place_id, 0), coalesce(territory_id, 0), gnh, n, document FROM index_results ORDER BY 1, 2, 3;"
+	sql threads.db "SELECT period, coalesce(place_id, 0), coalesce(territory_id, 0), measure, value, n, ci_low, ci_high FROM results WHERE measure LIKE 'gnh%' ORDER BY 1, 2, 3, 4;"
+}
+IMPACT_THREADS=1 impact --db threads.db compute --replicates 50 >/dev/null 2>&1
+index_rows >one-thread.txt
+run env IMPACT_THREADS=3 "$IMPACT" --db threads.db compute --replicates 50
+expect_status 0 "compute on 3 threads: exits 0"
+index_rows >three-threads.txt
+check "compute on 3 threads: 30 documents (3 periods)" test "$(sql threads.db 'SELECT count(*) FROM index_results;')" = 30
+check "compute on 3 threads: the documents and rows of one thread" cmp -s one-thread.txt three-threads.txt
+IMPACT_THREADS=3 impact --db threads.db compute --replicates 50 --unweighted >/dev/null 2>&1
+check "compute on 3 threads: FAB-BOURG 2024 compares with 2022" test "$(sql threads.db "SELECT json_extract(document, '$.change.previous_period') FROM index_results r JOIN places p ON p.id = r.place_id WHERE p.code = 'FAB-BOURG' AND period = 2024;")" = 2022
+rm -f threads.db threads.db-wal threads.db-shm
 sql impact.db 'DELETE FROM index_results;'
 run impact compute --no-index
 expect_status 0 "compute --no-index: exits 0"
