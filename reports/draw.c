@@ -15,6 +15,7 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,100 @@ struct impact__text_cache {
 	double m[4];
 };
 
+/*
+ * Scaled fonts kept alive while dashboards are drawn on several threads.
+ * cairo 1.16 (Debian 12) checks that a scaled font's glyph cache is not
+ * frozen after dropping its last reference but before taking the lock of
+ * its font map; a thread that revives the same font from the map in that
+ * instant and draws with it makes the check fail, and cairo aborts (seen
+ * once in about 2,000 dashboards of `impact report --all`).  Each thread
+ * has its own Pango fonts, but they share cairo's scaled fonts.  So every
+ * scaled font a text cache's layouts use gets a reference here, dropped
+ * by impact__fonts_release() once the workers are done: none reaches zero
+ * while they run.  A thread remembers the fonts it has seen kept, so the
+ * lock is taken once per font and thread.
+ */
+#define KEPT_SEEN 64
+
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static cairo_scaled_font_t **kept;
+static size_t nkept, capkept;
+static unsigned long kept_gen = 1;   /* changes at each release */
+
+static _Thread_local struct {
+	unsigned long gen;
+	size_t n;
+	cairo_scaled_font_t *f[KEPT_SEEN];
+} seen;
+
+/* Keep a reference to sf (a font that cannot be kept is simply not). */
+static void keep_font(cairo_scaled_font_t *sf)
+{
+	size_t i;
+
+	if (seen.gen == kept_gen)
+		for (i = 0; i < seen.n; i++)
+			if (seen.f[i] == sf)
+				return;
+	pthread_mutex_lock(&kept_lock);
+	if (seen.gen != kept_gen) {
+		seen.gen = kept_gen;
+		seen.n = 0;
+	}
+	for (i = 0; i < nkept && kept[i] != sf; i++)
+		;
+	if (i == nkept) {
+		if (nkept == capkept) {
+			size_t c = capkept ? 2 * capkept : 32;
+			cairo_scaled_font_t **k = realloc(kept, c * sizeof(*k));
+
+			if (!k) {
+				pthread_mutex_unlock(&kept_lock);
+				return;
+			}
+			kept = k;
+			capkept = c;
+		}
+		kept[nkept++] = cairo_scaled_font_reference(sf);
+	}
+	if (seen.n < KEPT_SEEN)
+		seen.f[seen.n++] = sf;
+	pthread_mutex_unlock(&kept_lock);
+}
+
+/* Keep the scaled fonts of layout l's runs (laying it out). */
+static void keep_fonts(PangoLayout *l)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+
+	if (!it)
+		return;
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		PangoFont *f = run ? run->item->analysis.font : NULL;
+		cairo_scaled_font_t *sf;
+
+		if (f && PANGO_IS_CAIRO_FONT(f)
+		    && (sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(f))))
+			keep_font(sf);
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+}
+
+void impact__fonts_release(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&kept_lock);
+	for (i = 0; i < nkept; i++)
+		cairo_scaled_font_destroy(kept[i]);
+	free(kept);
+	kept = NULL;
+	nkept = capkept = 0;
+	kept_gen++;
+	pthread_mutex_unlock(&kept_lock);
+}
+
 impact__text_cache *impact__text_cache_new(void)
 {
 	return calloc(1, sizeof(impact__text_cache));
@@ -256,6 +351,7 @@ static int cached_lay(impact__draw *d, const char *s, size_t len,
 	c->used++;
 	pango_layout_set_wrap(e->layout, PANGO_WRAP_WORD_CHAR);
 	set_up(d, e->layout, s, width, size, bold, align, max_lines);
+	keep_fonts(e->layout);
 	d->layout = e->layout;
 	return 0;
 }
@@ -320,6 +416,8 @@ static void lay(impact__draw *d, const char *s, double width, double size,
 	    && memcmp(d->laid.text, s, len) == 0)
 		return;
 	set_up(d, d->own, s, width, size, bold, align, max_lines);
+	if (d->cache)
+		keep_fonts(d->own);
 	/* Remember it; without memory the next call simply lays out again. */
 	if (len + 1 > d->laid.cap) {
 		char *t = realloc(d->laid.text, len + 1);

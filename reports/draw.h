@@ -93,6 +93,11 @@ typedef struct impact__draw {
 impact__text_cache *impact__text_cache_new(void);
 void impact__text_cache_free(impact__text_cache *c);
 
+/* Drop the references that drawings with a text cache took on the
+ * scaled fonts they used (see reports/draw.c: a cairo 1.16 race); call it
+ * once no such drawing is left, on any thread. */
+void impact__fonts_release(void);
+
 /*
  * Prepare `d` to draw on `cr` (borrowed, must outlive `d`): a Pango layout
  * from pango_cairo_create_layout() with unhinted metrics at 72 dpi (the

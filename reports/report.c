@@ -2138,6 +2138,7 @@ static void pool_release(pool *p)
 	if (!p->cap)
 		return;
 	pool_stop(p);
+	impact__fonts_release();
 	pthread_cond_destroy(&p->finished);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->lock);
