@@ -1919,32 +1919,39 @@ static int bootstrap(const struct pop *p, const size_t *idx, size_t n,
 }
 
 /*
- * Every person's score under changed indicator weights, fast: a person's
- * observed indicators are those with a value and a positive weight, and
- * its score the sum, in indicator order, of w_j / (sum of its observed
- * weights) over the observed indicators where it is sufficient, exactly
- * as score() sums them.  Persons are grouped by the pattern of indicators
- * they have a value for (few patterns), whose observed weight and terms
- * are computed once per set of weights.
+ * Every person's score under changed domain weights, fast.  Within a
+ * domain the indicators keep their relative weights, so a person's score
+ * is sum_d W_d S_d / sum_d W_d R_d over the domains d, with W_d the
+ * domain's weight, S_d the relative weight of the indicators of d where
+ * the person is sufficient (observed: a value and a positive weight), and
+ * R_d that of the indicators of d it is observed in: score() sums the
+ * same terms indicator by indicator.  S is computed once per person,
+ * domain by domain (so that the sums over persons run side by side), and
+ * R once per pattern of observed indicators (few patterns); a new set of
+ * weights then costs nd multiply-adds per person.
  */
 struct fastscore {
+	size_t nd, n;
+	double *suff;           /* nd × n: S_d of each person, by domain */
 	size_t npat;            /* patterns */
-	uint64_t *pat;          /* each pattern's indicators with a value */
+	uint64_t *pat;          /* each pattern's observed indicators */
 	size_t *pat_of;         /* person -> pattern */
-	uint64_t *suff;         /* person -> indicators it is sufficient in */
-	double *seen;           /* per pattern, for the current weights */
+	double *seen;           /* npat × nd: R_d of each pattern */
+	double *inv;            /* per pattern, for the current weights:
+	                           1 / observed weight, or 0 */
 	int *in;                /* per pattern: observed enough */
-	double *term;           /* npat × ni: w_j / seen, or 0 */
+	double *acc;            /* n: sum_d W_d S_d */
 };
 
 static void fastscore_release(struct fastscore *f)
 {
+	free(f->suff);
 	free(f->pat);
 	free(f->pat_of);
-	free(f->suff);
 	free(f->seen);
+	free(f->inv);
 	free(f->in);
-	free(f->term);
+	free(f->acc);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -1955,98 +1962,107 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Prepare f for the persons of p (df->ni <= 64); -1 when out of
- * memory. */
+/* Prepare f for the persons of p under the indicators' current weights
+ * (df->ni <= 64; which weights are positive does not change with the
+ * domain weights drawn); -1 when out of memory. */
 static int fastscore_init(struct fastscore *f, const struct def *df,
                           const struct pop *p)
 {
-	uint64_t *sorted = NULL;
+	uint64_t *has = NULL;
+	double *rel = NULL;      /* each indicator's share of its domain */
 	size_t i, j, k;
 
 	memset(f, 0, sizeof(*f));
+	f->nd = df->nd;
+	f->n = p->n;
+	f->suff = calloc(df->nd * p->n + 1, sizeof(double));
 	f->pat_of = malloc((p->n + 1) * sizeof(size_t));
-	f->suff = malloc((p->n + 1) * sizeof(uint64_t));
-	sorted = malloc((p->n + 1) * sizeof(uint64_t));
-	if (!f->pat_of || !f->suff || !sorted)
+	f->acc = malloc((p->n + 1) * sizeof(double));
+	has = malloc((p->n + 1) * sizeof(uint64_t));
+	f->pat = malloc((p->n + 1) * sizeof(uint64_t));
+	rel = calloc(df->ni + 1, sizeof(double));
+	if (!f->suff || !f->pat_of || !f->acc || !has || !f->pat || !rel)
 		goto nomem;
+	for (j = 0; j < df->ni; j++) {
+		double sum = 0;
+
+		for (k = 0; k < df->ni; k++)
+			if (df->ind[k].domain == df->ind[j].domain)
+				sum += df->ind[k].rel;
+		rel[j] = df->ind[j].w > 0 && sum > 0 ? df->ind[j].rel / sum : 0;
+	}
 	for (i = 0; i < p->n; i++) {
-		uint64_t has = 0, ok = 0;
+		uint64_t h = 0;
 
 		for (j = 0; j < df->ni; j++) {
 			const struct ind *x = &df->ind[j];
 			double v = p->value[i * df->ni + j];
 
-			if (isnan(v))
+			if (isnan(v) || !(x->w > 0))
 				continue;
-			has |= (uint64_t)1 << j;
+			h |= (uint64_t)1 << j;
 			if (x->lower ? v <= x->threshold : v >= x->threshold)
-				ok |= (uint64_t)1 << j;
+				f->suff[x->domain * p->n + i] += rel[j];
 		}
-		sorted[i] = has;
-		f->suff[i] = ok;
+		has[i] = f->pat[i] = h;
 	}
 	if (p->n)
-		qsort(sorted, p->n, sizeof(uint64_t), cmp_u64);
+		qsort(f->pat, p->n, sizeof(uint64_t), cmp_u64);
 	for (i = 0, k = 0; i < p->n; i++)
-		if (k == 0 || sorted[k - 1] != sorted[i])
-			sorted[k++] = sorted[i];
+		if (k == 0 || f->pat[k - 1] != f->pat[i])
+			f->pat[k++] = f->pat[i];
 	f->npat = k;
-	f->pat = sorted;
-	sorted = NULL;
-	f->seen = malloc((f->npat + 1) * sizeof(double));
+	f->seen = calloc(f->npat * df->nd + 1, sizeof(double));
+	f->inv = malloc((f->npat + 1) * sizeof(double));
 	f->in = malloc((f->npat + 1) * sizeof(int));
-	f->term = malloc((f->npat * df->ni + 1) * sizeof(double));
-	if (!f->seen || !f->in || !f->term)
+	if (!f->seen || !f->inv || !f->in)
 		goto nomem;
-	for (i = 0; i < p->n; i++) {
-		uint64_t has = 0;
-
+	for (k = 0; k < f->npat; k++)
 		for (j = 0; j < df->ni; j++)
-			if (!isnan(p->value[i * df->ni + j]))
-				has |= (uint64_t)1 << j;
-		f->pat_of[i] = (size_t)((uint64_t *)bsearch(&has, f->pat,
+			if (f->pat[k] >> j & 1)
+				f->seen[k * df->nd + df->ind[j].domain] += rel[j];
+	for (i = 0; i < p->n; i++)
+		f->pat_of[i] = (size_t)((uint64_t *)bsearch(&has[i], f->pat,
 		                f->npat, sizeof(uint64_t), cmp_u64) - f->pat);
-	}
+	free(has);
+	free(rel);
 	return 0;
 nomem:
-	free(sorted);
+	free(has);
+	free(rel);
 	fastscore_release(f);
 	return -1;
 }
 
-/* p->s, p->d and p->in under the indicators' current weights, as
- * score() sets them. */
+/* p->s, p->d and p->in under the domain weights df->d[].w. */
 static void fastscore_run(struct fastscore *f, const struct def *df,
                           struct pop *p)
 {
-	size_t i, j;
+	size_t i, k, d, n = f->n;
+	double *acc = f->acc;
 
-	for (i = 0; i < f->npat; i++) {
-		double seen = 0, *t = &f->term[i * df->ni];
+	for (k = 0; k < f->npat; k++) {
+		double seen = 0;
 
-		for (j = 0; j < df->ni; j++)
-			if ((f->pat[i] >> j & 1) && df->ind[j].w > 0)
-				seen += df->ind[j].w;
-		f->seen[i] = seen;
-		f->in[i] = seen >= MIN_OBSERVED - 1e-9;
-		for (j = 0; j < df->ni; j++)
-			t[j] = (f->pat[i] >> j & 1) && df->ind[j].w > 0
-			       && seen > 0 ? df->ind[j].w / seen : 0;
+		for (d = 0; d < f->nd; d++)
+			seen += df->d[d].w * f->seen[k * f->nd + d];
+		f->in[k] = seen >= MIN_OBSERVED - 1e-9;
+		f->inv[k] = seen > 0 ? 1 / seen : 0;
 	}
-	for (i = 0; i < p->n; i++) {
-		const double *t = &f->term[f->pat_of[i] * df->ni];
-		uint64_t bits = f->suff[i];
-		double s = 0;
+	for (i = 0; i < n; i++)
+		acc[i] = 0;
+	for (d = 0; d < f->nd; d++) {
+		const double *sd = f->suff + d * n;
+		double wd = df->d[d].w;
 
-		/* Terms of insufficient or unobserved indicators are +0:
-		 * adding them changes nothing. */
-		while (bits) {
-			unsigned b = (unsigned)__builtin_ctzll(bits);
+		for (i = 0; i < n; i++)
+			acc[i] += wd * sd[i];
+	}
+	for (i = 0; i < n; i++) {
+		size_t k2 = f->pat_of[i];
+		double s = acc[i] * f->inv[k2];
 
-			s += t[b];
-			bits &= bits - 1;
-		}
-		p->in[i] = f->in[f->pat_of[i]];
+		p->in[i] = f->in[k2];
 		p->s[i] = s;
 		p->d[i] = 1 - s;
 	}
