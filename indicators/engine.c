@@ -2662,7 +2662,6 @@ static void runs(const struct data *d, const struct impact__tree *t,
 	}
 }
 
-/* The engine's state for one compute. */
 /* The latest stored value of one indicator and unit, to compare the next
  * period's with (changes): 24 bytes, one per indicator and unit. */
 struct last {
@@ -2672,6 +2671,7 @@ struct last {
 	unsigned char has_variance, suppressed;
 };
 
+/* The engine's state for one compute. */
 struct engine {
 	impact *h;
 	struct impact__tree t;
@@ -3625,7 +3625,7 @@ done:
 	return rc;
 }
 
-/* An id and its index, for last_init()'s lookups. */
+/* An indicator's id and its index, for last_init()'s lookups. */
 struct id_at {
 	long long id;
 	size_t at;
@@ -3661,7 +3661,7 @@ static int last_init(struct engine *e, size_t nind, const int *periods,
 {
 	impact *h = e->h;
 	size_t nunits = e->t.nplaces + e->t.nterr, i;
-	struct id_at *im = NULL, *tm = NULL;
+	struct id_at *im = NULL;
 	sqlite3_stmt *st = NULL;
 	long long later = 1;
 	int rc, step;
@@ -3682,8 +3682,7 @@ static int last_init(struct engine *e, size_t nind, const int *periods,
 		return IMPACT_OK;
 	e->last = calloc(nind * nunits + 1, sizeof(*e->last));
 	im = malloc((nind + 1) * sizeof(*im));
-	tm = malloc((e->t.nterr + 1) * sizeof(*tm));
-	if (!e->last || !im || !tm) {
+	if (!e->last || !im) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -3691,12 +3690,7 @@ static int last_init(struct engine *e, size_t nind, const int *periods,
 		im[i].id = e->inds[i].id;
 		im[i].at = i;
 	}
-	for (i = 0; i < e->t.nterr; i++) {
-		tm[i].id = e->t.unit_id[e->t.nplaces + i];
-		tm[i].at = e->t.nplaces + i;
-	}
 	qsort(im, nind, sizeof(*im), cmp_id_at);
-	qsort(tm, e->t.nterr, sizeof(*tm), cmp_id_at);
 	if ((rc = impact__prepare(h, &st, "SELECT indicator_id, period,"
 	                          " place_id, territory_id, value, n, variance,"
 	                          " suppressed FROM indicator_results WHERE"
@@ -3705,15 +3699,12 @@ static int last_init(struct engine *e, size_t nind, const int *periods,
 		goto done;
 	sqlite3_bind_int(st, 1, periods[0]);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		long ind = id_find(im, nind, sqlite3_column_int64(st, 0)), u;
+		long ind = id_find(im, nind, sqlite3_column_int64(st, 0));
+		long u = sqlite3_column_type(st, 2) != SQLITE_NULL
+		         ? impact__unit_of_place(&e->t, sqlite3_column_int64(st, 2))
+		         : impact__unit_of_territory(&e->t,
+		                                     sqlite3_column_int64(st, 3));
 
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-			const long *c = impact__chain_of(&e->t,
-			                        sqlite3_column_int64(st, 2));
-
-			u = c ? c[0] : -1;
-		} else
-			u = id_find(tm, e->t.nterr, sqlite3_column_int64(st, 3));
 		if (ind >= 0 && u >= 0)
 			last_read(st, 1, &e->last[(size_t)ind * nunits
 			                          + (size_t)u]);
@@ -3723,7 +3714,6 @@ static int last_init(struct engine *e, size_t nind, const int *periods,
 done:
 	sqlite3_finalize(st);
 	free(im);
-	free(tm);
 	return rc;
 }
 

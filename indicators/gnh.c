@@ -2149,11 +2149,12 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 		for (j = 0; j < df->nd; j++)
 			df->d[j].w = w0[j] * (0.5 + impact__mt_uniform(rng));
 		normalise(df);
-		global_weights(df);
 		if (fast)
 			fastscore_run(&fs, df, p);
-		else
+		else {
+			global_weights(df);
 			score(df, p);
+		}
 		PLACE_GNH(g);
 		/* A place's rank: 1 + the places published (5 or more in the
 		 * index) with a higher GNH; by binary search in their sorted
@@ -2771,7 +2772,6 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 		}
 		for (i = 0; i < n; i++) {
 			size_t x = idx[i];
-
 			double seen;
 
 			if (!(p.s[x] < dfp->cutoff - 1e-9))
@@ -3286,7 +3286,7 @@ done:
 
 /* A unit to compute: kind, its index in the tree, period, and the
  * latest earlier period with respondents in it (0: none). */
-struct todo {
+struct planned {
 	int is_place;
 	size_t node;            /* index in tree.p or tree.t */
 	int period, before;
@@ -3317,7 +3317,7 @@ struct worker {
 struct sched {
 	pthread_mutex_t lock;    /* guards state, next, written, stop */
 	pthread_cond_t cond;     /* a unit is done, or the window moved */
-	const struct todo *todo;
+	const struct planned *plan;
 	size_t n;
 	struct tree *tree;
 	const impact_index_opts *o;
@@ -3347,20 +3347,20 @@ static size_t sched_take(struct sched *s)
 /* Compute unit k of s with w's context. */
 static void sched_unit(struct sched *s, struct worker *w, size_t k)
 {
-	const struct todo *td = &s->todo[k];
-	size_t slot = td->is_place ? td->node : s->tree->npl + td->node;
+	const struct planned *pu = &s->plan[k];
+	size_t slot = pu->is_place ? pu->node : s->tree->npl + pu->node;
 	struct unit u;
 	int rc;
 
 	w->c.save = &s->mcur[slot];
-	w->c.use = w->c.before && td->before == w->c.before->period
+	w->c.use = w->c.before && pu->before == w->c.before->period
 	           ? &s->mprev[slot] : NULL;
 	impact__clear_error(&w->h);
-	rc = unit_from_tree(&w->h, s->tree, td->is_place, td->is_place
-	                    ? s->tree->p[td->node].code
-	                    : s->tree->t[td->node].code, &u);
+	rc = unit_from_tree(&w->h, s->tree, pu->is_place, pu->is_place
+	                    ? s->tree->p[pu->node].code
+	                    : s->tree->t[pu->node].code, &u);
 	if (rc == IMPACT_OK)
-		rc = compute_unit(&w->c, s->o, &u, td->period, td->before,
+		rc = compute_unit(&w->c, s->o, &u, pu->period, pu->before,
 		                  &s->out[k]);
 	unit_release(&u);
 	s->rc[k] = rc;
@@ -3398,34 +3398,34 @@ static void *sched_worker(void *arg)
 	}
 }
 
-/* Does unit td read its previous period from the database? */
-static int reads_before(const struct ctx *c, const struct todo *td)
+/* Does unit pu read its previous period from the database? */
+static int reads_before(const struct ctx *c, const struct planned *pu)
 {
-	return td->before && !(c->before && c->before->period == td->before);
+	return pu->before && !(c->before && c->before->period == pu->before);
 }
 
 /* Store unit k of s (computed) with the caller's context c. */
 static int sched_write(struct ctx *c, struct sched *s, size_t k)
 {
-	const struct todo *td = &s->todo[k];
+	const struct planned *pu = &s->plan[k];
 	struct unit u;
 
 	if (s->rc[k] != IMPACT_OK)
 		return s->msg[k] ? impact__error(c->h, s->rc[k], "%s", s->msg[k])
 		       : impact__error(c->h, IMPACT_ENOMEM, "out of memory");
 	memset(&u, 0, sizeof(u));
-	u.is_place = td->is_place;
-	u.id = td->is_place ? s->tree->p[td->node].id
-	       : s->tree->t[td->node].id;
-	return unit_write(c, &u, td->period, &s->out[k]);
+	u.is_place = pu->is_place;
+	u.id = pu->is_place ? s->tree->p[pu->node].id
+	       : s->tree->t[pu->node].id;
+	return unit_write(c, &u, pu->period, &s->out[k]);
 }
 
-/* Compute and store the n units todo[0..n) of one period (c->now and
+/* Compute and store the n units plan[0..n) of one period (c->now and
  * c->before set) on the workers w[0..nw) (w[0]: this thread); *done
  * counts the units stored, of `total`, for the progress. */
 static int period_units(struct ctx *c, struct worker *w, size_t nw,
                         const impact_index_opts *o, struct tree *tree,
-                        const struct todo *todo, size_t n,
+                        const struct planned *plan, size_t n,
                         struct rake_memo *mcur,
                         const struct rake_memo *mprev, size_t *done,
                         size_t total)
@@ -3435,7 +3435,7 @@ static int period_units(struct ctx *c, struct worker *w, size_t nw,
 	int rc = IMPACT_OK;
 
 	memset(&s, 0, sizeof(s));
-	s.todo = todo;
+	s.plan = plan;
 	s.n = n;
 	s.tree = tree;
 	s.o = o;
@@ -3466,7 +3466,7 @@ static int period_units(struct ctx *c, struct worker *w, size_t nw,
 		w[i].s = &s;
 	}
 	for (k = 0; k < n; k++)
-		if (reads_before(c, &todo[k])) {
+		if (reads_before(c, &plan[k])) {
 			sched_unit(&s, &w[0], k);
 			s.state[k] = 2;
 		}
@@ -3545,7 +3545,7 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 	struct tree tree;
 	struct ctx c;
 	struct store sa, sb;
-	struct todo *todo = NULL;
+	struct planned *plan = NULL;
 	struct rake_memo *memo_a = NULL, *memo_b = NULL, *mcur, *mprev;
 	struct worker *w = NULL;
 	int *periods = NULL, *last_p = NULL, *last_t = NULL, rc;
@@ -3628,7 +3628,7 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 			if (asked) {
 				if (nu == cap) {
 					size_t nc = cap ? 2 * cap : 256;
-					struct todo *t2 = realloc(todo,
+					struct planned *t2 = realloc(plan,
 					                          nc * sizeof(*t2));
 
 					if (!t2) {
@@ -3636,13 +3636,13 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 						                   "out of memory");
 						goto done;
 					}
-					todo = t2;
+					plan = t2;
 					cap = nc;
 				}
-				todo[nu].is_place = is_place;
-				todo[nu].node = x;
-				todo[nu].period = periods[i];
-				todo[nu].before = *last;
+				plan[nu].is_place = is_place;
+				plan[nu].node = x;
+				plan[nu].period = periods[i];
+				plan[nu].before = *last;
 				nu++;
 			}
 			*last = periods[i];
@@ -3689,7 +3689,7 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 		for (k = 0; k < nu && rc == IMPACT_OK; k = k1) {
 			/* The period's persons, once; the previous period's
 			 * kept for the changes. */
-			if (cur->period != todo[k].period) {
+			if (cur->period != plan[k].period) {
 				int prevp = 0;
 				struct store *t = cur;
 				struct rake_memo *mt = mcur;
@@ -3701,7 +3701,7 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 					memo_release(&mcur[i]);
 
 				for (i = 0; i < np; i++)
-					if (periods[i] < todo[k].period)
+					if (periods[i] < plan[k].period)
 						prevp = periods[i];
 				cur = other;
 				other = t;
@@ -3712,17 +3712,17 @@ int impact_index_compute_all(impact *h, const impact_index_opts *tmpl,
 						break;
 				}
 				store_release(cur);
-				if ((rc = store_load(h, &c.m, todo[k].period, NULL,
+				if ((rc = store_load(h, &c.m, plan[k].period, NULL,
 				                     0, cur)) != IMPACT_OK)
 					break;
 			}
 			c.now = cur;
 			c.before = other->period ? other : NULL;
-			for (k1 = k; k1 < nu && todo[k1].period == todo[k].period;
+			for (k1 = k; k1 < nu && plan[k1].period == plan[k].period;
 			     k1++)
 				;
-			o.period = todo[k].period;
-			rc = period_units(&c, w, nw, &o, &tree, todo + k, k1 - k,
+			o.period = plan[k].period;
+			rc = period_units(&c, w, nw, &o, &tree, plan + k, k1 - k,
 			                  mcur, mprev, &done, total);
 		}
 	}
@@ -3746,7 +3746,7 @@ done:
 		def_release(&w[i].c.df);
 	free(w);
 	tree_release(&tree);
-	free(todo);
+	free(plan);
 	free(last_p);
 	free(last_t);
 	free(periods);

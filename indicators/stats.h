@@ -36,5 +36,4 @@ void impact__acc_ci(const impact_acc *a, double level, double *lo,
 void impact__percentile_interval(double *v, size_t m, double level,
                                  double *lo, double *hi);
 
-
 #endif

@@ -32,6 +32,7 @@ void impact__tree_release(struct impact__tree *t)
 {
 	free(t->unit_id);
 	free(t->place_of_id);
+	free(t->terr_of_id);
 	free(t->chain);
 }
 
@@ -40,7 +41,7 @@ int impact__tree_load(impact *h, struct impact__tree *t)
 {
 	sqlite3_stmt *st = NULL;
 	long long nplaces = 0, nterr = 0, max_tid = 0;
-	long *terr_of_id = NULL, *parent = NULL, *place_terr = NULL;
+	long *terr_of_id, *parent = NULL, *place_terr = NULL;
 	size_t u, i, k;
 	int rc;
 
@@ -57,7 +58,9 @@ int impact__tree_load(impact *h, struct impact__tree *t)
 	t->nterr = (size_t)nterr;
 	t->unit_id = calloc(t->nplaces + t->nterr + 1, sizeof(*t->unit_id));
 	t->place_of_id = malloc(((size_t)t->max_place_id + 1) * sizeof(long));
-	terr_of_id = malloc(((size_t)max_tid + 1) * sizeof(long));
+	terr_of_id = t->terr_of_id = malloc(((size_t)max_tid + 1)
+	                                    * sizeof(long));
+	t->max_terr_id = max_tid;
 	parent = malloc((t->nterr + 1) * sizeof(long));
 	place_terr = malloc((t->nplaces + 1) * sizeof(long));
 	if (!t->unit_id || !t->place_of_id || !terr_of_id || !parent
@@ -77,7 +80,7 @@ int impact__tree_load(impact *h, struct impact__tree *t)
 		long long id = sqlite3_column_int64(st, 0);
 
 		t->unit_id[t->nplaces + i] = id;
-		terr_of_id[id] = (long)i;
+		terr_of_id[id] = (long)i;   /* territory index; unit P + i */
 	}
 	sqlite3_finalize(st);
 	if ((rc = impact__prepare(h, &st, "SELECT id, parent_id FROM territories"
@@ -128,12 +131,24 @@ int impact__tree_load(impact *h, struct impact__tree *t)
 	rc = IMPACT_OK;
 done:
 	sqlite3_finalize(st);
-	free(terr_of_id);
+	for (i = 0; rc == IMPACT_OK && i <= (size_t)max_tid; i++)
+		if (terr_of_id[i] >= 0)
+			terr_of_id[i] += (long)t->nplaces;
 	free(parent);
 	free(place_terr);
 	if (rc != IMPACT_OK)
 		impact__tree_release(t);
 	return rc;
+}
+
+long impact__unit_of_place(const struct impact__tree *t, long long pid)
+{
+	return pid < 0 || pid > t->max_place_id ? -1 : t->place_of_id[pid];
+}
+
+long impact__unit_of_territory(const struct impact__tree *t, long long tid)
+{
+	return tid < 0 || tid > t->max_terr_id ? -1 : t->terr_of_id[tid];
 }
 
 /* The chain of units of places.id `pid`, or NULL for an unknown id. */

@@ -15,6 +15,8 @@ struct impact__tree {
 	long long *unit_id;        /* unit -> places.id or territories.id */
 	long *place_of_id;         /* places.id -> unit, -1 if none */
 	long long max_place_id;
+	long *terr_of_id;          /* territories.id -> unit, -1 if none */
+	long long max_terr_id;
 	size_t depth;              /* chain width: longest chain */
 	long *chain;               /* nplaces * depth units, -1 padded */
 };
@@ -32,5 +34,10 @@ void impact__tree_release(struct impact__tree *t);
 /* The chain of units of places.id `pid` (t->depth entries, -1 padded),
  * or NULL for an unknown id. */
 const long *impact__chain_of(const struct impact__tree *t, long long pid);
+
+/* The unit of places.id `pid`, or of territories.id `tid`; -1 for an
+ * unknown id. */
+long impact__unit_of_place(const struct impact__tree *t, long long pid);
+long impact__unit_of_territory(const struct impact__tree *t, long long tid);
 
 #endif

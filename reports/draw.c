@@ -157,15 +157,18 @@ struct impact__text_cache {
  * once in about 2,000 dashboards of `impact report --all`).  Each thread
  * has its own Pango fonts, but they share cairo's scaled fonts.  So every
  * scaled font a text cache's layouts use gets a reference here, dropped
- * by impact__fonts_release() once the workers are done: none reaches zero
- * while they run.  A thread remembers the fonts it has seen kept, so the
- * lock is taken once per font and thread.
+ * once the workers are done (impact__fonts_hold() and
+ * impact__fonts_release() around them; with several pools at once, when
+ * the last one is done): none reaches zero while they run.  A thread
+ * remembers the fonts it has seen kept, so the lock is taken once per
+ * font and thread.
  */
 #define KEPT_SEEN 64
 
 static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 static cairo_scaled_font_t **kept;
 static size_t nkept, capkept;
+static size_t kept_holders;          /* pools of workers running */
 static unsigned long kept_gen = 1;   /* changes at each release */
 
 static _Thread_local struct {
@@ -228,11 +231,22 @@ static void keep_fonts(PangoLayout *l)
 	pango_layout_iter_free(it);
 }
 
+void impact__fonts_hold(void)
+{
+	pthread_mutex_lock(&kept_lock);
+	kept_holders++;
+	pthread_mutex_unlock(&kept_lock);
+}
+
 void impact__fonts_release(void)
 {
 	size_t i;
 
 	pthread_mutex_lock(&kept_lock);
+	if (kept_holders && --kept_holders) {
+		pthread_mutex_unlock(&kept_lock);
+		return;
+	}
 	for (i = 0; i < nkept; i++)
 		cairo_scaled_font_destroy(kept[i]);
 	free(kept);

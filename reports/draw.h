@@ -93,9 +93,11 @@ typedef struct impact__draw {
 impact__text_cache *impact__text_cache_new(void);
 void impact__text_cache_free(impact__text_cache *c);
 
-/* Drop the references that drawings with a text cache took on the
- * scaled fonts they used (see reports/draw.c: a cairo 1.16 race); call it
- * once no such drawing is left, on any thread. */
+/* Around the drawings of a pool of threads with text caches: the scaled
+ * fonts they use are kept referenced from hold until the last release
+ * (see reports/draw.c: a cairo 1.16 race).  Release once no such drawing
+ * of the pool is left, on any thread. */
+void impact__fonts_hold(void);
 void impact__fonts_release(void);
 
 /*

@@ -2122,8 +2122,10 @@ static void pool_start(pool *p, size_t n, const impact__profile *prof)
 			break;
 		}
 	}
-	if (p->nw > 0)
+	if (p->nw > 0) {
+		impact__fonts_hold();
 		return;
+	}
 	pthread_cond_destroy(&p->finished);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->lock);
