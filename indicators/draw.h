@@ -128,4 +128,23 @@ static inline void impact__uniform_fill(impact__mt *r,
 	}
 }
 
+/* The bound of impact__uniform_count() for draws below `cut`
+ * (cut <= u->n): a draw is below cut exactly when the output it comes
+ * from is below cut * scale. */
+static inline uint32_t impact__uniform_bound(const impact__uniform *u,
+                                             uint32_t cut)
+{
+	return cut * u->scale;
+}
+
+/* The next m draws in 0..u->n-1, those of m impact__uniform_draw() calls
+ * (the same outputs taken, rejections included), counted instead of
+ * kept: adds to below[p] how many are below cut[p], for np ascending
+ * cuts whose last is u->n, bound[p] being
+ * impact__uniform_bound(u, cut[p]).  Each count is a sum of comparisons,
+ * with no division per draw. */
+void impact__uniform_count(impact__mt *r, const impact__uniform *u,
+                           size_t m, const uint32_t *bound, size_t np,
+                           uint32_t *below);
+
 #endif

@@ -2877,7 +2877,9 @@ static int by_size_desc(const void *a, const void *b)
  * territory's sums are those of its places.  So each place draws its
  * REPLICATES samples once, from a generator of its own (seeded with SEED
  * and the place's id), and keeps their sums; every territory above it
- * adds them up.  A territory's interval then costs one addition per
+ * adds them up.  A draw is a position in the place's observations in a
+ * canonical order (place_sort()), so that the intervals depend on the
+ * data alone, not on the order they were imported in.  A territory's interval then costs one addition per
  * place and replicate instead of new draws of all its observations, and
  * its places are resampled exactly as a stratified bootstrap of the
  * territory alone would resample them.
@@ -2899,6 +2901,8 @@ struct boot {
 	const struct impact__tree *t;
 	const size_t *run0, *run1;
 	size_t width;            /* sums per replicate */
+	uint32_t *rank;          /* diversity: category id -> rank of its
+	                            name (width) */
 	size_t *places;          /* place units with data, depth-first */
 	size_t np;
 	double *sums;            /* the block's places: REPLICATES * width */
@@ -2927,18 +2931,43 @@ static unsigned long place_seed(long long id)
 #define LANES 4
 _Static_assert(REPLICATES % LANES == 0, "LANES must divide REPLICATES");
 
+/* At most this many distinct observations in a place for place_draws()
+ * to count its draws below cuts rather than look each one up. */
+#define FEW 16
+
+/* Observations alike in a place: a value (mean), a pair of values
+ * (ratio) or a set of categories (diversity), and how many there are. */
+struct alike {
+	double x, den;           /* mean, ratio: the values */
+	const uint32_t *cats;    /* diversity: the categories, ascending */
+	uint32_t ncat, hash;
+	uint32_t count;          /* observations alike */
+};
+
 /* A worker's scratch for place_draws(), grown to the largest place. */
 struct draws {
 	impact__mt r;
 	uint32_t *idx;           /* LANES * n draws */
-	double *x, *den;         /* the place's values, contiguous */
+	double *x, *den;         /* the place's values, in order */
 	double *vals;            /* REPLICATES statistics (boot_interval()) */
-	size_t cap;              /* n the arrays hold */
+	size_t cap;              /* n the arrays below hold */
+	struct alike *al;        /* distinct observations, in order */
+	size_t nal;
+	int counted;             /* draws counted below cuts */
+	uint32_t *at;            /* diversity: distinct observation at each
+	                            position, when not counted */
+	uint32_t *mult;          /* diversity: a replicate's draws of each
+	                            distinct observation */
+	uint32_t *slot;          /* diversity: hash table of al, index + 1 */
+	size_t capslot;
+	uint32_t *ocat;          /* diversity: observations' categories */
+	uint32_t *eal, *ecat;    /* diversity: (distinct observation,
+	                            category) pairs */
+	size_t cape, npairs;     /* pairs held; pairs of the place */
 	uint32_t *cnt;           /* diversity: a replicate's counts */
 	size_t capw;             /* width cnt holds */
-	uint32_t *mult;          /* diversity: times each value was drawn */
-	uint32_t *eobs, *ecat;   /* diversity: (value, category) pairs */
-	size_t cape;             /* pairs eobs and ecat hold */
+	uint32_t bound[FEW];     /* impact__uniform_count()'s bounds */
+	uint32_t below[FEW];     /* and counts */
 };
 
 static void draws_free(struct draws *w)
@@ -2949,10 +2978,14 @@ static void draws_free(struct draws *w)
 	free(w->x);
 	free(w->den);
 	free(w->vals);
-	free(w->cnt);
+	free(w->al);
+	free(w->at);
 	free(w->mult);
-	free(w->eobs);
+	free(w->slot);
+	free(w->ocat);
+	free(w->eal);
 	free(w->ecat);
+	free(w->cnt);
 	free(w);
 }
 
@@ -2973,23 +3006,34 @@ static int resize(void *p, size_t n, size_t size)
 static int draws_fit(struct draws *w, const struct boot *bt, size_t p)
 {
 	const struct obs *o = bt->d->o + bt->run0[p];
-	size_t n = bt->run1[p] - bt->run0[p], ne = 0, j;
+	size_t n = bt->run1[p] - bt->run0[p], ne = 0, ns = 1, j;
+	int div = bt->ind->kind == K_DIVERSITY;
 
-	for (j = 0; bt->ind->kind == K_DIVERSITY && j < n; j++)
+	for (j = 0; div && j < n; j++)
 		ne += o[j].ncat;
+	while (div && ns < 2 * n)
+		ns *= 2;
 	if (bt->width > w->capw) {
 		if (resize(&w->cnt, bt->width, sizeof(*w->cnt)) != 0)
 			return -1;
 		w->capw = bt->width;
 	}
 	if (ne > w->cape) {
-		if (resize(&w->eobs, ne, sizeof(*w->eobs)) != 0
+		if (resize(&w->ocat, ne, sizeof(*w->ocat)) != 0
+		    || resize(&w->eal, ne, sizeof(*w->eal)) != 0
 		    || resize(&w->ecat, ne, sizeof(*w->ecat)) != 0)
 			return -1;
 		w->cape = ne;
 	}
+	if (ns > w->capslot) {
+		if (resize(&w->slot, ns, sizeof(*w->slot)) != 0)
+			return -1;
+		w->capslot = ns;
+	}
 	if (n > w->cap) {
-		if (resize(&w->mult, n, sizeof(*w->mult)) != 0
+		if (resize(&w->al, n, sizeof(*w->al)) != 0
+		    || resize(&w->at, n, sizeof(*w->at)) != 0
+		    || resize(&w->mult, n, sizeof(*w->mult)) != 0
 		    || resize(&w->x, n, sizeof(*w->x)) != 0
 		    || resize(&w->den, n, sizeof(*w->den)) != 0
 		    || resize(&w->idx, LANES * n, sizeof(*w->idx)) != 0)
@@ -2999,32 +3043,203 @@ static int draws_fit(struct draws *w, const struct boot *bt, size_t p)
 	return 0;
 }
 
-/* The sums of place unit p's REPLICATES resamples into out (dw fitted
- * to the place by draws_fit()).  Replicate b takes draws b * n .. b * n
- * + n - 1 of the place's stream and adds its values in draw order, LANES
- * replicates at a time: the same sums, bit for bit, as one replicate
- * after the other. */
-static void place_draws(const struct boot *bt, size_t p, double *out,
-                        struct draws *dw)
+/* Values ascending, then denominators; NaN last. */
+static int by_values(const void *a, const void *b)
+{
+	const struct alike *x = a, *y = b;
+
+	if (x->x != y->x)
+		return isnan(x->x) ? (isnan(y->x) ? 0 : 1)
+		       : isnan(y->x) || x->x < y->x ? -1 : 1;
+	if (x->den != y->den)
+		return isnan(x->den) ? (isnan(y->den) ? 0 : 1)
+		       : isnan(y->den) || x->den < y->den ? -1 : 1;
+	return 0;
+}
+
+/* Fewer categories first, then the categories in order. */
+static int by_cats(const void *a, const void *b)
+{
+	const struct alike *x = a, *y = b;
+	uint32_t k;
+
+	if (x->ncat != y->ncat)
+		return x->ncat < y->ncat ? -1 : 1;
+	for (k = 0; k < x->ncat; k++)
+		if (x->cats[k] != y->cats[k])
+			return x->cats[k] < y->cats[k] ? -1 : 1;
+	return 0;
+}
+
+/* A whole number whose n-fold sums stay exact in a double (below
+ * 2^53 / n in magnitude). */
+static int exact(double v, size_t n)
+{
+	return isfinite(v) && floor(v) == v
+	       && fabs(v) * (double)n <= 9007199254740992.0;
+}
+
+/* Place unit p's observations in their canonical order, into dw: mean
+ * and ratio, the values ascending (dw->x, dw->den); diversity, the sets
+ * of categories in by_cats() order.  Alike ones grouped (dw->al), and
+ * whether the draws can be counted (few distinct observations, and sums
+ * of whole numbers, exact in any order). */
+static void place_sort(const struct boot *bt, size_t p, struct draws *dw)
 {
 	const struct obs *o = bt->d->o + bt->run0[p];
 	const int *cats = bt->d->cats;
-	size_t n = bt->run1[p] - bt->run0[p], w = bt->width, b, j, k, e;
+	size_t n = bt->run1[p] - bt->run0[p], j, k, e = 0, mask, w = bt->width;
+	struct alike *al = dw->al;
+	int whole = 1;
+
+	dw->nal = 0;
+	if (bt->ind->kind != K_DIVERSITY) {
+		int ratio = bt->ind->kind == K_RATIO;
+
+		for (j = 0; j < n; j++) {
+			al[j].x = o[j].x;
+			al[j].den = ratio ? o[j].den : 0;
+			al[j].count = 1;
+		}
+		qsort(al, n, sizeof(*al), by_values);
+		for (j = 0; j < n; j++) {
+			dw->x[j] = al[j].x;
+			dw->den[j] = al[j].den;
+			whole = whole && exact(al[j].x, n)
+			        && exact(al[j].den, n);
+			if (dw->nal && al[dw->nal - 1].x == al[j].x
+			    && al[dw->nal - 1].den == al[j].den)
+				al[dw->nal - 1].count++;
+			else
+				al[dw->nal++] = al[j];
+		}
+		dw->counted = whole && dw->nal <= FEW;
+		return;
+	}
+	/* Each observation's valid categories, ascending, looked up in a
+	 * hash table of the distinct sets seen. */
+	mask = 1;
+	while (mask < 2 * n)
+		mask *= 2;
+	memset(dw->slot, 0, mask * sizeof(*dw->slot));
+	mask--;
+	for (j = 0; j < n; j++) {
+		uint32_t *c = dw->ocat + e, nc = 0, h = 2166136261u, t;
+		size_t s;
+
+		for (k = 0; k < o[j].ncat; k++) {
+			int cat = cats[o[j].cat0 + k];
+			uint32_t i;
+
+			uint32_t rk;
+
+			if (cat < 0 || (size_t)cat >= w)
+				continue;
+			rk = bt->rank[cat];
+			for (i = nc++; i > 0 && c[i - 1] > rk; i--)
+				c[i] = c[i - 1];
+			c[i] = rk;
+		}
+		for (t = 0; t < nc; t++)
+			h = (h ^ c[t]) * 16777619u;
+		h = (h ^ nc) * 16777619u;
+		for (s = h & mask; dw->slot[s]; s = (s + 1) & mask) {
+			struct alike *a = &al[dw->slot[s] - 1];
+
+			if (a->hash == h && a->ncat == nc
+			    && (nc == 0 || !memcmp(a->cats, c, nc * sizeof(*c))))
+				break;
+		}
+		if (dw->slot[s]) {
+			al[dw->slot[s] - 1].count++;
+			continue;
+		}
+		al[dw->nal].cats = c;
+		al[dw->nal].ncat = nc;
+		al[dw->nal].hash = h;
+		al[dw->nal].count = 1;
+		dw->slot[s] = (uint32_t)++dw->nal;
+		e += nc;
+	}
+	qsort(al, dw->nal, sizeof(*al), by_cats);
+	dw->npairs = 0;
+	for (j = 0, e = 0; j < dw->nal; j++) {
+		for (k = 0; k < al[j].ncat; k++) {
+			dw->eal[dw->npairs] = (uint32_t)j;
+			dw->ecat[dw->npairs++] = al[j].cats[k];
+		}
+		for (k = 0; k < al[j].count; k++)
+			dw->at[e++] = (uint32_t)j;
+	}
+	dw->counted = dw->nal <= FEW;
+}
+
+/* The sums of place unit p's REPLICATES resamples into out (dw fitted
+ * to the place by draws_fit()).  Replicate b takes draws b * n .. b * n
+ * + n - 1 of the place's stream, each a position in the place's
+ * observations as place_sort() orders them.  When they are counted, the
+ * draws of each distinct observation are counted below cuts (the
+ * positions where the next one starts) and the sums are those counts
+ * times the values: whole numbers, exact, so the same sums as the values
+ * looked up one by one and added in draw order, which is what the other
+ * path does, LANES replicates at a time. */
+static void place_draws(const struct boot *bt, size_t p, double *out,
+                        struct draws *dw)
+{
+	const struct alike *al = dw->al;
+	size_t n = bt->run1[p] - bt->run0[p], w = bt->width, b, j, k;
+	size_t nal;
 	impact__mt *r = &dw->r;
 	impact__uniform u;
+	int ratio = bt->ind->kind == K_RATIO,
+	    div = bt->ind->kind == K_DIVERSITY;
 
+	place_sort(bt, p, dw);
+	nal = dw->nal;
 	impact__uniform_init(&u, n);
 	impact__mt_seed(r, place_seed(bt->t->unit_id[p]));
-	if (bt->ind->kind == K_MEAN || bt->ind->kind == K_RATIO) {
+	if (dw->counted) {
+		uint32_t cut = 0;
+
+		for (j = 0; j < nal; j++) {
+			cut += al[j].count;
+			dw->bound[j] = impact__uniform_bound(&u, cut);
+		}
+		for (b = 0; b < REPLICATES; b++, out += w) {
+			double s = 0, t = 0;
+			uint32_t prev = 0;
+
+			memset(dw->below, 0, nal * sizeof(*dw->below));
+			impact__uniform_count(r, &u, n, dw->bound, nal, dw->below);
+			for (j = 0; j < nal; j++) {
+				uint32_t c = dw->below[j] - prev;
+
+				prev = dw->below[j];
+				dw->mult[j] = c;
+				if (!div) {
+					s += (double)c * al[j].x;
+					t += (double)c * al[j].den;
+				}
+			}
+			if (!div) {
+				out[0] = s;
+				if (ratio)
+					out[1] = t;
+				continue;
+			}
+			memset(dw->cnt, 0, w * sizeof(*dw->cnt));
+			for (k = 0; k < dw->npairs; k++)
+				dw->cnt[dw->ecat[k]] += dw->mult[dw->eal[k]];
+			for (k = 0; k < w; k++)
+				out[k] = dw->cnt[k];
+		}
+		return;
+	}
+	if (!div) {
 		const uint32_t *i0 = dw->idx, *i1 = i0 + n, *i2 = i1 + n,
 		               *i3 = i2 + n;
 		const double *x = dw->x, *den = dw->den;
-		int ratio = bt->ind->kind == K_RATIO;
 
-		for (j = 0; j < n; j++)
-			dw->x[j] = o[j].x;
-		for (j = 0; ratio && j < n; j++)
-			dw->den[j] = o[j].den;
 		for (b = 0; b < REPLICATES; b += LANES) {
 			double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
 			double c0 = 0, c1 = 0, c2 = 0, c3 = 0;
@@ -3057,27 +3272,17 @@ static void place_draws(const struct boot *bt, size_t p, double *out,
 		}
 		return;
 	}
-	/* K_DIVERSITY: each drawn observation's categories counted, in
-	 * integers (whole numbers: the same in any order): the place's
-	 * (value, category) pairs, then for each replicate how many times
-	 * each value was drawn, added to its categories. */
-	for (j = 0, e = 0; j < n; j++)
-		for (k = 0; k < o[j].ncat; k++) {
-			int cat = cats[o[j].cat0 + k];
-
-			if (cat >= 0 && (size_t)cat < w) {
-				dw->eobs[e] = (uint32_t)j;
-				dw->ecat[e++] = (uint32_t)cat;
-			}
-		}
+	/* Diversity, many distinct sets: each draw's set counted, then the
+	 * sets' counts added to their categories (whole numbers: the same
+	 * in any order). */
 	for (b = 0; b < REPLICATES; b++, out += w) {
-		memset(dw->mult, 0, n * sizeof(*dw->mult));
+		memset(dw->mult, 0, nal * sizeof(*dw->mult));
 		memset(dw->cnt, 0, w * sizeof(*dw->cnt));
 		impact__uniform_fill(r, &u, dw->idx, n);
 		for (j = 0; j < n; j++)
-			dw->mult[dw->idx[j]]++;
-		for (k = 0; k < e; k++)
-			dw->cnt[dw->ecat[k]] += dw->mult[dw->eobs[k]];
+			dw->mult[dw->at[dw->idx[j]]]++;
+		for (k = 0; k < dw->npairs; k++)
+			dw->cnt[dw->ecat[k]] += dw->mult[dw->eal[k]];
 		for (k = 0; k < w; k++)
 			out[k] = dw->cnt[k];
 	}
@@ -3202,6 +3407,47 @@ static int boot_block(struct boot *bt, size_t start, size_t end,
 	return bt->failed ? -1 : 0;
 }
 
+/* A category id and its name, for names_rank(). */
+struct named {
+	const char *name;
+	uint32_t id;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name,
+	              ((const struct named *)b)->name);
+}
+
+/* Into *rank (w entries), each category id's rank among the names of
+ * ids 0..w-1, so that place_sort() orders sets of categories by their
+ * names, not by the order the data gave them ids in; -1 when out of
+ * memory. */
+static int names_rank(const struct data *d, size_t w, uint32_t **rank)
+{
+	size_t nn = d->nnames < w ? d->nnames : w, i;
+	struct named *v = malloc((nn + 1) * sizeof(*v));
+
+	*rank = malloc(w * sizeof(**rank));
+	if (!v || !*rank) {
+		free(v);
+		free(*rank);
+		*rank = NULL;
+		return -1;
+	}
+	for (i = 0; i < nn; i++) {
+		v[i].name = d->names[i];
+		v[i].id = (uint32_t)i;
+	}
+	qsort(v, nn, sizeof(*v), by_name);
+	for (i = 0; i < nn; i++)
+		(*rank)[v[i].id] = (uint32_t)i;
+	for (i = nn; i < w; i++)   /* ids without a name: never seen */
+		(*rank)[i] = (uint32_t)i;
+	free(v);
+	return 0;
+}
+
 /* The intervals of every unit of a mean, ratio or diversity indicator
  * into cells; -1 when out of memory. */
 static int boot_all(const struct engine *e, const struct indicator *ind,
@@ -3226,6 +3472,8 @@ static int boot_all(const struct engine *e, const struct indicator *ind,
 		bt.width = d->possible;
 	if (!bt.width || ind->source == S_FACTS)
 		return 0;
+	if (ind->kind == K_DIVERSITY && names_rank(d, bt.width, &bt.rank) != 0)
+		return -1;
 	bt.ind = ind;
 	bt.d = d;
 	bt.t = t;
@@ -3305,6 +3553,7 @@ static int boot_all(const struct engine *e, const struct indicator *ind,
 done:
 	if (have_lock)
 		pthread_mutex_destroy(&bt.lock);
+	free(bt.rank);
 	free(bt.places);
 	free(bt.sums);
 	free(path);

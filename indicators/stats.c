@@ -426,22 +426,95 @@ static double quantile_select(double *v, size_t m, size_t *from, double f)
 	return (1 - delta) * a + delta * b;
 }
 
+/* At most this many values kept at either end by extremes(). */
+#define FEW_ENDS 64
+
+/* The k smallest of v[0..m) ascending into low[0..k), and the k largest
+ * descending into high[0..k) (1 <= k <= m, no NaN): one pass that
+ * compares each value with the k-th kept so far and inserts the rare
+ * ones that pass it.  The same order statistics as a sort. */
+static void extremes(const double *v, size_t m, size_t k, double *low,
+                     double *high)
+{
+	size_t i, j;
+
+	for (i = 0; i < k; i++) {
+		double x = v[i];
+
+		for (j = i; j > 0 && low[j - 1] > x; j--)
+			low[j] = low[j - 1];
+		low[j] = x;
+		for (j = i; j > 0 && high[j - 1] < x; j--)
+			high[j] = high[j - 1];
+		high[j] = x;
+	}
+	for (; i < m; i++) {
+		double x = v[i];
+
+		if (x < low[k - 1]) {
+			for (j = k - 1; j > 0 && low[j - 1] > x; j--)
+				low[j] = low[j - 1];
+			low[j] = x;
+		}
+		if (x > high[k - 1]) {
+			for (j = k - 1; j > 0 && high[j - 1] < x; j--)
+				high[j] = high[j - 1];
+			high[j] = x;
+		}
+	}
+}
+
+/* gsl_stats_quantile_from_sorted_data()'s interpolation at f between
+ * the order statistics it needs, a = x(lhs) and b = x(lhs + 1). */
+static double interpolate(size_t m, double f, double a, double b)
+{
+	double index = f * (double)(m - 1);
+	size_t lhs = (size_t)index;
+	double delta = index - (double)lhs;
+
+	if (lhs == m - 1)
+		return a;
+	return (1 - delta) * a + delta * b;
+}
+
 void impact__percentile_interval(double *v, size_t m, double level,
                                  double *lo, double *hi)
 {
 	double min, max;
-	size_t i, from = 0;
+	size_t i, from = 0, llo, lhi;
+	int nan = 0;
 
 	if (m == 0) {
 		*lo = *hi = NAN;
 		return;
 	}
 	min = max = v[0];
-	for (i = 1; i < m; i++) {
+	for (i = 0; i < m; i++) {
 		if (v[i] < min)
 			min = v[i];
 		if (v[i] > max)
 			max = v[i];
+		nan |= isnan(v[i]);
+	}
+	/* Both quantiles near the ends (a bootstrap's 95% interval: the
+	 * 25th and 975th of 1,000 values): only the values there are
+	 * ordered. */
+	llo = (size_t)((1 - level) / 2 * (double)(m - 1));
+	lhi = (size_t)((1 + level) / 2 * (double)(m - 1));
+	if (!nan && llo + 2 <= FEW_ENDS && lhi < m && m - lhi <= FEW_ENDS
+	    && m > 4 * FEW_ENDS) {
+		double low[FEW_ENDS], high[FEW_ENDS];
+		size_t k = llo + 2 > m - lhi ? llo + 2 : m - lhi;
+
+		extremes(v, m, k, low, high);
+		/* x(lhi) is the (m - 1 - lhi)-th largest, x(lhi + 1) the one
+		 * before it (none when lhi is the last). */
+		*lo = clamp(interpolate(m, (1 - level) / 2, low[llo],
+		                        low[llo + 1]), min, max);
+		*hi = clamp(interpolate(m, (1 + level) / 2, high[m - 1 - lhi],
+		                        lhi + 1 < m ? high[m - 2 - lhi]
+		                                    : high[0]), min, max);
+		return;
 	}
 	*lo = clamp(quantile_select(v, m, &from, (1 - level) / 2), min, max);
 	*hi = clamp(quantile_select(v, m, &from, (1 + level) / 2), min, max);

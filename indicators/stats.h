@@ -30,7 +30,9 @@ void impact__acc_ci(const impact_acc *a, double level, double *lo,
  * type 7 quantiles (1 - level) / 2 and (1 + level) / 2, those of
  * gsl_stats_quantile_from_sorted_data() on the sorted values, clamped to
  * the values' range (an interpolation between two equal values may
- * leave it by an ulp), found by selection in O(m) instead of a sort.
+ * leave it by an ulp), found in O(m) instead of a sort: by one pass
+ * that keeps the few values at either end when both quantiles lie there
+ * (a 95% interval of a bootstrap), by selection otherwise.
  * NaN bounds when m is 0.
  */
 void impact__percentile_interval(double *v, size_t m, double level,

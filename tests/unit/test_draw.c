@@ -5,8 +5,9 @@
  * plain way.
  *
  * - indicators/draw.h against GSL itself: gsl_rng_mt19937's outputs,
- *   gsl_rng_uniform() and gsl_rng_uniform_int() for the same seeds, and
- *   the division by multiplication against the division;
+ *   gsl_rng_uniform() and gsl_rng_uniform_int() for the same seeds, the
+ *   draws counted below cuts against the same draws counted one by one,
+ *   and the division by multiplication against the division;
  * - the bootstrap's fused statistics (mean, ratio) against the same
  *   statistics passed as plain functions, which
  *   take impact_stats_bootstrap()'s generic route (resample, then call);
@@ -119,6 +120,59 @@ Test(draw, uniform_fill_is_gsls_in_any_blocks)
 				             (unsigned long)got[i], a);
 			}
 		}
+	}
+	gsl_rng_free(g);
+}
+
+/* impact__uniform_count() counts GSL's draws below each cut: the draws
+ * of gsl_rng_uniform_int() counted one by one, in sets of any size
+ * (across the 624-output blocks), with the generator left where GSL's
+ * is (the next draws agree), and with most outputs rejected near 2^32. */
+Test(draw, uniform_count_counts_gsls_draws)
+{
+	static const unsigned long ns[] = { 1, 2, 5, 17, 130, 1000,
+	                                    2147483649UL, 4294967295UL };
+	static const size_t sizes[] = { 1, 3, 7, 623, 624, 625, 4000 };
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	impact__mt m;
+	size_t k, s, i, p;
+
+	cr_assert_not_null(g);
+	gsl_rng_set(g, 13);
+	impact__mt_seed(&m, 13);
+	for (k = 0; k < sizeof(ns) / sizeof(ns[0]); k++) {
+		impact__uniform u;
+		uint32_t cut[4], bound[4];
+		size_t np = 0;
+
+		impact__uniform_init(&u, ns[k]);
+		/* Cuts at a third, at half (when distinct) and at n. */
+		if (ns[k] / 3 > 0)
+			cut[np++] = (uint32_t)(ns[k] / 3);
+		if (ns[k] / 2 > (np ? cut[np - 1] : 0))
+			cut[np++] = (uint32_t)(ns[k] / 2);
+		cut[np++] = (uint32_t)ns[k];
+		for (p = 0; p < np; p++)
+			bound[p] = impact__uniform_bound(&u, cut[p]);
+		for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+			uint32_t below[4] = { 7, 7, 7, 7 }, want[4] = { 7, 7, 7, 7 };
+
+			impact__uniform_count(&m, &u, sizes[s], bound, np, below);
+			for (i = 0; i < sizes[s]; i++) {
+				unsigned long a = gsl_rng_uniform_int(g, ns[k]);
+
+				for (p = 0; p < np; p++)
+					want[p] += a < cut[p];
+			}
+			for (p = 0; p < np; p++)
+				cr_assert_eq(below[p], want[p], "n %lu, %zu draws, "
+				             "below %u: %u, want %u", ns[k], sizes[s],
+				             cut[p], below[p], want[p]);
+			cr_assert_eq(below[np - 1], 7 + sizes[s]);
+		}
+		cr_assert_eq(impact__uniform_draw(&m, &u),
+		             gsl_rng_uniform_int(g, ns[k]), "n %lu: next draw",
+		             ns[k]);
 	}
 	gsl_rng_free(g);
 }

@@ -19,11 +19,15 @@
  * Expected values are worked out beside each test.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "helpers.h"
 #include "../../engine/context.h"
@@ -615,6 +619,196 @@ Test(engine, intervals_do_not_depend_on_threads)
 		          "%s: [%.17g, %.17g] with 1 thread, [%.17g, %.17g] with"
 		          " 3", units[i], a[i].lo, a[i].hi, b[i].lo, b[i].hi);
 	}
+}
+
+/*
+ * The intervals, redone independently with GSL as indicators/engine.c
+ * documents them: each place draws from gsl_rng_mt19937 seeded with
+ * splitmix64(20261123 + 0x9e3779b97f4a7c15 * places.id) (low 32 bits),
+ * 1,000 replicates of n gsl_rng_uniform_int(n) positions in its values
+ * sorted ascending; a territory's replicate adds its places' draws; the
+ * interval is GSL's (1 - 0.95) / 2 and (1 + 0.95) / 2 quantiles of the
+ * sorted replicate means, clamped to their range.  Bit for bit (whole values: every sum is exact; others: the
+ * engine adds in draw order as below).
+ */
+static unsigned long place_seed_ref(long long id)
+{
+	uint64_t z = 20261123u + 0x9e3779b97f4a7c15u * (uint64_t)id;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	z ^= z >> 31;
+	return (unsigned long)(z & 0xffffffffu);
+}
+
+static int by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The interval of the mean over np places of ids first, first + 1...,
+ * place k holding values v[k][0..n[k]). */
+static void mean_interval_ref(const double *const *v, const size_t *n,
+                              size_t np, long long first, double *lo,
+                              double *hi)
+{
+	static double rep[1000];
+	double *sorted[2], total = 0;
+	gsl_rng *g[2];
+	size_t k, b, j;
+
+	cr_assert(np <= 2);
+	for (k = 0; k < np; k++) {
+		sorted[k] = malloc(n[k] * sizeof(double));
+		cr_assert_not_null(sorted[k]);
+		memcpy(sorted[k], v[k], n[k] * sizeof(double));
+		qsort(sorted[k], n[k], sizeof(double), by_double);
+		g[k] = gsl_rng_alloc(gsl_rng_mt19937);
+		gsl_rng_set(g[k], place_seed_ref(first + (long long)k));
+		total += (double)n[k];
+	}
+	for (b = 0; b < 1000; b++) {
+		double sum = 0;
+
+		for (k = 0; k < np; k++) {
+			double s = 0;
+
+			for (j = 0; j < n[k]; j++)
+				s += sorted[k][gsl_rng_uniform_int(g[k], n[k])];
+			sum += s;
+		}
+		rep[b] = sum / total;
+	}
+	gsl_sort(rep, 1, 1000);
+	*lo = gsl_stats_quantile_from_sorted_data(rep, 1, 1000,
+	                                          (1 - 0.95) / 2);
+	*hi = gsl_stats_quantile_from_sorted_data(rep, 1, 1000,
+	                                          (1 + 0.95) / 2);
+	*lo = *lo < rep[0] ? rep[0] : *lo > rep[999] ? rep[999] : *lo;
+	*hi = *hi < rep[0] ? rep[0] : *hi > rep[999] ? rep[999] : *hi;
+	for (k = 0; k < np; k++) {
+		free(sorted[k]);
+		gsl_rng_free(g[k]);
+	}
+}
+
+static void expect_interval(const char *code, const char *unit,
+                            const double *const *v, const size_t *n,
+                            size_t np, long long first)
+{
+	struct got g = get(code, unit, 2025);
+	double lo, hi;
+
+	mean_interval_ref(v, n, np, first, &lo, &hi);
+	cr_expect(g.has_ci, "%s %s: an interval", code, unit);
+	cr_expect(memcmp(&g.lo, &lo, sizeof(lo)) == 0
+	          && memcmp(&g.hi, &hi, sizeof(hi)) == 0,
+	          "%s %s: [%.17g, %.17g], GSL's [%.17g, %.17g]", code, unit,
+	          g.lo, g.hi, lo, hi);
+}
+
+Test(engine, intervals_are_gsls_bootstrap_of_sorted_values)
+{
+	static double sat1[60], km1[60], days1[60], sat2[40], km2[40],
+	              days2[40];
+	const double *v[2];
+	size_t n[2] = { 60, 40 }, i;
+
+	/* Given in no order.  sat: 11 whole values in P1, 5 in P2 (draws
+	 * counted); days: 41 whole values (looked up, exact sums); km:
+	 * quarters, not whole (looked up, added in draw order). */
+	for (i = 0; i < 60; i++) {
+		sat1[i] = (double)((i * 7) % 11);
+		km1[i] = (double)((i * 13) % 29) + 0.25;
+		days1[i] = (double)((i * 17) % 41);
+		respondent(1000 + (int)i, 1, 2025, sat1[i], 1, NULL, NULL,
+		           km1[i], days1[i], NULL);
+	}
+	for (i = 0; i < 40; i++) {
+		sat2[i] = (double)(5 + (i * 3) % 5);
+		km2[i] = (double)((i * 5) % 7) + 0.75;
+		days2[i] = (double)(40 - (i * 11) % 23);
+		respondent(2000 + (int)i, 2, 2025, sat2[i], 1, NULL, NULL,
+		           km2[i], days2[i], NULL);
+	}
+	indicator("sat", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"sat\"}");
+	indicator("km", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"km\"}");
+	indicator("days", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"days\"}");
+	compute();
+	v[0] = sat1;
+	v[1] = sat2;
+	expect_interval("sat", "P1", v, n, 1, 1);
+	expect_interval("sat", "A", v, n, 1, 1);
+	expect_interval("sat", "R", v, n, 2, 1);
+	v[0] = km1;
+	v[1] = km2;
+	expect_interval("km", "P1", v, n, 1, 1);
+	expect_interval("km", "P2", v + 1, n + 1, 1, 2);
+	v[0] = days1;
+	v[1] = days2;
+	expect_interval("days", "P1", v, n, 1, 1);
+	expect_interval("days", "R", v, n, 2, 1);
+}
+
+/* Sets of choices (of a, b, c, d, e, f) given in one order, then in the
+ * reverse order under other respondent ids: the same intervals, bit for
+ * bit, whether a place has few distinct sets (P2: draws counted) or
+ * many (P1: 40 distinct sets, looked up). */
+Test(engine, diversity_intervals_do_not_depend_on_the_order_of_answers)
+{
+	char sets[90][8];
+	struct got a[3], b[3];
+	const char *units[3] = { "P1", "P2", "R" };
+	size_t i, k, pass;
+
+	sql("INSERT INTO choices (question_id, code, position, label_fr,"
+	    " value) VALUES (4, 'd', 4, 'd', NULL), (4, 'e', 5, 'e', NULL),"
+	    " (4, 'f', 6, 'f', NULL);");
+	for (i = 0; i < 90; i++) {
+		/* P1 (i < 60): subsets of a..f from bits; P2: of a..c. */
+		unsigned bits = i < 60 ? 1 + (unsigned)(i * 37 % 40)
+		                       : 1 + (unsigned)(i % 3 + i % 2);
+		size_t m = 0;
+
+		for (k = 0; k < 6; k++)
+			if (bits & (1u << k))
+				sets[i][m++] = (char)('a' + k);
+		sets[i][m] = 0;
+	}
+	indicator("div", 1, "{\"source\":\"answers\",\"kind\":\"diversity\","
+	          "\"of\":\"comp\"}");
+	for (pass = 0; pass < 2; pass++) {
+		sql("DELETE FROM answer_choices WHERE respondent_id >= 1000;"
+		    "DELETE FROM answers WHERE respondent_id >= 1000;"
+		    "DELETE FROM respondents WHERE id >= 1000;");
+		for (k = 0; k < 90; k++) {
+			size_t j = pass ? 89 - k : k;
+
+			respondent((pass ? 5000 : 1000) + (int)k, j < 60 ? 1 : 2,
+			           2025, 5, 1, NULL, sets[j], NAN, 0, NULL);
+		}
+		compute();
+		for (k = 0; k < 3; k++) {
+			struct got g = get("div", units[k], 2025);
+
+			cr_expect(g.has_ci && g.lo < g.hi, "%s: an interval",
+			          units[k]);
+			if (pass)
+				b[k] = g;
+			else
+				a[k] = g;
+		}
+	}
+	for (k = 0; k < 3; k++)
+		cr_expect(memcmp(&a[k].lo, &b[k].lo, sizeof(double)) == 0
+		          && memcmp(&a[k].hi, &b[k].hi, sizeof(double)) == 0,
+		          "%s: [%.17g, %.17g], then [%.17g, %.17g]", units[k],
+		          a[k].lo, a[k].hi, b[k].lo, b[k].hi);
 }
 
 Test(engine, facts_have_no_interval)
