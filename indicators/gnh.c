@@ -34,7 +34,6 @@
 #include <string.h>
 
 #include <gsl/gsl_statistics_double.h>
-#include <gsl/gsl_sort.h>
 #include <jansson.h>
 
 #include "../engine/context.h"
@@ -1925,14 +1924,14 @@ static int bootstrap(const struct pop *p, const size_t *idx, size_t n,
  * domain's weight, S_d the relative weight of the indicators of d where
  * the person is sufficient (observed: a value and a positive weight), and
  * R_d that of the indicators of d it is observed in: score() sums the
- * same terms indicator by indicator.  S is computed once per person,
- * domain by domain (so that the sums over persons run side by side), and
- * R once per pattern of observed indicators (few patterns); a new set of
- * weights then costs nd multiply-adds per person.
+ * same terms indicator by indicator.  S is computed once per person
+ * (its nd sums side by side in memory, read in one pass), and R once per
+ * pattern of observed indicators (few patterns); a new set of weights
+ * then costs nd multiply-adds per person.
  */
 struct fastscore {
 	size_t nd, n;
-	double *suff;           /* nd × n: S_d of each person, by domain */
+	double *suff;           /* n × nd: S_d of each person */
 	size_t npat;            /* patterns */
 	uint64_t *pat;          /* each pattern's observed indicators */
 	size_t *pat_of;         /* person -> pattern */
@@ -1940,7 +1939,6 @@ struct fastscore {
 	double *inv;            /* per pattern, for the current weights:
 	                           1 / observed weight, or 0 */
 	int *in;                /* per pattern: observed enough */
-	double *acc;            /* n: sum_d W_d S_d */
 };
 
 static void fastscore_release(struct fastscore *f)
@@ -1951,7 +1949,6 @@ static void fastscore_release(struct fastscore *f)
 	free(f->seen);
 	free(f->inv);
 	free(f->in);
-	free(f->acc);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -1977,11 +1974,10 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 	f->n = p->n;
 	f->suff = calloc(df->nd * p->n + 1, sizeof(double));
 	f->pat_of = malloc((p->n + 1) * sizeof(size_t));
-	f->acc = malloc((p->n + 1) * sizeof(double));
 	has = malloc((p->n + 1) * sizeof(uint64_t));
 	f->pat = malloc((p->n + 1) * sizeof(uint64_t));
 	rel = calloc(df->ni + 1, sizeof(double));
-	if (!f->suff || !f->pat_of || !f->acc || !has || !f->pat || !rel)
+	if (!f->suff || !f->pat_of || !has || !f->pat || !rel)
 		goto nomem;
 	for (j = 0; j < df->ni; j++) {
 		double sum = 0;
@@ -2002,7 +1998,7 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 				continue;
 			h |= (uint64_t)1 << j;
 			if (x->lower ? v <= x->threshold : v >= x->threshold)
-				f->suff[x->domain * p->n + i] += rel[j];
+				f->suff[i * df->nd + x->domain] += rel[j];
 		}
 		has[i] = f->pat[i] = h;
 	}
@@ -2038,8 +2034,7 @@ nomem:
 static void fastscore_run(struct fastscore *f, const struct def *df,
                           struct pop *p)
 {
-	size_t i, k, d, n = f->n;
-	double *acc = f->acc;
+	size_t i, k, d, n = f->n, nd = f->nd;
 
 	for (k = 0; k < f->npat; k++) {
 		double seen = 0;
@@ -2049,18 +2044,14 @@ static void fastscore_run(struct fastscore *f, const struct def *df,
 		f->in[k] = seen >= MIN_OBSERVED - 1e-9;
 		f->inv[k] = seen > 0 ? 1 / seen : 0;
 	}
-	for (i = 0; i < n; i++)
-		acc[i] = 0;
-	for (d = 0; d < f->nd; d++) {
-		const double *sd = f->suff + d * n;
-		double wd = df->d[d].w;
-
-		for (i = 0; i < n; i++)
-			acc[i] += wd * sd[i];
-	}
 	for (i = 0; i < n; i++) {
+		const double *si = f->suff + i * nd;
 		size_t k2 = f->pat_of[i];
-		double s = acc[i] * f->inv[k2];
+		double a = 0, s;
+
+		for (d = 0; d < nd; d++)   /* in domain order, from 0 */
+			a += df->d[d].w * si[d];
+		s = a * f->inv[k2];
 
 		p->in[i] = f->in[k2];
 		p->s[i] = s;
@@ -2078,6 +2069,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 	size_t *fill = NULL, ne;
 	double *base = NULL, *g = NULL, *w0 = NULL, *el = NULL, *v = NULL;
 	uint32_t *rk = NULL;     /* ranks, whole numbers: np × draws */
+	uint64_t *keys = NULL;   /* impact__sort()'s scratch */
 	impact__mt *rng = NULL;
 	json_t *arr = json_array();
 	sqlite3_stmt *st = NULL;
@@ -2096,10 +2088,11 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 	el = malloc((np + 1) * sizeof(double));
 	rk = malloc((np * draws + 1) * sizeof(*rk));
 	v = malloc((draws + 1) * sizeof(double));
+	keys = malloc(2 * (np > draws ? np : draws) * sizeof(*keys));
 	w0 = malloc((df->nd + 1) * sizeof(double));
 	rng = malloc(sizeof(*rng));
 	if (!cnt || !first || !fill || !by || !base || !g || !el || !rk || !v
-	    || !w0
+	    || !keys || !w0
 	    || !rng || (fast && fastscore_init(&fs, df, p) != 0))
 		goto done;
 	impact__mt_seed(rng, seed);
@@ -2162,7 +2155,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 		for (i = 0, ne = 0; i < np; i++)
 			if (cnt[i] >= MIN_PUBLISHED && !isnan(g[i]))
 				el[ne++] = g[i];
-		gsl_sort(el, 1, ne);
+		impact__sort(el, ne, keys);
 		for (i = 0; i < np; i++) {
 			size_t lo = 0, hi = ne;
 
@@ -2197,7 +2190,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 			continue;   /* never ranked in public */
 		for (r = 0; r < draws; r++)
 			v[r] = rk[i * draws + r];
-		gsl_sort(v, 1, draws);
+		impact__sort(v, draws, keys);
 		if (tree)
 			code = tree_place_code(tree, u->places[i]);
 		else {
@@ -2227,6 +2220,7 @@ done:
 	free(el);
 	free(rk);
 	free(v);
+	free(keys);
 	free(w0);
 	return arr;
 }

@@ -520,6 +520,60 @@ void impact__percentile_interval(double *v, size_t m, double level,
 	*hi = clamp(quantile_select(v, m, &from, (1 + level) / 2), min, max);
 }
 
+/* A double's bits as a key that orders as the values do: negatives
+ * reversed below the positives. */
+static uint64_t sort_key(double x)
+{
+	uint64_t b;
+
+	memcpy(&b, &x, sizeof(b));
+	return b >> 63 ? ~b : b | (uint64_t)1 << 63;
+}
+
+static double key_value(uint64_t k)
+{
+	uint64_t b = k >> 63 ? k & ~((uint64_t)1 << 63) : ~k;
+	double x;
+
+	memcpy(&x, &b, sizeof(x));
+	return x;
+}
+
+void impact__sort(double *v, size_t n, uint64_t *tmp)
+{
+	size_t count[8][256], i, d, b;
+	uint64_t *src = tmp, *dst = tmp + n, *t;
+
+	if (n < 2)
+		return;
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++) {
+		uint64_t k = sort_key(v[i]);
+
+		src[i] = k;
+		for (d = 0; d < 8; d++)
+			count[d][(k >> (8 * d)) & 0xff]++;
+	}
+	for (d = 0; d < 8; d++) {
+		size_t pos = 0, c;
+
+		if (count[d][(src[0] >> (8 * d)) & 0xff] == n)
+			continue;   /* every key has this byte */
+		for (b = 0; b < 256; b++) {
+			c = count[d][b];
+			count[d][b] = pos;
+			pos += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[d][(src[i] >> (8 * d)) & 0xff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	for (i = 0; i < n; i++)
+		v[i] = key_value(src[i]);
+}
+
 /* impact_stats_bootstrap(). */
 static int bootstrap_core(double *out_lo, double *out_hi, impact_stat_fn stat,
                           void *ctx,
@@ -1063,6 +1117,21 @@ static double rake_change(const double *w, const double *old, size_t n)
 	return max;
 }
 
+/* 1 when some weight surely moved by eps or more of its old value (a
+ * change rake_change() finds at least eps), tested without a division:
+ * most cycles of a raking that converges slowly. */
+static int rake_moving(const double *w, const double *old, size_t n,
+                       double eps)
+{
+	double e2 = 2 * eps;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (old[i] == 0 ? w[i] != 0 : fabs(w[i] - old[i]) > e2 * old[i])
+			return 1;
+	return 0;
+}
+
 /*
  * Raking works on cells: persons with the same level of every variable
  * and the same starting weight keep equal weights through every step,
@@ -1267,6 +1336,9 @@ int impact_stats_rake(double *w, size_t n, size_t nvars, const int *levels,
 			}
 		}
 		rake_cells_trim(&c, n, opts->trim_lo, opts->trim_hi);
+		if (iter < opts->max_iter
+		    && rake_moving(c.weight, c.old, c.ncells, opts->epsilon))
+			continue;
 		change = rake_change(c.weight, c.old, c.ncells);
 		if (change < opts->epsilon) {
 			rake_report(report, 1, iter, change);

@@ -6,6 +6,7 @@
 #define IMPACT_INDICATORS_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "impact/indicators.h"
 
@@ -37,5 +38,12 @@ void impact__acc_ci(const impact_acc *a, double level, double *lo,
  */
 void impact__percentile_interval(double *v, size_t m, double level,
                                  double *lo, double *hi);
+
+/*
+ * Sort v[0..n) ascending, no NaN among them: the array gsl_sort() gives,
+ * by a radix sort on the values' bits (LSD, a byte at a time, skipping
+ * the bytes all values share), with tmp as scratch of 2 n keys.
+ */
+void impact__sort(double *v, size_t n, uint64_t *tmp);
 
 #endif

@@ -8,6 +8,7 @@
  *   gsl_rng_uniform() and gsl_rng_uniform_int() for the same seeds, the
  *   draws counted below cuts against the same draws counted one by one,
  *   and the division by multiplication against the division;
+ * - the radix sort against gsl_sort();
  * - the bootstrap's fused statistics (mean, ratio) against the same
  *   statistics passed as plain functions, which
  *   take impact_stats_bootstrap()'s generic route (resample, then call);
@@ -22,6 +23,7 @@
 
 #include <criterion/criterion.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
 
 #include "impact.h"
 #include "../../indicators/draw.h"
@@ -175,6 +177,49 @@ Test(draw, uniform_count_counts_gsls_draws)
 		             ns[k]);
 	}
 	gsl_rng_free(g);
+}
+
+/* impact__sort() gives gsl_sort()'s array, bit for bit: sizes 0 to
+ * 5,000, values of both signs, with ties, whole numbers (whose low bytes
+ * are all zero: passes skipped), tiny and huge magnitudes, infinities. */
+Test(draw, radix_sort_is_gsl_sort)
+{
+	static const size_t sizes[] = { 0, 1, 2, 3, 17, 256, 1000, 5000 };
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	double *a = malloc(5000 * sizeof(double));
+	double *b = malloc(5000 * sizeof(double));
+	uint64_t *tmp = malloc(2 * 5000 * sizeof(uint64_t));
+	size_t s, i, k;
+
+	cr_assert(g && a && b && tmp);
+	gsl_rng_set(g, 17);
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+		for (k = 0; k < 4; k++) {
+			size_t n = sizes[s];
+
+			for (i = 0; i < n; i++) {
+				double u = gsl_rng_uniform(g);
+
+				a[i] = k == 0 ? u                       /* in [0, 1) */
+				       : k == 1 ? (double)gsl_rng_uniform_int(g, 50)
+				       : k == 2 ? (u - 0.5) * 1e300 * u  /* signs */
+				       : ldexp(u - 0.3, (int)gsl_rng_uniform_int(g,
+				                                                 200) - 100);
+				if (k == 2 && i % 97 == 5)
+					a[i] = i % 2 ? INFINITY : -INFINITY;
+			}
+			memcpy(b, a, n * sizeof(double));
+			impact__sort(a, n, tmp);
+			if (n)
+				gsl_sort(b, 1, n);
+			for (i = 0; i < n; i++)
+				cr_assert(same(a[i], b[i]), "set %zu, size %zu, at %zu:"
+				          " %.17g, want %.17g", k, n, i, a[i], b[i]);
+		}
+	gsl_rng_free(g);
+	free(a);
+	free(b);
+	free(tmp);
 }
 
 Test(draw, division_by_multiplication_is_exact)
