@@ -1932,6 +1932,7 @@ static int bootstrap(const struct pop *p, const size_t *idx, size_t n,
 struct fastscore {
 	size_t nd, n;
 	double *suff;           /* n × nd: S_d of each person */
+	double *w;              /* n: each person's weight */
 	size_t npat;            /* patterns */
 	uint64_t *pat;          /* each pattern's observed indicators */
 	size_t *pat_of;         /* person -> pattern */
@@ -1944,6 +1945,7 @@ struct fastscore {
 static void fastscore_release(struct fastscore *f)
 {
 	free(f->suff);
+	free(f->w);
 	free(f->pat);
 	free(f->pat_of);
 	free(f->seen);
@@ -1959,11 +1961,12 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Prepare f for the persons of p under the indicators' current weights
- * (df->ni <= 64; which weights are positive does not change with the
- * domain weights drawn); -1 when out of memory. */
+/* Prepare f for the persons of p, taken in the order `order` (position
+ * x holds person order[x]), under the indicators' current weights
+ * (df->ni and df->nd <= 64; which weights are positive does not change
+ * with the domain weights drawn); -1 when out of memory. */
 static int fastscore_init(struct fastscore *f, const struct def *df,
-                          const struct pop *p)
+                          const struct pop *p, const size_t *order)
 {
 	uint64_t *has = NULL;
 	double *rel = NULL;      /* each indicator's share of its domain */
@@ -1973,11 +1976,12 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 	f->nd = df->nd;
 	f->n = p->n;
 	f->suff = calloc(df->nd * p->n + 1, sizeof(double));
+	f->w = malloc((p->n + 1) * sizeof(double));
 	f->pat_of = malloc((p->n + 1) * sizeof(size_t));
 	has = malloc((p->n + 1) * sizeof(uint64_t));
 	f->pat = malloc((p->n + 1) * sizeof(uint64_t));
 	rel = calloc(df->ni + 1, sizeof(double));
-	if (!f->suff || !f->pat_of || !has || !f->pat || !rel)
+	if (!f->suff || !f->w || !f->pat_of || !has || !f->pat || !rel)
 		goto nomem;
 	for (j = 0; j < df->ni; j++) {
 		double sum = 0;
@@ -1990,9 +1994,10 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 	for (i = 0; i < p->n; i++) {
 		uint64_t h = 0;
 
+		f->w[i] = p->w[order[i]];
 		for (j = 0; j < df->ni; j++) {
 			const struct ind *x = &df->ind[j];
-			double v = p->value[i * df->ni + j];
+			double v = p->value[order[i] * df->ni + j];
 
 			if (isnan(v) || !(x->w > 0))
 				continue;
@@ -2030,12 +2035,20 @@ nomem:
 	return -1;
 }
 
-/* p->s, p->d and p->in under the domain weights df->d[].w. */
-static void fastscore_run(struct fastscore *f, const struct def *df,
-                          struct pop *p)
+/* Each place's GNH under the domain weights df->d[].w and the cutoff
+ * giving `cut`, into out, and its persons counted into cnt, as ranks()'
+ * PLACE_GNH measures them from score()'s p->in and p->d: place i holds
+ * positions first[i] .. first[i + 1] - 1 of f's order.  Each person's
+ * score is computed where it is added, in one pass over f. */
+static void fastscore_places(struct fastscore *f, const struct def *df,
+                             const size_t *first, size_t np, double cut,
+                             size_t *cnt, double *out)
 {
-	size_t i, k, d, n = f->n, nd = f->nd;
+	size_t i, k, d, x, l, nd = f->nd;
+	double wd[64];
 
+	for (d = 0; d < nd; d++)   /* nd <= 64: ranks()' fast path */
+		wd[d] = df->d[d].w;
 	for (k = 0; k < f->npat; k++) {
 		double seen = 0;
 
@@ -2044,18 +2057,52 @@ static void fastscore_run(struct fastscore *f, const struct def *df,
 		f->in[k] = seen >= MIN_OBSERVED - 1e-9;
 		f->inv[k] = seen > 0 ? 1 / seen : 0;
 	}
-	for (i = 0; i < n; i++) {
-		const double *si = f->suff + i * nd;
-		size_t k2 = f->pat_of[i];
-		double a = 0, s;
+	for (i = 0; i < np; i++) {
+		double total = 0, hw = 0, hd = 0, h, a;
+		size_t m = 0;
 
-		for (d = 0; d < nd; d++)   /* in domain order, from 0 */
-			a += df->d[d].w * si[d];
-		s = a * f->inv[k2];
+		/* Four persons' sums side by side (each in domain order, from
+		 * 0), then each person in turn. */
+		for (x = first[i]; x < first[i + 1]; x += l) {
+			const double *s0 = f->suff + x * nd;
+			double acc[4] = { 0, 0, 0, 0 };
+			size_t left = first[i + 1] - x;
 
-		p->in[i] = f->in[k2];
-		p->s[i] = s;
-		p->d[i] = 1 - s;
+			l = left < 4 ? left : 4;
+			if (l == 4)
+				for (d = 0; d < nd; d++) {
+					acc[0] += wd[d] * s0[d];
+					acc[1] += wd[d] * s0[nd + d];
+					acc[2] += wd[d] * s0[2 * nd + d];
+					acc[3] += wd[d] * s0[3 * nd + d];
+				}
+			else
+				for (k = 0; k < l; k++)
+					for (d = 0; d < nd; d++)
+						acc[k] += wd[d] * s0[k * nd + d];
+			for (k = 0; k < l; k++) {
+				size_t k2 = f->pat_of[x + k];
+				double dep, wx = f->w[x + k];
+
+				if (!f->in[k2])
+					continue;
+				dep = 1 - acc[k] * f->inv[k2];
+				m++;
+				total += wx;
+				if (dep > cut) {
+					hw += wx;
+					hd += wx * dep;
+				}
+			}
+		}
+		cnt[i] = m;
+		if (total <= 0) {
+			out[i] = NAN;
+			continue;
+		}
+		h = hw / total;
+		a = hw > 0 ? hd / hw : 0;
+		out[i] = 1 - h * a;
 	}
 }
 
@@ -2074,7 +2121,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 	json_t *arr = json_array();
 	sqlite3_stmt *st = NULL;
 	struct fastscore fs;
-	int fast = df->ni <= 64;
+	int fast = df->ni <= 64 && df->nd <= 64;
 
 	memset(&fs, 0, sizeof(fs));
 	if (!arr || np < 2 || draws == 0)
@@ -2092,8 +2139,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 	w0 = malloc((df->nd + 1) * sizeof(double));
 	rng = malloc(sizeof(*rng));
 	if (!cnt || !first || !fill || !by || !base || !g || !el || !rk || !v
-	    || !keys || !w0
-	    || !rng || (fast && fastscore_init(&fs, df, p) != 0))
+	    || !keys || !w0 || !rng)
 		goto done;
 	impact__mt_seed(rng, seed);
 	for (j = 0; j < df->nd; j++)
@@ -2105,6 +2151,8 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 		first[i + 1] += first[i];
 	for (i = 0; i < p->n; i++)
 		by[first[p->stratum[i]] + fill[p->stratum[i]]++] = i;
+	if (fast && fastscore_init(&fs, df, p, by) != 0)
+		goto done;
 	/* GNH of each place under the given weights, over its persons in the
 	 * index, as gnh_of() measures them. */
 #define PLACE_GNH(out) \
@@ -2143,12 +2191,13 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 			df->d[j].w = w0[j] * (0.5 + impact__mt_uniform(rng));
 		normalise(df);
 		if (fast)
-			fastscore_run(&fs, df, p);
+			fastscore_places(&fs, df, first, np, (1 - kk) + 1e-9, cnt,
+			                 g);
 		else {
 			global_weights(df);
 			score(df, p);
+			PLACE_GNH(g);
 		}
-		PLACE_GNH(g);
 		/* A place's rank: 1 + the places published (5 or more in the
 		 * index) with a higher GNH; by binary search in their sorted
 		 * values. */

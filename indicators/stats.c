@@ -544,8 +544,17 @@ void impact__sort(double *v, size_t n, uint64_t *tmp)
 	size_t count[8][256], i, d, b;
 	uint64_t *src = tmp, *dst = tmp + n, *t;
 
-	if (n < 2)
+	if (n <= 48) {
+		/* Few values: by insertion, without the counts to clear. */
+		for (i = 1; i < n; i++) {
+			double x = v[i];
+
+			for (d = i; d > 0 && v[d - 1] > x; d--)
+				v[d] = v[d - 1];
+			v[d] = x;
+		}
 		return;
+	}
 	memset(count, 0, sizeof(count));
 	for (i = 0; i < n; i++) {
 		uint64_t k = sort_key(v[i]);

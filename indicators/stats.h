@@ -41,8 +41,9 @@ void impact__percentile_interval(double *v, size_t m, double level,
 
 /*
  * Sort v[0..n) ascending, no NaN among them: the array gsl_sort() gives,
- * by a radix sort on the values' bits (LSD, a byte at a time, skipping
- * the bytes all values share), with tmp as scratch of 2 n keys.
+ * by insertion when they are few, else by a radix sort on the values'
+ * bits (LSD, a byte at a time, skipping the bytes all values share), with
+ * tmp as scratch of 2 n keys.
  */
 void impact__sort(double *v, size_t n, uint64_t *tmp);
 
