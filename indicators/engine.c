@@ -656,14 +656,6 @@ static int intern(struct data *d, const char *s)
 	return (int)d->nnames++;
 }
 
-static int obs_cmp_key(const void *a, const void *b)
-{
-	long long x = ((const struct obs *)a)->key;
-	long long y = ((const struct obs *)b)->key;
-
-	return x < y ? -1 : x > y;
-}
-
 /* One row of an observation query: an observation before its filter. */
 struct row {
 	long long key, place;    /* respondent, activity or place; place */
@@ -2149,6 +2141,65 @@ done:
 /* Load the observations of `ind` for `period` into d: from pa (the
  * period's answers in memory) for an indicator on answers when not NULL,
  * else from its observation query. */
+/* An observation's key and its position in d->o. */
+struct keypos {
+	long long key;
+	size_t pos;
+};
+
+static int keypos_cmp(const void *a, const void *b)
+{
+	long long x = ((const struct keypos *)a)->key;
+	long long y = ((const struct keypos *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The entry of kp[0..n) (sorted by key) whose key is `key`, NULL when
+ * none: what bsearch() finds.  Rows mostly come in key order, so the
+ * search starts from *cur (the previous row's place) and steps on; a
+ * key seen more than once is left to bsearch() itself. */
+static const struct keypos *keypos_find(const struct keypos *kp, size_t n,
+                                        size_t *cur, long long key)
+{
+	size_t c = *cur, lo, hi, steps = 0;
+
+	if (c > 0 && c <= n && kp[c - 1].key == key) {
+		lo = hi = c - 1;         /* the previous row's key again */
+	} else if (c > n || (c > 0 && kp[c - 1].key > key)) {
+		lo = 0;                  /* behind: search from the start */
+		hi = c > n ? n : c;
+	} else {
+		while (c < n && kp[c].key < key && steps++ < 8)
+			c++;
+		lo = c;
+		hi = n;
+	}
+	if (lo < hi && !(kp[lo].key >= key)) {
+		while (lo < hi) {        /* the first key >= key */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (kp[mid].key < key)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	c = lo;
+	*cur = c;
+	if (c >= n || kp[c].key != key)
+		return NULL;
+	*cur = c + 1;
+	if ((c + 1 < n && kp[c + 1].key == key)
+	    || (c > 0 && kp[c - 1].key == key)) {
+		struct keypos want;
+
+		want.key = key;
+		return bsearch(&want, kp, n, sizeof(*kp), keypos_cmp);
+	}
+	return &kp[c];
+}
+
 static int load_data(impact *h, const struct indicator *ind, int period,
                      const struct period_answers *pa,
                      const struct period_acts *pv, struct data *d)
@@ -2218,22 +2269,23 @@ categories:
 			return rc;
 	}
 	{
-		/* Sort a copy by key to find observations; categories are
-		 * gathered per key then laid out in observation order. */
-		struct obs *byk = malloc((d->n + 1) * sizeof(*byk));
-		size_t *cnt = NULL, *pos = NULL, i;
+		/* The observations' keys sorted, with their positions, to find
+		 * each row's observation; categories are gathered per key then
+		 * laid out in observation order. */
+		struct keypos *byk = malloc((d->n + 1) * sizeof(*byk));
+		size_t *cnt = NULL, *pos = NULL, i, cur;
 		long long *rk = NULL;
 		int *rc_ids = NULL;
 		size_t nr = 0, capr = 0;
 
 		if (!byk)
 			goto nomem;
+		for (i = 0; i < d->n; i++) {
+			byk[i].key = d->o[i].key;
+			byk[i].pos = i;
+		}
 		if (d->n)
-			memcpy(byk, d->o, d->n * sizeof(*byk));
-		for (i = 0; i < d->n; i++)
-			byk[i].cat0 = i;  /* remember the position */
-		if (d->n)
-			qsort(byk, d->n, sizeof(*byk), obs_cmp_key);
+			qsort(byk, d->n, sizeof(*byk), keypos_cmp);
 		for (;;) {
 			long long key;
 			const char *name;
@@ -2284,27 +2336,23 @@ categories:
 			free(byk); free(rk); free(rc_ids); free(cnt); free(pos);
 			goto nomem;
 		}
-		for (i = 0; i < nr; i++) {
-			struct obs want, *got;
+		for (i = 0, cur = 0; i < nr; i++) {
+			const struct keypos *got = keypos_find(byk, d->n, &cur,
+			                                       rk[i]);
 
-			want.key = rk[i];
-			got = d->n ? bsearch(&want, byk, d->n, sizeof(*byk),
-			                     obs_cmp_key) : NULL;
 			if (got)
-				cnt[got->cat0]++;
+				cnt[got->pos]++;
 		}
 		for (i = 0; i < d->n; i++) {
 			d->o[i].cat0 = i ? d->o[i - 1].cat0 + d->o[i - 1].ncat : 0;
 			d->o[i].ncat = cnt[i];
 		}
-		for (i = 0; i < nr; i++) {
-			struct obs want, *got;
+		for (i = 0, cur = 0; i < nr; i++) {
+			const struct keypos *got = keypos_find(byk, d->n, &cur,
+			                                       rk[i]);
 
-			want.key = rk[i];
-			got = d->n ? bsearch(&want, byk, d->n, sizeof(*byk),
-			                     obs_cmp_key) : NULL;
 			if (got) {
-				size_t k = got->cat0;
+				size_t k = got->pos;
 
 				d->cats[d->o[k].cat0 + pos[k]++] = rc_ids[i];
 			}
