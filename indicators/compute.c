@@ -155,15 +155,67 @@ static void add_score(const struct impact__tree *t, struct accs *a, const long *
 		impact__acc_add(&a->score[c[u]], 100.0 * sum / (double)n);
 }
 
-/* Accumulate the answers, respondents and activities of `period`. */
-static int accumulate(impact *h, const struct impact__tree *t,
-                      const struct questions *qs, struct accs *a, int period)
+/* A period's accumulation, answer by answer: the respondent whose
+ * answers come (by respondent id), its chain of units and its score so
+ * far. */
+struct period_acc {
+	const struct impact__tree *t;
+	const struct questions *qs;
+	struct accs *a;
+	long long cur;
+	const long *chain;
+	double sum;
+	size_t n;
+};
+
+static void acc_begin(struct period_acc *pc)
+{
+	pc->cur = -1;
+	pc->chain = NULL;
+	pc->sum = 0;
+	pc->n = 0;
+}
+
+/* One answer with a value (respondent rid of place `place`). */
+static void acc_answer(struct period_acc *pc, long long rid,
+                       long long place, long long qid, double v)
+{
+	const struct impact__tree *t = pc->t;
+	const struct questions *qs = pc->qs;
+	long qi;
+	size_t u;
+
+	if (rid != pc->cur) {
+		add_score(t, pc->a, pc->chain, pc->sum, pc->n);
+		pc->cur = rid;
+		pc->chain = impact__chain_of(t, place);
+		pc->sum = 0;
+		pc->n = 0;
+	}
+	if (!pc->chain || qid > qs->max_id || qid < 0
+	    || (qi = qs->index_of_id[qid]) < 0)
+		return;
+	for (u = 0; u < t->depth && pc->chain[u] >= 0; u++)
+		impact__acc_add(&pc->a->question[(size_t)pc->chain[u] * qs->n
+		                                 + (size_t)qi], v);
+	if (qs->q[qi].in_score) {
+		pc->sum += (v - qs->q[qi].min) / (qs->q[qi].max - qs->q[qi].min);
+		pc->n++;
+	}
+}
+
+/* The last respondent's score. */
+static void acc_end(struct period_acc *pc)
+{
+	add_score(pc->t, pc->a, pc->chain, pc->sum, pc->n);
+	pc->chain = NULL;
+	pc->n = 0;
+}
+
+/* Accumulate the answers of `period` into pc, read here. */
+static int accumulate_answers(impact *h, struct period_acc *pc, int period)
 {
 	sqlite3_stmt *st = NULL;
-	long long cur = -1;
-	const long *chain = NULL;
-	double sum = 0;
-	size_t n = 0, u;
 	int rc, step;
 
 	if ((rc = impact__prepare(h, &st, "SELECT r.id, r.place_id,"
@@ -173,34 +225,27 @@ static int accumulate(impact *h, const struct impact__tree *t,
 	                          " ORDER BY r.id;")) != 0)
 		return rc;
 	sqlite3_bind_int(st, 1, period);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		long long rid = sqlite3_column_int64(st, 0);
-		long long qid = sqlite3_column_int64(st, 2);
-		double v = sqlite3_column_double(st, 3);
-		long qi;
-
-		if (rid != cur) {
-			add_score(t, a, chain, sum, n);
-			cur = rid;
-			chain = impact__chain_of(t, sqlite3_column_int64(st, 1));
-			sum = 0;
-			n = 0;
-		}
-		if (!chain || qid > qs->max_id || (qi = qs->index_of_id[qid]) < 0)
-			continue;
-		for (u = 0; u < t->depth && chain[u] >= 0; u++)
-			impact__acc_add(&a->question[(size_t)chain[u] * qs->n
-			                             + (size_t)qi], v);
-		if (qs->q[qi].in_score) {
-			sum += (v - qs->q[qi].min) / (qs->q[qi].max - qs->q[qi].min);
-			n++;
-		}
-	}
-	add_score(t, a, chain, sum, n);
+	acc_begin(pc);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		acc_answer(pc, sqlite3_column_int64(st, 0),
+		           sqlite3_column_int64(st, 1),
+		           sqlite3_column_int64(st, 2),
+		           sqlite3_column_double(st, 3));
+	acc_end(pc);
 	sqlite3_finalize(st);
-	st = NULL;
 	if (step != SQLITE_DONE)
 		return impact__db_error(h, "reading answers");
+	return IMPACT_OK;
+}
+
+/* Accumulate the respondents and activities of `period`. */
+static int accumulate(impact *h, const struct impact__tree *t,
+                      struct accs *a, int period)
+{
+	sqlite3_stmt *st = NULL;
+	size_t u;
+	int rc, step;
+
 	if ((rc = impact__prepare(h, &st, "SELECT place_id, count(*)"
 	                          " FROM respondents WHERE period = ?1"
 	                          " GROUP BY place_id;")) != 0)
@@ -328,6 +373,54 @@ static int write_period(impact *h, struct writer *w,
 }
 
 /* The periods to compute: opts->period, or every period in the data. */
+/* Each period's results, written as the indicator engine gives its
+ * answers (struct impact__answers_tap). */
+struct results_tap {
+	impact *h;
+	struct period_acc pc;
+	struct writer *w;
+	size_t nunits;             /* places + territories + 1 */
+	size_t *units;             /* units written, for the summary */
+	size_t done, np;           /* periods done, of np: the progress */
+};
+
+static void results_begin(void *ctx, int period)
+{
+	struct results_tap *rt = ctx;
+
+	(void)period;
+	impact__progress(rt->h, "compute", rt->done, rt->np);
+	accs_zero(rt->pc.a, rt->nunits, rt->pc.qs->n);
+	acc_begin(&rt->pc);
+}
+
+static void results_row(void *ctx, long long rid, long long place,
+                        long long qid, double value)
+{
+	acc_answer(&((struct results_tap *)ctx)->pc, rid, place, qid, value);
+}
+
+static int results_end(void *ctx, int period, int fed)
+{
+	struct results_tap *rt = ctx;
+	int rc;
+
+	if (fed)
+		acc_end(&rt->pc);
+	else if ((rc = accumulate_answers(rt->h, &rt->pc, period))
+	         != IMPACT_OK)
+		return rc;
+	if ((rc = accumulate(rt->h, rt->pc.t, rt->pc.a, period)) != IMPACT_OK)
+		return rc;
+	rt->w->period = period;
+	if ((rc = write_period(rt->h, rt->w, rt->pc.qs, rt->pc.a, rt->units))
+	    != IMPACT_OK)
+		return rc;
+	if (++rt->done == rt->np)
+		impact__progress(rt->h, "compute", rt->np, rt->np);
+	return IMPACT_OK;
+}
+
 static int periods_load(impact *h, int only, int **out, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
@@ -378,6 +471,8 @@ int impact_compute(impact *h, const impact_compute_opts *opts,
 	struct questions qs = { 0 };
 	struct accs a = { 0 };
 	struct writer w = { 0 };
+	struct results_tap rt;
+	struct impact__answers_tap tap;
 	sqlite3_stmt *del = NULL;
 	int *periods = NULL, rc, in_tx = 0, have_tree = 0, have_q = 0;
 	size_t np = 0, i;
@@ -426,24 +521,31 @@ int impact_compute(impact *h, const impact_compute_opts *opts,
 	                             " WHERE period = ?1;")) != 0)
 		goto done;
 	for (i = 0; i < np; i++) {
-		impact__progress(h, "compute", i, np);
 		sqlite3_reset(del);
 		sqlite3_bind_int(del, 1, periods[i]);
 		if (sqlite3_step(del) != SQLITE_DONE) {
 			rc = impact__db_error(h, "clearing old results");
 			goto done;
 		}
-		accs_zero(&a, t.nplaces + t.nterr + 1, qs.n);
-		if ((rc = accumulate(h, &t, &qs, &a, periods[i])) != IMPACT_OK)
-			goto done;
-		w.period = periods[i];
-		if ((rc = write_period(h, &w, &qs, &a, &out->units)) != 0)
-			goto done;
 	}
-	impact__progress(h, "compute", np, np);
+	/* Each period's results as the indicator engine reads its answers
+	 * (one scan for both), before its indicators. */
+	rt.h = h;
+	rt.pc.t = &t;
+	rt.pc.qs = &qs;
+	rt.pc.a = &a;
+	rt.w = &w;
+	rt.nunits = t.nplaces + t.nterr + 1;
+	rt.units = &out->units;
+	rt.np = np;
+	tap.ctx = &rt;
+	tap.begin = results_begin;
+	tap.row = results_row;
+	tap.end = results_end;
 	if ((rc = impact__indicators_compute(h, periods, np, now,
 	                                     &out->indicator_results,
-	                                     &out->suppressed)) != IMPACT_OK)
+	                                     &out->suppressed, &tap))
+	    != IMPACT_OK)
 		goto done;
 	out->periods = np;
 	out->results = w.rows;

@@ -1336,7 +1336,8 @@ static int by_place(struct period_answers *pa)
  * answers read, into pa. */
 static int period_answers_load(impact *h, const struct names *nm,
                                const struct indicator *inds, size_t nind,
-                               int period, struct period_answers *pa)
+                               int period, struct period_answers *pa,
+                               const struct impact__answers_tap *tap)
 {
 	sqlite3_stmt *st = NULL;
 	unsigned char *need_code = calloc(nm->ncodes + 1, 1);
@@ -1394,6 +1395,9 @@ static int period_answers_load(impact *h, const struct names *nm,
 		if (sqlite3_column_type(st, 2) == SQLITE_NULL)
 			continue;   /* no answer at all */
 		qid = sqlite3_column_int64(st, 2);
+		if (tap && sqlite3_column_type(st, 3) != SQLITE_NULL)
+			tap->row(tap->ctx, rid, pa->place[pa->n - 1], qid,
+			         sqlite3_column_double(st, 3));
 		if (qid < 0 || qid > nm->max_qid)
 			continue;   /* no such question: no row of the joins */
 		code = nm->code_of[qid];
@@ -4014,9 +4018,22 @@ done:
 	return rc;
 }
 
+/* The tap's end of period `period` (fed: its rows were given, after
+ * its begin()). */
+static int tap_end(const struct impact__answers_tap *tap, int period,
+                   int fed)
+{
+	if (!tap)
+		return IMPACT_OK;
+	if (!fed)
+		tap->begin(tap->ctx, period);
+	return tap->end(tap->ctx, period, fed);
+}
+
 int impact__indicators_compute(impact *h, const int *periods, size_t np,
                                const char *now, size_t *rows,
-                               size_t *suppressed)
+                               size_t *suppressed,
+                               const struct impact__answers_tap *tap)
 {
 	struct engine e;
 	struct indicator *inds = NULL;
@@ -4064,7 +4081,8 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	sqlite3_finalize(st);
 	st = NULL;
 	if (nind == 0) {
-		rc = IMPACT_OK;
+		for (k = 0, rc = IMPACT_OK; k < np && rc == IMPACT_OK; k++)
+			rc = tap_end(tap, periods[k], 0);
 		goto done;
 	}
 	for (i = 0; i < nind; i++) {
@@ -4115,9 +4133,16 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 		 * is read.  (Rows are stored in that order; every reader
 		 * orders them by period, unit and indicator.) */
 		for (src = S_ANSWERS; src <= S_FACTS; src++) {
+			if (src == S_ANSWERS && nans && tap)
+				tap->begin(tap->ctx, periods[k]);
 			if (src == S_ANSWERS && nans
 			    && (rc = period_answers_load(h, &nm, inds, nind,
-			                                 periods[k], &pa)) != 0)
+			                                 periods[k], &pa, tap))
+			       != 0)
+				goto done;
+			if (src == S_ANSWERS
+			    && (rc = tap_end(tap, periods[k], nans != 0))
+			       != IMPACT_OK)
 				goto done;
 			if (src == S_ACTIVITIES && nacts
 			    && (rc = period_acts_load(h, periods[k], &pv)) != 0)

@@ -10,13 +10,36 @@
 #include "impact/common.h"
 
 /*
+ * The answers of each period as the engine reads them, given to the
+ * per-question results of impact_compute() (indicators/compute.c) so
+ * that a period's answers are scanned once for both.  For each period,
+ * in order: begin(); row() for every answer with a value, by respondent
+ * id then question id (those of "SELECT r.id, r.place_id,
+ * a.question_id, a.value FROM respondents r JOIN answers a ON
+ * a.respondent_id = r.id WHERE r.period = ?1 AND a.value IS NOT NULL
+ * ORDER BY r.id"); end(), with fed 0 when the engine did not read the
+ * answers itself (no indicator on answers), so that no row was given:
+ * end() reads them then.  A nonzero return of end() is an error code
+ * (the message set) that stops the computation.
+ */
+struct impact__answers_tap {
+	void *ctx;
+	void (*begin)(void *ctx, int period);
+	void (*row)(void *ctx, long long rid, long long place,
+	            long long qid, double value);
+	int (*end)(void *ctx, int period, int fed);
+};
+
+/*
  * Compute every stored indicator for the `np` periods `periods`, inside
  * the caller's transaction, replacing their stored values, then the
  * changes from previous periods.  `now` is the computation's time stamp.
  * Adds the rows written to *rows and the suppressed ones to *suppressed.
+ * `tap` (or NULL) is given each period's answers first.
  */
 int impact__indicators_compute(impact *h, const int *periods, size_t np,
                                const char *now, size_t *rows,
-                               size_t *suppressed);
+                               size_t *suppressed,
+                               const struct impact__answers_tap *tap);
 
 #endif
