@@ -504,6 +504,14 @@ static void obs_query(struct sqlb *q, const struct indicator *ind)
  * The categories of each observation, for distinct and diversity: rows
  * (observation key, category text) for period ?1.
  */
+/* The partner places of a period's activities (?1): activity id, place
+ * code (and id).  period_acts_load() keeps its rows, in its order, for
+ * acts_cat_next(); cat_query() reads it when they are not in memory. */
+#define ACTS_PARTNER_PLACES \
+	"SELECT a.id, p.code, p.id FROM activities a JOIN activity_partners" \
+	" ap ON ap.activity_id = a.id JOIN places p ON p.id = ap.place_id" \
+	" WHERE a.period = ?1"
+
 static int cat_query(struct sqlb *q, const struct indicator *ind)
 {
 	const char *of = ind->of;
@@ -536,17 +544,15 @@ static int cat_query(struct sqlb *q, const struct indicator *ind)
 		return -1;
 	if (strcmp(of, "category") == 0)
 		sqlite3_str_appendall(q->s, "SELECT a.id, a.category FROM "
-		                      "activities a WHERE a.period = ?1");
+		                      "activities a NOT INDEXED WHERE "
+		                      "a.period = ?1");
 	else if (strcmp(of, "publics") == 0)
 		sqlite3_str_appendall(q->s, "SELECT a.id, ap.public FROM "
 		                      "activities a NOT INDEXED JOIN "
 		                      "activity_publics ap ON "
 		                      "ap.activity_id = a.id WHERE a.period = ?1");
 	else if (strcmp(of, "partner_places") == 0)
-		sqlite3_str_appendall(q->s, "SELECT a.id, p.code FROM activities "
-		                      "a JOIN activity_partners ap ON "
-		                      "ap.activity_id = a.id JOIN places p ON "
-		                      "p.id = ap.place_id WHERE a.period = ?1");
+		sqlite3_str_appendall(q->s, ACTS_PARTNER_PLACES);
 	else if (strcmp(of, "place") == 0)
 		sqlite3_str_appendall(q->s, "SELECT a.id, p.code FROM activities "
 		                      "a JOIN places p ON p.id = a.place_id WHERE "
@@ -1608,6 +1614,13 @@ struct period_acts {
 	char **pubs;             /* publics of the period (owned) */
 	size_t npubs;
 	long long *npart;        /* partners per activity */
+	uint32_t *by_id;         /* activity indices by id */
+	size_t nprow;            /* partner rows, in cat_query()'s order: */
+	long long *prow_id;      /* the activity's id */
+	int *prow_code;          /* the partner place's code: index in
+	                            pcodes */
+	char **pcodes;           /* partner places' codes (owned) */
+	size_t npcodes;
 };
 
 /* Field f of activity i as SQLite holds it. */
@@ -1642,6 +1655,12 @@ static void period_acts_release(struct period_acts *pa)
 		free(pa->pubs[i]);
 	free(pa->pubs);
 	free(pa->npart);
+	free(pa->by_id);
+	free(pa->prow_id);
+	free(pa->prow_code);
+	for (i = 0; i < pa->npcodes; i++)
+		free(pa->pcodes[i]);
+	free(pa->pcodes);
 	memset(pa, 0, sizeof(*pa));
 }
 
@@ -1678,6 +1697,9 @@ static int cmp_act_id(const void *a, const void *b)
 /* Read the activities of `period` into pa. */
 static int period_acts_load(impact *h, int period, struct period_acts *pa)
 {
+	long long *phkey = NULL;
+	int *phval = NULL;
+	size_t phcap = 0;
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0, pcap = 0, np = 0, i;
 	long long *sorted = NULL;   /* (id, index) pairs by id */
@@ -1840,19 +1862,82 @@ static int period_acts_load(impact *h, int period, struct period_acts *pa)
 		free(rowp);
 		free(fill);
 	}
-	if ((rc = impact__prepare(h, &st, "SELECT p.activity_id, count(*) FROM"
-	                          " activities a JOIN activity_partners p ON"
-	                          " p.activity_id = a.id WHERE a.period = ?1"
-	                          " GROUP BY p.activity_id;")) != IMPACT_OK)
+	/* Partners: the rows of cat_query()'s "partner_places", kept in
+	 * its order (the same statement), and counted per activity; each
+	 * place's code kept once, found by the place's id (ph: a hash
+	 * table of pcodes' place ids). */
+	if ((rc = impact__prepare(h, &st, ACTS_PARTNER_PLACES)) != IMPACT_OK)
 		goto done;
 	sqlite3_bind_int(st, 1, period);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		long long key = sqlite3_column_int64(st, 0);
+		long long pid = sqlite3_column_int64(st, 2);
+		const char *code = (const char *)sqlite3_column_text(st, 1);
 		long long *f = bsearch(&key, sorted, pa->n, 2 * sizeof(long long),
 		                       cmp_act_id);
+		int k;
+		size_t x;
 
+		if (pa->nprow == pcap) {
+			size_t c2 = pcap ? 2 * pcap : 4096;
+			long long *r2 = realloc(pa->prow_id, c2 * sizeof(*r2));
+			int *p2;
+
+			if (!r2)
+				goto nomem;
+			pa->prow_id = r2;
+			if (!(p2 = realloc(pa->prow_code, c2 * sizeof(*p2))))
+				goto nomem;
+			pa->prow_code = p2;
+			pcap = c2;
+		}
+		if (2 * (pa->npcodes + 1) > phcap) {
+			size_t c2 = phcap ? 2 * phcap : 1024;
+			long long *k2 = malloc(c2 * sizeof(*k2));
+			int *v2 = malloc(c2 * sizeof(*v2));
+
+			if (!k2 || !v2) {
+				free(k2);
+				free(v2);
+				goto nomem;
+			}
+			for (x = 0; x < c2; x++)
+				v2[x] = -1;
+			for (x = 0; x < phcap; x++)
+				if (phval[x] >= 0) {
+					size_t y = (size_t)phkey[x] & (c2 - 1);
+
+					while (v2[y] >= 0)
+						y = (y + 1) & (c2 - 1);
+					k2[y] = phkey[x];
+					v2[y] = phval[x];
+				}
+			free(phkey);
+			free(phval);
+			phkey = k2;
+			phval = v2;
+			phcap = c2;
+		}
+		for (x = (size_t)pid & (phcap - 1);
+		     phval[x] >= 0 && phkey[x] != pid; x = (x + 1) & (phcap - 1))
+			;
+		if (phval[x] < 0) {
+			char **p2 = realloc(pa->pcodes, (pa->npcodes + 1)
+			                                * sizeof(*p2));
+
+			if (!p2)
+				goto nomem;
+			pa->pcodes = p2;
+			if (!(p2[pa->npcodes] = strdup(code ? code : "")))
+				goto nomem;
+			phkey[x] = pid;
+			phval[x] = (int)pa->npcodes++;
+		}
+		k = phval[x];
+		pa->prow_id[pa->nprow] = key;
+		pa->prow_code[pa->nprow++] = k;
 		if (f)
-			pa->npart[f[1]] = sqlite3_column_int64(st, 1);
+			pa->npart[f[1]]++;
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -1860,8 +1945,11 @@ static int period_acts_load(impact *h, int period, struct period_acts *pa)
 		rc = impact__db_error(h, "reading partners");
 		goto done;
 	}
+	if (!(pa->by_id = malloc((pa->n + 1) * sizeof(*pa->by_id))))
+		goto nomem;
+	for (i = 0; i < pa->n; i++)
+		pa->by_id[i] = (uint32_t)sorted[2 * i + 1];
 	(void)np;
-	(void)pcap;
 	pa->period = period;
 	rc = IMPACT_OK;
 	goto done;
@@ -1870,6 +1958,8 @@ nomem:
 done:
 	sqlite3_finalize(st);
 	free(sorted);
+	free(phkey);
+	free(phval);
 	if (rc != IMPACT_OK)
 		period_acts_release(pa);
 	return rc;
@@ -2204,16 +2294,96 @@ static const struct keypos *keypos_find(const struct keypos *kp, size_t n,
 	return &kp[c];
 }
 
+/* cat_query()'s rows for activities, one at a time from the period's
+ * activities in memory, in the query's order: the activities by id (its
+ * scan of the table), each one's publics as read (by name: the key of
+ * activity_publics), the partner rows as read.  Each name is interned
+ * once (id). */
+struct acts_cat {
+	const struct period_acts *pv;
+	int kind;                /* 1 category, 2 publics, 3 partner places */
+	size_t i, j;             /* activity (by id) or partner row; public */
+	int in;                  /* publics: j set for activity i */
+	char **names;            /* pv's names of that kind */
+	int *id;                 /* name -> interned id, -2: not yet */
+};
+
+/* 1 when `of` is read from memory, 0 when not (the query then), -1 when
+ * out of memory. */
+static int acts_cat_init(struct acts_cat *it, const struct period_acts *pv,
+                         const char *of)
+{
+	size_t nn, i;
+
+	memset(it, 0, sizeof(*it));
+	it->pv = pv;
+	it->kind = !of ? 0 : !strcmp(of, "category") ? 1
+	           : !strcmp(of, "publics") ? 2
+	           : !strcmp(of, "partner_places") ? 3 : 0;
+	if (!it->kind)
+		return 0;
+	it->names = it->kind == 1 ? pv->cats : it->kind == 2 ? pv->pubs
+	            : pv->pcodes;
+	nn = it->kind == 1 ? pv->ncats : it->kind == 2 ? pv->npubs
+	     : pv->npcodes;
+	if (!(it->id = malloc((nn + 1) * sizeof(*it->id))))
+		return -1;
+	for (i = 0; i < nn; i++)
+		it->id[i] = -2;
+	return 1;
+}
+
+/* The next row: its key and the index of its name in it->names; 0 at
+ * the end. */
+static int acts_cat_next(struct acts_cat *it, long long *key, int *name)
+{
+	const struct period_acts *pv = it->pv;
+
+	if (it->kind == 3) {
+		if (it->i >= pv->nprow)
+			return 0;
+		*key = pv->prow_id[it->i];
+		*name = pv->prow_code[it->i++];
+		return 1;
+	}
+	while (it->i < pv->n) {
+		size_t a = pv->by_id[it->i];
+
+		if (it->kind == 1) {
+			it->i++;
+			if (pv->cat[a] < 0)
+				continue;
+			*key = pv->id[a];
+			*name = pv->cat[a];
+			return 1;
+		}
+		if (!it->in) {
+			it->j = pv->p0[a];
+			it->in = 1;
+		}
+		if (it->j < pv->p0[a + 1]) {
+			*key = pv->id[a];
+			*name = pv->pub[it->j++];
+			return 1;
+		}
+		it->in = 0;
+		it->i++;
+	}
+	return 0;
+}
+
 static int load_data(impact *h, const struct indicator *ind, int period,
                      const struct period_answers *pa,
                      const struct period_acts *pv, struct data *d)
 {
 	struct sqlb q;
 	struct catrows cr;
+	struct acts_cat it;
 	sqlite3_stmt *st = NULL;
 	int rc, step = SQLITE_DONE;
 
 	memset(&cr, 0, sizeof(cr));
+	memset(&it, 0, sizeof(it));
 	memset(d, 0, sizeof(*d));
 	memset(&q, 0, sizeof(q));
 	if (ind->source == S_ANSWERS && pa) {
@@ -2261,6 +2431,10 @@ categories:
 		/* cat_query()'s rows from memory, in its order. */
 		if (answers_cat_rows(pa, ind->of, &cr) != 0)
 			goto nomem;
+	} else if (ind->source == S_ACTIVITIES && pv
+	           && (rc = acts_cat_init(&it, pv, ind->of)) != 0) {
+		if (rc < 0)
+			goto nomem;
 	} else {
 		q.s = sqlite3_str_new(h->db);
 		if (cat_query(&q, ind) != 0) {
@@ -2295,18 +2469,29 @@ categories:
 			const char *name;
 			int id;
 
-			if (st) {
-				if ((step = sqlite3_step(st)) != SQLITE_ROW)
+			if (it.kind) {
+				int k;
+
+				if (!acts_cat_next(&it, &key, &k))
 					break;
-				key = sqlite3_column_int64(st, 0);
-				name = (const char *)sqlite3_column_text(st, 1);
+				if (it.id[k] == -2)
+					it.id[k] = intern(d, it.names[k]);
+				id = it.id[k];
 			} else {
-				if (cr.next >= cr.n)
-					break;
-				key = cr.key[cr.next];
-				name = cr.name[cr.next++];
+				if (st) {
+					if ((step = sqlite3_step(st)) != SQLITE_ROW)
+						break;
+					key = sqlite3_column_int64(st, 0);
+					name = (const char *)
+					       sqlite3_column_text(st, 1);
+				} else {
+					if (cr.next >= cr.n)
+						break;
+					key = cr.key[cr.next];
+					name = cr.name[cr.next++];
+				}
+				id = intern(d, name);
 			}
-			id = intern(d, name);
 
 			if (id < 0 || nr == capr) {
 				size_t c = capr ? 2 * capr : 256;
@@ -2333,6 +2518,8 @@ categories:
 		sqlite3_finalize(st);
 		st = NULL;
 		catrows_release(&cr);
+		free(it.id);
+		it.id = NULL;
 		cnt = calloc(d->n + 1, sizeof(*cnt));
 		pos = calloc(d->n + 1, sizeof(*pos));
 		d->cats = malloc((nr + 1) * sizeof(*d->cats));
@@ -2392,6 +2579,8 @@ categories:
 	return IMPACT_OK;
 nomem:
 	sqlite3_finalize(st);
+	catrows_release(&cr);
+	free(it.id);
 	return impact__error(h, IMPACT_ENOMEM, "out of memory");
 }
 

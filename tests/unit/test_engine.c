@@ -442,6 +442,30 @@ Test(engine, activities_kinds)
 	near(get("th", "R", 2024).value, 16, 1e-12, "R trainee-hours");
 }
 
+/* Categories of activities: with a2 also co-organised with P2 and a3
+ * (P2's) with P1, the distinct partner places are P1 {P2}: 1, P2 {P1}:
+ * 1, R {P1, P2}: 2; the distinct categories P1 {atelier, evenement}: 2,
+ * R 3; the diversity of publics in P1 (jeunes 1, familles 2, of the 3
+ * seen) is -(1/3 ln 1/3 + 2/3 ln 2/3) / ln 3 = 0.5793802. */
+Test(engine, activities_categories)
+{
+	sql("INSERT INTO activity_partners VALUES (2, 2), (3, 1);");
+	indicator("partners", 1, "{\"source\":\"activities\",\"kind\":"
+	          "\"distinct\",\"of\":\"partner_places\"}");
+	indicator("cats", 1, "{\"source\":\"activities\",\"kind\":"
+	          "\"distinct\",\"of\":\"category\"}");
+	indicator("pubdiv", 1, "{\"source\":\"activities\",\"kind\":"
+	          "\"diversity\",\"of\":\"publics\"}");
+	compute();
+	near(get("partners", "P1", 2024).value, 1, 0, "P1 partners");
+	near(get("partners", "P2", 2024).value, 1, 0, "P2 partners");
+	near(get("partners", "R", 2024).value, 2, 0, "R partners");
+	near(get("cats", "P1", 2024).value, 2, 0, "P1 categories");
+	near(get("cats", "R", 2024).value, 3, 0, "R categories");
+	near(get("pubdiv", "P1", 2024).value, 0.5793801642856950, 1e-12,
+	     "P1 diversity of publics");
+}
+
 Test(engine, facts_and_dominance)
 {
 	struct got g;
