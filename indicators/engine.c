@@ -3207,6 +3207,10 @@ struct draws {
 	size_t cape, npairs;     /* pairs held; pairs of the place */
 	uint32_t *cnt;           /* diversity: a replicate's counts */
 	size_t capw;             /* width cnt holds */
+	unsigned bits;           /* diversity, not counted: bits of each
+	                            category's field in packed, 0 none */
+	uint64_t *packed;        /* ... each position's categories, one
+	                            field of `bits` bits per category */
 	uint32_t bound[FEW];     /* impact__uniform_count()'s bounds */
 	uint32_t below[FEW];     /* and counts */
 };
@@ -3227,6 +3231,7 @@ static void draws_free(struct draws *w)
 	free(w->eal);
 	free(w->ecat);
 	free(w->cnt);
+	free(w->packed);
 	free(w);
 }
 
@@ -3275,6 +3280,7 @@ static int draws_fit(struct draws *w, const struct boot *bt, size_t p)
 		if (resize(&w->al, n, sizeof(*w->al)) != 0
 		    || resize(&w->at, n, sizeof(*w->at)) != 0
 		    || resize(&w->mult, n, sizeof(*w->mult)) != 0
+		    || resize(&w->packed, n, sizeof(*w->packed)) != 0
 		    || resize(&w->x, n, sizeof(*w->x)) != 0
 		    || resize(&w->den, n, sizeof(*w->den)) != 0
 		    || resize(&w->idx, LANES * n, sizeof(*w->idx)) != 0)
@@ -3413,6 +3419,39 @@ static void place_sort(const struct boot *bt, size_t p, struct draws *dw)
 			dw->at[e++] = (uint32_t)j;
 	}
 	dw->counted = dw->nal <= FEW;
+	/* Not counted: a position's categories as fields of one word, when
+	 * a replicate's count of any category (at most n times the most a
+	 * set holds it) fits every field in 64 bits; a draw then adds one
+	 * word. */
+	dw->bits = 0;
+	if (!dw->counted) {
+		uint32_t most = 1;
+		unsigned b = 1;
+
+		for (j = 0; j < dw->nal; j++)
+			for (k = 0; k < al[j].ncat; k++) {
+				uint32_t m = 1;
+
+				while (k + m < al[j].ncat
+				       && al[j].cats[k + m] == al[j].cats[k])
+					m++;
+				if (m > most)
+					most = m;
+			}
+		while (b < 32 && ((uint64_t)1 << b) <= (uint64_t)most * n)
+			b++;
+		if ((uint64_t)b * w <= 64) {
+			dw->bits = b;
+			for (e = 0; e < n; e++) {
+				const struct alike *a = &al[dw->at[e]];
+				uint64_t v = 0;
+
+				for (k = 0; k < a->ncat; k++)
+					v += (uint64_t)1 << (b * a->cats[k]);
+				dw->packed[e] = v;
+			}
+		}
+	}
 }
 
 /* The sums of place unit p's REPLICATES resamples into out (dw fitted
@@ -3510,6 +3549,23 @@ static void place_draws(const struct boot *bt, size_t p, double *out,
 				out[3 * w + 1] = c3;
 			}
 			out += LANES * w;
+		}
+		return;
+	}
+	/* Diversity, many distinct sets, few categories: each draw adds its
+	 * position's packed categories; the fields are the counts. */
+	if (dw->bits) {
+		unsigned bits = dw->bits;
+		uint64_t mask = ((uint64_t)1 << bits) - 1;
+
+		for (b = 0; b < REPLICATES; b++, out += w) {
+			uint64_t acc = 0;
+
+			impact__uniform_fill(r, &u, dw->idx, n);
+			for (j = 0; j < n; j++)
+				acc += dw->packed[dw->idx[j]];
+			for (k = 0; k < w; k++)
+				out[k] = (double)((acc >> (bits * k)) & mask);
 		}
 		return;
 	}

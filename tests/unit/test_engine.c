@@ -779,15 +779,93 @@ Test(engine, intervals_are_gsls_bootstrap_of_sorted_values)
 	expect_interval("days", "R", v, n, 2, 1);
 }
 
+/* Fewer choices first, then the choices in order (their codes, a..f:
+ * the order of their names). */
+static unsigned ones(unsigned x)
+{
+	unsigned k = 0;
+
+	for (; x; x &= x - 1)
+		k++;
+	return k;
+}
+
+static int by_choices(const void *x, const void *y)
+{
+	unsigned a = *(const unsigned *)x, b = *(const unsigned *)y, k;
+
+	if (ones(a) != ones(b))
+		return ones(a) < ones(b) ? -1 : 1;
+	for (k = 0; k < 6; k++) {
+		unsigned ia = a >> k & 1, ib = b >> k & 1;
+
+		if (ia != ib)    /* the set holding the lower choice first */
+			return ia ? -1 : 1;
+	}
+	return 0;
+}
+
+/* The diversity interval of np places of ids first, first + 1... (sets
+ * of choices as bits, set[k][0..n[k])), redone with GSL as
+ * indicators/engine.c documents it: draws of positions in the sets
+ * sorted by by_choices(), each category counted, Pielou's evenness over
+ * the 6 possible choices. */
+static void diversity_interval_ref(unsigned *const *set, const size_t *n,
+                                   size_t np, long long first, double *lo,
+                                   double *hi)
+{
+	static double rep[1000];
+	gsl_rng *g[2];
+	size_t k, b, j, c;
+
+	cr_assert(np <= 2);
+	for (k = 0; k < np; k++) {
+		qsort(set[k], n[k], sizeof(unsigned), by_choices);
+		g[k] = gsl_rng_alloc(gsl_rng_mt19937);
+		gsl_rng_set(g[k], place_seed_ref(first + (long long)k));
+	}
+	for (b = 0; b < 1000; b++) {
+		double cnt[6] = { 0 }, total = 0, hs = 0, e;
+
+		for (k = 0; k < np; k++)
+			for (j = 0; j < n[k]; j++) {
+				unsigned s = set[k][gsl_rng_uniform_int(g[k], n[k])];
+
+				for (c = 0; c < 6; c++)
+					cnt[c] += (double)(s >> c & 1);
+			}
+		for (c = 0; c < 6; c++)
+			total += cnt[c];
+		for (c = 0; c < 6; c++)
+			if (cnt[c] > 0)
+				hs -= cnt[c] / total * log(cnt[c] / total);
+		e = hs / log(6.0);
+		rep[b] = e > 1 ? 1 : e;
+	}
+	gsl_sort(rep, 1, 1000);
+	*lo = gsl_stats_quantile_from_sorted_data(rep, 1, 1000,
+	                                          (1 - 0.95) / 2);
+	*hi = gsl_stats_quantile_from_sorted_data(rep, 1, 1000,
+	                                          (1 + 0.95) / 2);
+	*lo = *lo < rep[0] ? rep[0] : *lo > rep[999] ? rep[999] : *lo;
+	*hi = *hi < rep[0] ? rep[0] : *hi > rep[999] ? rep[999] : *hi;
+	for (k = 0; k < np; k++)
+		gsl_rng_free(g[k]);
+}
+
 /* Sets of choices (of a, b, c, d, e, f) given in one order, then in the
  * reverse order under other respondent ids: the same intervals, bit for
  * bit, whether a place has few distinct sets (P2: draws counted) or
- * many (P1: 40 distinct sets, looked up). */
+ * many (P1: 40 distinct sets, each draw adding its categories packed in
+ * one word), and those of diversity_interval_ref() (to 1e-15). */
 Test(engine, diversity_intervals_do_not_depend_on_the_order_of_answers)
 {
 	char sets[90][8];
+	unsigned bits1[60], bits2[30], *sb[2] = { bits1, bits2 };
+	size_t nb[2] = { 60, 30 };
 	struct got a[3], b[3];
 	const char *units[3] = { "P1", "P2", "R" };
+	double lo, hi;
 	size_t i, k, pass;
 
 	sql("INSERT INTO choices (question_id, code, position, label_fr,"
@@ -803,6 +881,10 @@ Test(engine, diversity_intervals_do_not_depend_on_the_order_of_answers)
 			if (bits & (1u << k))
 				sets[i][m++] = (char)('a' + k);
 		sets[i][m] = 0;
+		if (i < 60)
+			bits1[i] = bits;
+		else
+			bits2[i - 60] = bits;
 	}
 	indicator("div", 1, "{\"source\":\"answers\",\"kind\":\"diversity\","
 	          "\"of\":\"comp\"}");
@@ -833,6 +915,17 @@ Test(engine, diversity_intervals_do_not_depend_on_the_order_of_answers)
 		          && memcmp(&a[k].hi, &b[k].hi, sizeof(double)) == 0,
 		          "%s: [%.17g, %.17g], then [%.17g, %.17g]", units[k],
 		          a[k].lo, a[k].hi, b[k].lo, b[k].hi);
+	for (k = 0; k < 3; k++) {
+		/* P1 alone, P2 alone (places.id 2), both. */
+		if (k == 1)
+			diversity_interval_ref(sb + 1, nb + 1, 1, 2, &lo, &hi);
+		else
+			diversity_interval_ref(sb, nb, k == 0 ? 1 : 2, 1, &lo,
+			                       &hi);
+		cr_expect(fabs(a[k].lo - lo) <= 1e-15 && fabs(a[k].hi - hi)
+		          <= 1e-15, "%s: [%.17g, %.17g], GSL's [%.17g, %.17g]",
+		          units[k], a[k].lo, a[k].hi, lo, hi);
+	}
 }
 
 Test(engine, facts_have_no_interval)
