@@ -3440,7 +3440,8 @@ static void place_sort(const struct boot *bt, size_t p, struct draws *dw)
 			}
 		while (b < 32 && ((uint64_t)1 << b) <= (uint64_t)most * n)
 			b++;
-		if ((uint64_t)b * w <= 64) {
+		if ((uint64_t)b * w <= 64
+		    && ((uint64_t)1 << b) > (uint64_t)most * n) {
 			dw->bits = b;
 			for (e = 0; e < n; e++) {
 				const struct alike *a = &al[dw->at[e]];
