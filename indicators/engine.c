@@ -504,14 +504,6 @@ static void obs_query(struct sqlb *q, const struct indicator *ind)
  * The categories of each observation, for distinct and diversity: rows
  * (observation key, category text) for period ?1.
  */
-/* The partner places of a period's activities (?1): activity id, place
- * code (and id).  period_acts_load() keeps its rows, in its order, for
- * acts_cat_next(); cat_query() reads it when they are not in memory. */
-#define ACTS_PARTNER_PLACES \
-	"SELECT a.id, p.code, p.id FROM activities a JOIN activity_partners" \
-	" ap ON ap.activity_id = a.id JOIN places p ON p.id = ap.place_id" \
-	" WHERE a.period = ?1"
-
 static int cat_query(struct sqlb *q, const struct indicator *ind)
 {
 	const char *of = ind->of;
@@ -540,25 +532,13 @@ static int cat_query(struct sqlb *q, const struct indicator *ind)
 		sqlite3_str_appendall(q->s, ") ORDER BY part, k1, k2");
 		return 0;
 	}
-	if (ind->source != S_ACTIVITIES || !of)
+	/* Activities' category, publics and partner_places are read from
+	 * the period's activities in memory (acts_cat_next()). */
+	if (ind->source != S_ACTIVITIES || !of || strcmp(of, "place") != 0)
 		return -1;
-	if (strcmp(of, "category") == 0)
-		sqlite3_str_appendall(q->s, "SELECT a.id, a.category FROM "
-		                      "activities a NOT INDEXED WHERE "
-		                      "a.period = ?1");
-	else if (strcmp(of, "publics") == 0)
-		sqlite3_str_appendall(q->s, "SELECT a.id, ap.public FROM "
-		                      "activities a NOT INDEXED JOIN "
-		                      "activity_publics ap ON "
-		                      "ap.activity_id = a.id WHERE a.period = ?1");
-	else if (strcmp(of, "partner_places") == 0)
-		sqlite3_str_appendall(q->s, ACTS_PARTNER_PLACES);
-	else if (strcmp(of, "place") == 0)
-		sqlite3_str_appendall(q->s, "SELECT a.id, p.code FROM activities "
-		                      "a JOIN places p ON p.id = a.place_id WHERE "
-		                      "a.period = ?1");
-	else
-		return -1;
+	sqlite3_str_appendall(q->s, "SELECT a.id, p.code FROM activities a"
+	                      " JOIN places p ON p.id = a.place_id WHERE"
+	                      " a.period = ?1");
 	return 0;
 }
 
@@ -671,6 +651,18 @@ struct row {
 	double x, den;           /* value (0 when NULL), denominator */
 	int meets;               /* meets the condition */
 };
+
+/* Reallocate *p to n elements of `size` bytes; -1 when out of memory
+ * (*p unchanged). */
+static int resize(void *p, size_t n, size_t size)
+{
+	void **pp = p, *q = realloc(*pp, n * size);
+
+	if (!q)
+		return -1;
+	*pp = q;
+	return 0;
+}
 
 /* Give back what doubling left unused: *p to n elements of `size`
  * bytes (kept as it is if realloc fails). */
@@ -1615,7 +1607,7 @@ struct period_acts {
 	size_t npubs;
 	long long *npart;        /* partners per activity */
 	uint32_t *by_id;         /* activity indices by id */
-	size_t nprow;            /* partner rows, in cat_query()'s order: */
+	size_t nprow;            /* partner rows, as read: */
 	long long *prow_id;      /* the activity's id */
 	int *prow_code;          /* the partner place's code: index in
 	                            pcodes */
@@ -1695,11 +1687,10 @@ static int cmp_act_id(const void *a, const void *b)
 }
 
 /* Read the activities of `period` into pa. */
-static int period_acts_load(impact *h, int period, struct period_acts *pa)
+static int period_acts_load(impact *h, const struct impact__tree *tree,
+                            int period, struct period_acts *pa)
 {
-	long long *phkey = NULL;
-	int *phval = NULL;
-	size_t phcap = 0;
+	int *code_at = NULL;
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0, pcap = 0, np = 0, i;
 	long long *sorted = NULL;   /* (id, index) pairs by id */
@@ -1862,78 +1853,44 @@ static int period_acts_load(impact *h, int period, struct period_acts *pa)
 		free(rowp);
 		free(fill);
 	}
-	/* Partners: the rows of cat_query()'s "partner_places", kept in
-	 * its order (the same statement), and counted per activity; each
-	 * place's code kept once, found by the place's id (ph: a hash
-	 * table of pcodes' place ids). */
-	if ((rc = impact__prepare(h, &st, ACTS_PARTNER_PLACES)) != IMPACT_OK)
+	/* Partners: the rows of acts_cat_next()'s "partner_places", in
+	 * this statement's order, counted per activity; each place's code
+	 * kept once, found by the place's unit in the tree (code_at: its
+	 * index in pcodes + 1). */
+	if (!(code_at = calloc(tree->nplaces + 1, sizeof(*code_at))))
+		goto nomem;
+	if ((rc = impact__prepare(h, &st, "SELECT a.id, p.code, p.id FROM"
+	                          " activities a JOIN activity_partners ap ON"
+	                          " ap.activity_id = a.id JOIN places p ON"
+	                          " p.id = ap.place_id WHERE a.period = ?1;"))
+	    != IMPACT_OK)
 		goto done;
 	sqlite3_bind_int(st, 1, period);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		long long key = sqlite3_column_int64(st, 0);
-		long long pid = sqlite3_column_int64(st, 2);
 		const char *code = (const char *)sqlite3_column_text(st, 1);
+		long u = impact__unit_of_place(tree,
+		                               sqlite3_column_int64(st, 2));
 		long long *f = bsearch(&key, sorted, pa->n, 2 * sizeof(long long),
 		                       cmp_act_id);
 		int k;
-		size_t x;
 
 		if (pa->nprow == pcap) {
 			size_t c2 = pcap ? 2 * pcap : 4096;
-			long long *r2 = realloc(pa->prow_id, c2 * sizeof(*r2));
-			int *p2;
 
-			if (!r2)
+			if (resize(&pa->prow_id, c2, sizeof(*pa->prow_id)) != 0
+			    || resize(&pa->prow_code, c2,
+			              sizeof(*pa->prow_code)) != 0)
 				goto nomem;
-			pa->prow_id = r2;
-			if (!(p2 = realloc(pa->prow_code, c2 * sizeof(*p2))))
-				goto nomem;
-			pa->prow_code = p2;
 			pcap = c2;
 		}
-		if (2 * (pa->npcodes + 1) > phcap) {
-			size_t c2 = phcap ? 2 * phcap : 1024;
-			long long *k2 = malloc(c2 * sizeof(*k2));
-			int *v2 = malloc(c2 * sizeof(*v2));
-
-			if (!k2 || !v2) {
-				free(k2);
-				free(v2);
-				goto nomem;
-			}
-			for (x = 0; x < c2; x++)
-				v2[x] = -1;
-			for (x = 0; x < phcap; x++)
-				if (phval[x] >= 0) {
-					size_t y = (size_t)phkey[x] & (c2 - 1);
-
-					while (v2[y] >= 0)
-						y = (y + 1) & (c2 - 1);
-					k2[y] = phkey[x];
-					v2[y] = phval[x];
-				}
-			free(phkey);
-			free(phval);
-			phkey = k2;
-			phval = v2;
-			phcap = c2;
-		}
-		for (x = (size_t)pid & (phcap - 1);
-		     phval[x] >= 0 && phkey[x] != pid; x = (x + 1) & (phcap - 1))
-			;
-		if (phval[x] < 0) {
-			char **p2 = realloc(pa->pcodes, (pa->npcodes + 1)
-			                                * sizeof(*p2));
-
-			if (!p2)
-				goto nomem;
-			pa->pcodes = p2;
-			if (!(p2[pa->npcodes] = strdup(code ? code : "")))
-				goto nomem;
-			phkey[x] = pid;
-			phval[x] = (int)pa->npcodes++;
-		}
-		k = phval[x];
+		if (u >= 0 && code_at[u])
+			k = code_at[u] - 1;
+		else if ((k = name_id(&pa->pcodes, &pa->npcodes,
+		                      code ? code : "")) < 0)
+			goto nomem;
+		else if (u >= 0)
+			code_at[u] = k + 1;
 		pa->prow_id[pa->nprow] = key;
 		pa->prow_code[pa->nprow++] = k;
 		if (f)
@@ -1958,8 +1915,7 @@ nomem:
 done:
 	sqlite3_finalize(st);
 	free(sorted);
-	free(phkey);
-	free(phval);
+	free(code_at);
 	if (rc != IMPACT_OK)
 		period_acts_release(pa);
 	return rc;
@@ -2294,9 +2250,9 @@ static const struct keypos *keypos_find(const struct keypos *kp, size_t n,
 	return &kp[c];
 }
 
-/* cat_query()'s rows for activities, one at a time from the period's
- * activities in memory, in the query's order: the activities by id (its
- * scan of the table), each one's publics as read (by name: the key of
+/* The (key, category) rows of activities' category, publics and
+ * partner_places, one at a time from the period's activities in memory:
+ * the activities by id, each one's publics as read (by name: the key of
  * activity_publics), the partner rows as read.  Each name is interned
  * once (id). */
 struct acts_cat {
@@ -3233,18 +3189,6 @@ static void draws_free(struct draws *w)
 	free(w->cnt);
 	free(w->packed);
 	free(w);
-}
-
-/* Reallocate *p to n elements of `size` bytes; -1 when out of memory
- * (*p unchanged). */
-static int resize(void *p, size_t n, size_t size)
-{
-	void **pp = p, *q = realloc(*pp, n * size);
-
-	if (!q)
-		return -1;
-	*pp = q;
-	return 0;
 }
 
 /* Room in w for place unit p of bt: its observations, their categories
@@ -4264,18 +4208,6 @@ done:
 	return rc;
 }
 
-/* The tap's end of period `period` (fed: its rows were given, after
- * its begin()). */
-static int tap_end(const struct impact__answers_tap *tap, int period,
-                   int fed)
-{
-	if (!tap)
-		return IMPACT_OK;
-	if (!fed)
-		tap->begin(tap->ctx, period);
-	return tap->end(tap->ctx, period, fed);
-}
-
 int impact__indicators_compute(impact *h, const int *periods, size_t np,
                                const char *now, size_t *rows,
                                size_t *suppressed,
@@ -4327,8 +4259,11 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	sqlite3_finalize(st);
 	st = NULL;
 	if (nind == 0) {
-		for (k = 0, rc = IMPACT_OK; k < np && rc == IMPACT_OK; k++)
-			rc = tap_end(tap, periods[k], 0);
+		for (k = 0, rc = IMPACT_OK; tap && k < np && rc == IMPACT_OK;
+		     k++) {
+			tap->begin(tap->ctx, periods[k]);
+			rc = tap->end(tap->ctx, periods[k], 0);
+		}
 		goto done;
 	}
 	for (i = 0; i < nind; i++) {
@@ -4379,19 +4314,20 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 		 * is read.  (Rows are stored in that order; every reader
 		 * orders them by period, unit and indicator.) */
 		for (src = S_ANSWERS; src <= S_FACTS; src++) {
-			if (src == S_ANSWERS && nans && tap)
+			if (src == S_ANSWERS && tap)
 				tap->begin(tap->ctx, periods[k]);
 			if (src == S_ANSWERS && nans
 			    && (rc = period_answers_load(h, &nm, inds, nind,
 			                                 periods[k], &pa, tap))
 			       != 0)
 				goto done;
-			if (src == S_ANSWERS
-			    && (rc = tap_end(tap, periods[k], nans != 0))
+			if (src == S_ANSWERS && tap
+			    && (rc = tap->end(tap->ctx, periods[k], nans != 0))
 			       != IMPACT_OK)
 				goto done;
 			if (src == S_ACTIVITIES && nacts
-			    && (rc = period_acts_load(h, periods[k], &pv)) != 0)
+			    && (rc = period_acts_load(h, &e.t, periods[k], &pv))
+			       != 0)
 				goto done;
 			for (i = 0; i < nind; i++) {
 				if ((int)inds[i].source != src)

@@ -2035,11 +2035,55 @@ nomem:
 	return -1;
 }
 
+/* A group's GNH, 1 - H_n A_n, from its persons' weight `total`, that of
+ * the deprived ones `hw` and their weighted deprivation `hd`; NaN
+ * without weight. */
+static double gnh_of_sums(double total, double hw, double hd)
+{
+	double h, a;
+
+	if (total <= 0)
+		return NAN;
+	h = hw / total;
+	a = hw > 0 ? hd / hw : 0;
+	return 1 - h * a;
+}
+
+/* Each place's GNH from score()'s p->in and p->d (the cutoff giving
+ * `cut`), into out, and its persons counted into cnt, as gnh_of()
+ * measures them: place i holds persons by[first[i] .. first[i + 1]). */
+static void places_gnh(const struct pop *p, const size_t *by,
+                       const size_t *first, size_t np, double cut,
+                       size_t *cnt, double *out)
+{
+	size_t i, x;
+
+	for (i = 0; i < np; i++) {
+		double total = 0, hw = 0, hd = 0;
+		size_t m = 0;
+
+		for (x = first[i]; x < first[i + 1]; x++) {
+			size_t y = by[x];
+
+			if (!p->in[y])
+				continue;
+			m++;
+			total += p->w[y];
+			if (p->d[y] > cut) {
+				hw += p->w[y];
+				hd += p->w[y] * p->d[y];
+			}
+		}
+		cnt[i] = m;
+		out[i] = gnh_of_sums(total, hw, hd);
+	}
+}
+
 /* Each place's GNH under the domain weights df->d[].w and the cutoff
- * giving `cut`, into out, and its persons counted into cnt, as ranks()'
- * PLACE_GNH measures them from score()'s p->in and p->d: place i holds
- * positions first[i] .. first[i + 1] - 1 of f's order.  Each person's
- * score is computed where it is added, in one pass over f. */
+ * giving `cut`, into out, and its persons counted into cnt, as
+ * places_gnh() measures them from score()'s p->in and p->d: place i
+ * holds positions first[i] .. first[i + 1] - 1 of f's order.  Each
+ * person's score is computed where it is added, in one pass over f. */
 static void fastscore_places(struct fastscore *f, const struct def *df,
                              const size_t *first, size_t np, double cut,
                              size_t *cnt, double *out)
@@ -2058,7 +2102,7 @@ static void fastscore_places(struct fastscore *f, const struct def *df,
 		f->inv[k] = seen > 0 ? 1 / seen : 0;
 	}
 	for (i = 0; i < np; i++) {
-		double total = 0, hw = 0, hd = 0, h, a;
+		double total = 0, hw = 0, hd = 0;
 		size_t m = 0;
 
 		/* Four persons' sums side by side (each in domain order, from
@@ -2096,13 +2140,7 @@ static void fastscore_places(struct fastscore *f, const struct def *df,
 			}
 		}
 		cnt[i] = m;
-		if (total <= 0) {
-			out[i] = NAN;
-			continue;
-		}
-		h = hw / total;
-		a = hw > 0 ? hd / hw : 0;
-		out[i] = 1 - h * a;
+		out[i] = gnh_of_sums(total, hw, hd);
 	}
 }
 
@@ -2153,37 +2191,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 		by[first[p->stratum[i]] + fill[p->stratum[i]]++] = i;
 	if (fast && fastscore_init(&fs, df, p, by) != 0)
 		goto done;
-	/* GNH of each place under the given weights, over its persons in the
-	 * index, as gnh_of() measures them. */
-#define PLACE_GNH(out) \
-	for (i = 0; i < np; i++) { \
-		double total = 0, hw = 0, hd = 0, cut = (1 - kk) + 1e-9, h, a; \
-		size_t m = 0, x; \
-		for (x = first[i]; x < first[i + 1]; x++) { \
-			size_t y = by[x]; \
-			if (!p->in[y]) \
-				continue; \
-			m++; \
-			total += p->w[y]; \
-			if (p->d[y] > cut) { \
-				hw += p->w[y]; \
-				hd += p->w[y] * p->d[y]; \
-			} \
-		} \
-		cnt[i] = m; \
-		if (total <= 0) { \
-			(out)[i] = NAN; \
-			continue; \
-		} \
-		h = hw / total; \
-		a = hw > 0 ? hd / hw : 0; \
-		(out)[i] = 1 - h * a; \
-	}
-	{
-		double kk = k;
-
-		PLACE_GNH(base);
-	}
+	places_gnh(p, by, first, np, (1 - k) + 1e-9, cnt, base);
 	for (r = 0; r < draws; r++) {
 		double kk = 0.60 + 0.12 * impact__mt_uniform(rng);
 
@@ -2196,7 +2204,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 		else {
 			global_weights(df);
 			score(df, p);
-			PLACE_GNH(g);
+			places_gnh(p, by, first, np, (1 - kk) + 1e-9, cnt, g);
 		}
 		/* A place's rank: 1 + the places published (5 or more in the
 		 * index) with a higher GNH; by binary search in their sorted
@@ -2223,7 +2231,6 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 			rk[i * draws + r] = (uint32_t)(1 + ne - lo);
 		}
 	}
-#undef PLACE_GNH
 	/* Back to the weights used. */
 	for (j = 0; j < df->nd; j++)
 		df->d[j].w = w0[j];

@@ -404,26 +404,37 @@ static void select_kth(double *v, size_t lo, size_t hi, size_t k)
 	}
 }
 
+/* gsl_stats_quantile_from_sorted_data()'s interpolation at f between
+ * the order statistics it needs, a = x(lhs) and b = x(lhs + 1). */
+static double interpolate(size_t m, double f, double a, double b)
+{
+	double index = f * (double)(m - 1);
+	size_t lhs = (size_t)index;
+	double delta = index - (double)lhs;
+
+	if (lhs == m - 1)
+		return a;
+	return (1 - delta) * a + delta * b;
+}
+
 /* gsl_stats_quantile_from_sorted_data(sorted, 1, m, f) on v, whose
  * sorted order it finds by selection from *from on: v[0..*from) must
  * hold no value above those of v[*from..m) (true after an earlier call).
  * *from becomes the position this one put in place. */
 static double quantile_select(double *v, size_t m, size_t *from, double f)
 {
-	double index = f * (double)(m - 1), delta, a, b;
-	size_t lhs = (size_t)index, i;
+	size_t lhs = (size_t)(f * (double)(m - 1)), i;
+	double b;
 
-	delta = index - (double)lhs;
 	select_kth(v, *from < lhs ? *from : lhs, m, lhs);
 	*from = lhs;
-	a = v[lhs];
 	if (lhs == m - 1)
-		return a;
+		return v[lhs];
 	b = v[lhs + 1];
 	for (i = lhs + 2; i < m; i++)
 		if (v[i] < b)
 			b = v[i];
-	return (1 - delta) * a + delta * b;
+	return interpolate(m, f, v[lhs], b);
 }
 
 /* At most this many values kept at either end by extremes(). */
@@ -462,19 +473,6 @@ static void extremes(const double *v, size_t m, size_t k, double *low,
 			high[j] = x;
 		}
 	}
-}
-
-/* gsl_stats_quantile_from_sorted_data()'s interpolation at f between
- * the order statistics it needs, a = x(lhs) and b = x(lhs + 1). */
-static double interpolate(size_t m, double f, double a, double b)
-{
-	double index = f * (double)(m - 1);
-	size_t lhs = (size_t)index;
-	double delta = index - (double)lhs;
-
-	if (lhs == m - 1)
-		return a;
-	return (1 - delta) * a + delta * b;
 }
 
 void impact__percentile_interval(double *v, size_t m, double level,

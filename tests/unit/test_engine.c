@@ -672,6 +672,19 @@ static int by_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The 95% percentile interval of 1,000 replicates rep (sorted here):
+ * GSL's quantiles, clamped to their range. */
+static void interval_ref(double *rep, double *lo, double *hi)
+{
+	gsl_sort(rep, 1, 1000);
+	*lo = gsl_stats_quantile_from_sorted_data(rep, 1, 1000,
+	                                          (1 - 0.95) / 2);
+	*hi = gsl_stats_quantile_from_sorted_data(rep, 1, 1000,
+	                                          (1 + 0.95) / 2);
+	*lo = *lo < rep[0] ? rep[0] : *lo > rep[999] ? rep[999] : *lo;
+	*hi = *hi < rep[0] ? rep[0] : *hi > rep[999] ? rep[999] : *hi;
+}
+
 /* The interval of the mean over np places of ids first, first + 1...,
  * place k holding values v[k][0..n[k]). */
 static void mean_interval_ref(const double *const *v, const size_t *n,
@@ -705,13 +718,7 @@ static void mean_interval_ref(const double *const *v, const size_t *n,
 		}
 		rep[b] = sum / total;
 	}
-	gsl_sort(rep, 1, 1000);
-	*lo = gsl_stats_quantile_from_sorted_data(rep, 1, 1000,
-	                                          (1 - 0.95) / 2);
-	*hi = gsl_stats_quantile_from_sorted_data(rep, 1, 1000,
-	                                          (1 + 0.95) / 2);
-	*lo = *lo < rep[0] ? rep[0] : *lo > rep[999] ? rep[999] : *lo;
-	*hi = *hi < rep[0] ? rep[0] : *hi > rep[999] ? rep[999] : *hi;
+	interval_ref(rep, lo, hi);
 	for (k = 0; k < np; k++) {
 		free(sorted[k]);
 		gsl_rng_free(g[k]);
@@ -842,13 +849,7 @@ static void diversity_interval_ref(unsigned *const *set, const size_t *n,
 		e = hs / log(6.0);
 		rep[b] = e > 1 ? 1 : e;
 	}
-	gsl_sort(rep, 1, 1000);
-	*lo = gsl_stats_quantile_from_sorted_data(rep, 1, 1000,
-	                                          (1 - 0.95) / 2);
-	*hi = gsl_stats_quantile_from_sorted_data(rep, 1, 1000,
-	                                          (1 + 0.95) / 2);
-	*lo = *lo < rep[0] ? rep[0] : *lo > rep[999] ? rep[999] : *lo;
-	*hi = *hi < rep[0] ? rep[0] : *hi > rep[999] ? rep[999] : *hi;
+	interval_ref(rep, lo, hi);
 	for (k = 0; k < np; k++)
 		gsl_rng_free(g[k]);
 }
