@@ -2188,10 +2188,8 @@ done:
 	return rc;
 }
 
-/* Load the observations of `ind` for `period` into d: from pa (the
- * period's answers in memory) for an indicator on answers when not NULL,
- * else from its observation query. */
-/* An observation's key and its position in d->o. */
+/* A key and a position: an observation's key and its place in d->o,
+ * an indicator's id and its index in e->inds. */
 struct keypos {
 	long long key;
 	size_t pos;
@@ -2328,6 +2326,9 @@ static int acts_cat_next(struct acts_cat *it, long long *key, int *name)
 	return 0;
 }
 
+/* Load the observations of `ind` for `period` into d: from pa (the
+ * period's answers in memory) for an indicator on answers when not NULL,
+ * else from its observation query. */
 static int load_data(impact *h, const struct indicator *ind, int period,
                      const struct period_answers *pa,
                      const struct period_acts *pv, struct data *d)
@@ -4116,27 +4117,13 @@ done:
 	return rc;
 }
 
-/* An indicator's id and its index, for last_init()'s lookups. */
-struct id_at {
-	long long id;
-	size_t at;
-};
-
-static int cmp_id_at(const void *a, const void *b)
+/* The position of `id` in the sorted map m[0..n), or -1. */
+static long id_find(const struct keypos *m, size_t n, long long id)
 {
-	long long x = ((const struct id_at *)a)->id;
-	long long y = ((const struct id_at *)b)->id;
+	struct keypos key = { id, 0 };
+	const struct keypos *f = bsearch(&key, m, n, sizeof(*m), keypos_cmp);
 
-	return (x > y) - (x < y);
-}
-
-/* The index of `id` in the sorted map m[0..n), or -1. */
-static long id_find(const struct id_at *m, size_t n, long long id)
-{
-	struct id_at key = { id, 0 };
-	const struct id_at *f = bsearch(&key, m, n, sizeof(*m), cmp_id_at);
-
-	return f ? (long)f->at : -1;
+	return f ? (long)f->pos : -1;
 }
 
 /*
@@ -4152,7 +4139,7 @@ static int last_init(struct engine *e, size_t nind, const int *periods,
 {
 	impact *h = e->h;
 	size_t nunits = e->t.nplaces + e->t.nterr, i;
-	struct id_at *im = NULL;
+	struct keypos *im = NULL;
 	sqlite3_stmt *st = NULL;
 	long long later = 1;
 	int rc, step;
@@ -4178,10 +4165,10 @@ static int last_init(struct engine *e, size_t nind, const int *periods,
 		goto done;
 	}
 	for (i = 0; i < nind; i++) {
-		im[i].id = e->inds[i].id;
-		im[i].at = i;
+		im[i].key = e->inds[i].id;
+		im[i].pos = i;
 	}
-	qsort(im, nind, sizeof(*im), cmp_id_at);
+	qsort(im, nind, sizeof(*im), keypos_cmp);
 	if ((rc = impact__prepare(h, &st, "SELECT indicator_id, period,"
 	                          " place_id, territory_id, value, n, variance,"
 	                          " suppressed FROM indicator_results WHERE"
