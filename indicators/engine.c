@@ -83,6 +83,7 @@ struct indicator {
 	struct term num, den;
 	double multiply;
 	int min_n;
+	size_t choices;          /* on answers: the question's options */
 	json_t *json;            /* owns every string above */
 };
 
@@ -103,9 +104,10 @@ struct obs {
 	double x;            /* value of `of` (× times), or of a ratio's
 	                        numerator */
 	double den;          /* a ratio's denominator */
-	int meets;           /* meets the condition (share) */
-	size_t cat0, ncat;   /* its categories: cats[cat0 .. cat0 + ncat) */
 	long long key;       /* respondent or activity id, for categories */
+	size_t cat0;         /* its categories: cats[cat0 .. cat0 + ncat) */
+	uint32_t ncat;
+	int meets;           /* meets the condition (share) */
 };
 
 /* ---------------------------------------------------------------- */
@@ -1595,17 +1597,22 @@ enum { F_PARTICIPANTS, F_NEW, F_HOURS, F_VOLUNTEERS, F_VHOURS, F_FREE,
 struct period_acts {
 	int period;
 	size_t n;                /* activities, by place then id */
-	long long *id, *place;
+	long long *id;
+	long long *rplace;       /* places in runs: activities */
+	size_t *r0, nruns;       /* r0[r] .. r0[r + 1] are at rplace[r] */
 	int *cat;                /* category: index in cats */
 	char **cats;             /* categories of the period (owned) */
 	size_t ncats;
 	unsigned char *ft;       /* n × NFIELDS fields: their types */
-	union { long long i; double r; } *fv; /* ... and values */
-	size_t *p0;              /* n + 1 offsets into pub */
+	void *fv[NFIELDS];       /* each field's values: union fval, or
+	                            int32_t when narrow[] (every integer
+	                            of the column fits) */
+	unsigned char narrow[NFIELDS];
+	uint32_t *p0;            /* n + 1 offsets into pub */
 	int *pub;                /* publics: index in pubs */
 	char **pubs;             /* publics of the period (owned) */
 	size_t npubs;
-	long long *npart;        /* partners per activity */
+	uint32_t *npart;         /* partners per activity */
 	uint32_t *by_id;         /* activity indices by id */
 	size_t nprow;            /* partner rows, as read: */
 	long long *prow_id;      /* the activity's id */
@@ -1615,18 +1622,58 @@ struct period_acts {
 	size_t npcodes;
 };
 
+/* A field's value as read. */
+union fval {
+	long long i;
+	double r;
+};
+
 /* Field f of activity i as SQLite holds it. */
 static struct sv field_at(const struct period_acts *pa, size_t i, int f)
 {
 	struct sv v = { 0, 0, 0 };
-	size_t k = i * NFIELDS + (size_t)f;
 
-	v.type = pa->ft[k];
+	v.type = pa->ft[i * NFIELDS + (size_t)f];
 	if (v.type == 1)
-		v.i = pa->fv[k].i;
+		v.i = pa->narrow[f] ? ((const int32_t *)pa->fv[f])[i]
+		                    : ((const union fval *)pa->fv[f])[i].i;
 	else if (v.type == 2)
-		v.r = pa->fv[k].r;
+		v.r = ((const union fval *)pa->fv[f])[i].r;
 	return v;
+}
+
+/* Narrow the columns of pa->fv whose values are all NULL or integers
+ * of 32 bits, in place: each int32_t is written below the values still
+ * to be read (through memcpy(): the two types share the bytes). */
+static void narrow_fields(struct period_acts *pa)
+{
+	size_t f, i;
+
+	for (f = 0; f < NFIELDS; f++) {
+		const union fval *v = pa->fv[f];
+		unsigned char *to = pa->fv[f];
+
+		for (i = 0; i < pa->n; i++) {
+			unsigned char t = pa->ft[i * NFIELDS + f];
+
+			if (t == 2 || (t == 1 && (v[i].i < INT32_MIN
+			                          || v[i].i > INT32_MAX)))
+				break;
+		}
+		if (i < pa->n || !pa->n)
+			continue;
+		for (i = 0; i < pa->n; i++) {
+			long long x = 0;
+			int32_t y;
+
+			if (pa->ft[i * NFIELDS + f] == 1)
+				memcpy(&x, to + i * sizeof(union fval), sizeof(x));
+			y = (int32_t)x;
+			memcpy(to + i * sizeof(y), &y, sizeof(y));
+		}
+		fit(&pa->fv[f], pa->n, sizeof(int32_t));
+		pa->narrow[f] = 1;
+	}
 }
 
 static void period_acts_release(struct period_acts *pa)
@@ -1634,13 +1681,15 @@ static void period_acts_release(struct period_acts *pa)
 	size_t i;
 
 	free(pa->id);
-	free(pa->place);
+	free(pa->rplace);
+	free(pa->r0);
 	free(pa->cat);
 	for (i = 0; i < pa->ncats; i++)
 		free(pa->cats[i]);
 	free(pa->cats);
 	free(pa->ft);
-	free(pa->fv);
+	for (i = 0; i < NFIELDS; i++)
+		free(pa->fv[i]);
 	free(pa->p0);
 	free(pa->pub);
 	for (i = 0; i < pa->npubs; i++)
@@ -1694,6 +1743,7 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0, pcap = 0, np = 0, i;
 	long long *sorted = NULL;   /* (id, index) pairs by id */
+	size_t runcap = 0;
 	int rc, step;
 
 	memset(pa, 0, sizeof(*pa));
@@ -1720,35 +1770,52 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 			if (!a)
 				goto nomem;
 			pa->id = a;
-			if (!(a = realloc(pa->place, c2 * sizeof(*a))))
-				goto nomem;
-			pa->place = a;
 			if (!(ci = realloc(pa->cat, c2 * sizeof(*ci))))
 				goto nomem;
 			pa->cat = ci;
 			if (!(t = realloc(pa->ft, c2 * NFIELDS)))
 				goto nomem;
 			pa->ft = t;
-			if (!(v = realloc(pa->fv, c2 * NFIELDS * sizeof(*pa->fv))))
-				goto nomem;
-			pa->fv = v;
+			for (i = 0; i < NFIELDS; i++) {
+				if (!(v = realloc(pa->fv[i],
+				                  c2 * sizeof(union fval))))
+					goto nomem;
+				pa->fv[i] = v;
+			}
 			cap = c2;
 		}
 		pa->id[pa->n] = sqlite3_column_int64(st, 0);
-		pa->place[pa->n] = sqlite3_column_int64(st, 1);
+		if (!pa->nruns || pa->rplace[pa->nruns - 1]
+		                  != sqlite3_column_int64(st, 1)) {
+			if (pa->nruns + 1 >= runcap) {
+				size_t c2 = runcap ? 2 * runcap : 256;
+				long long *a = realloc(pa->rplace, c2 * sizeof(*a));
+				size_t *z;
+
+				if (!a)
+					goto nomem;
+				pa->rplace = a;
+				if (!(z = realloc(pa->r0, c2 * sizeof(*z))))
+					goto nomem;
+				pa->r0 = z;
+				runcap = c2;
+			}
+			pa->rplace[pa->nruns] = sqlite3_column_int64(st, 1);
+			pa->r0[pa->nruns++] = pa->n;
+		}
 		k = c ? name_id(&pa->cats, &pa->ncats, c) : -1;
 		if (c && k < 0)
 			goto nomem;
 		pa->cat[pa->n] = k;
 		for (i = 0; i < NFIELDS; i++) {
 			struct sv v = column_sv(st, 3 + (int)i);
-			size_t at = pa->n * NFIELDS + i;
+			union fval *col = pa->fv[i];
 
-			pa->ft[at] = (unsigned char)v.type;
+			pa->ft[pa->n * NFIELDS + i] = (unsigned char)v.type;
 			if (v.type == 1)
-				pa->fv[at].i = v.i;
+				col[pa->n].i = v.i;
 			else
-				pa->fv[at].r = v.r;
+				col[pa->n].r = v.r;
 		}
 		pa->n++;
 	}
@@ -1756,15 +1823,18 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 	st = NULL;
 	if (step != SQLITE_DONE)
 		return impact__db_error(h, "reading activities");
+	if (pa->r0)
+		pa->r0[pa->nruns] = pa->n;
 	fit(&pa->id, pa->n, sizeof(*pa->id));
-	fit(&pa->place, pa->n, sizeof(*pa->place));
 	fit(&pa->cat, pa->n, sizeof(*pa->cat));
 	fit(&pa->ft, pa->n * NFIELDS, 1);
-	fit(&pa->fv, pa->n * NFIELDS, sizeof(*pa->fv));
+	for (i = 0; i < NFIELDS; i++)
+		fit(&pa->fv[i], pa->n, sizeof(union fval));
+	narrow_fields(pa);
 	/* Publics and partners, found by activity id. */
 	sorted = malloc((2 * pa->n + 2) * sizeof(long long));
-	pa->p0 = calloc(pa->n + 2, sizeof(size_t));
-	pa->npart = calloc(pa->n + 1, sizeof(long long));
+	pa->p0 = calloc(pa->n + 2, sizeof(*pa->p0));
+	pa->npart = calloc(pa->n + 1, sizeof(*pa->npart));
 	if (!sorted || !pa->p0 || !pa->npart)
 		goto nomem;
 	for (i = 0; i < pa->n; i++) {
@@ -1824,6 +1894,11 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 			free(rowp);
 			rc = impact__db_error(h, "reading publics");
 			goto done;
+		}
+		if (nrows >= UINT32_MAX) {   /* p0's offsets */
+			free(rows);
+			free(rowp);
+			goto nomem;
 		}
 		for (i = 0; i < nrows; i++) {
 			long long *f = bsearch(&rows[i], sorted, pa->n,
@@ -1893,8 +1968,8 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 			code_at[u] = k + 1;
 		pa->prow_id[pa->nprow] = key;
 		pa->prow_code[pa->nprow++] = k;
-		if (f)
-			pa->npart[f[1]]++;
+		if (f && pa->npart[f[1]]++ == UINT32_MAX)
+			goto nomem;  /* 4 billion partners of one */
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -2031,7 +2106,7 @@ static int acts_rows(const struct period_acts *pa,
 {
 	struct rind_mem mem;
 	struct afilter f, fn, fd;
-	size_t i;
+	size_t i, r;
 	int rc = -1;
 
 	memset(&mem, 0, sizeof(mem));
@@ -2040,11 +2115,13 @@ static int acts_rows(const struct period_acts *pa,
 	        && (a_resolve_filter(&mem, &ind->num.f, &fn) != 0
 	            || a_resolve_filter(&mem, &ind->den.f, &fd) != 0)))
 		goto done;
-	for (i = 0; i < pa->n; i++) {
+	for (i = 0, r = 0; i < pa->n; i++) {
 		struct row rw;
 
+		while (pa->r0[r + 1] <= i)
+			r++;
 		rw.key = pa->id[i];
-		rw.place = pa->place[i];
+		rw.place = pa->rplace[r];
 		rw.keep = a_filter(pa, i, &f);
 		if (ind->kind == K_RATIO) {
 			rw.has = 1;
@@ -2262,6 +2339,14 @@ struct acts_cat {
 	int *id;                 /* name -> interned id, -2: not yet */
 };
 
+/* Which of them `of` is; 0: none (the query then). */
+static int acts_cat_kind(const char *of)
+{
+	return !of ? 0 : !strcmp(of, "category") ? 1
+	       : !strcmp(of, "publics") ? 2
+	       : !strcmp(of, "partner_places") ? 3 : 0;
+}
+
 /* 1 when `of` is read from memory, 0 when not (the query then), -1 when
  * out of memory. */
 static int acts_cat_init(struct acts_cat *it, const struct period_acts *pv,
@@ -2271,9 +2356,7 @@ static int acts_cat_init(struct acts_cat *it, const struct period_acts *pv,
 
 	memset(it, 0, sizeof(*it));
 	it->pv = pv;
-	it->kind = !of ? 0 : !strcmp(of, "category") ? 1
-	           : !strcmp(of, "publics") ? 2
-	           : !strcmp(of, "partner_places") ? 3 : 0;
+	it->kind = acts_cat_kind(of);
 	if (!it->kind)
 		return 0;
 	it->names = it->kind == 1 ? pv->cats : it->kind == 2 ? pv->pubs
@@ -2326,9 +2409,25 @@ static int acts_cat_next(struct acts_cat *it, long long *key, int *name)
 	return 0;
 }
 
+/* Does load_data() read the observations of `ind` from memory alone,
+ * without the database (and so on any thread)? */
+static int from_memory(const struct indicator *ind,
+                       const struct period_answers *pa,
+                       const struct period_acts *pv)
+{
+	if (ind->source == S_ANSWERS)
+		return pa != NULL;
+	if (ind->source != S_ACTIVITIES || !pv)
+		return 0;
+	return (ind->kind != K_DISTINCT && ind->kind != K_DIVERSITY)
+	       || acts_cat_kind(ind->of) != 0;
+}
+
 /* Load the observations of `ind` for `period` into d: from pa (the
  * period's answers in memory) for an indicator on answers when not NULL,
- * else from its observation query. */
+ * from pv (its activities) for one on activities, else from its
+ * observation query.  h is NULL when from_memory(): out of memory is
+ * then only returned. */
 static int load_data(impact *h, const struct indicator *ind, int period,
                      const struct period_answers *pa,
                      const struct period_acts *pv, struct data *d)
@@ -2405,10 +2504,13 @@ categories:
 	}
 	{
 		/* The observations' keys sorted, with their positions, to find
-		 * each row's observation; categories are gathered per key then
-		 * laid out in observation order. */
+		 * each row's observation.  Two passes over the rows: one counts
+		 * each observation's categories, the other lays them out in
+		 * observation order.  The iterator over activities is run
+		 * twice; the other rows are copied first. */
 		struct keypos *byk = malloc((d->n + 1) * sizeof(*byk));
-		size_t *cnt = NULL, *pos = NULL, i, cur;
+		uint32_t *cnt = NULL;
+		size_t i, cur, pass;
 		long long *rk = NULL;
 		int *rc_ids = NULL;
 		size_t nr = 0, capr = 0;
@@ -2421,35 +2523,23 @@ categories:
 		}
 		if (d->n)
 			qsort(byk, d->n, sizeof(*byk), keypos_cmp);
-		for (;;) {
+		while (!it.kind) {
 			long long key;
 			const char *name;
 			int id;
 
-			if (it.kind) {
-				int k;
-
-				if (!acts_cat_next(&it, &key, &k))
+			if (st) {
+				if ((step = sqlite3_step(st)) != SQLITE_ROW)
 					break;
-				if (it.id[k] == -2)
-					it.id[k] = intern(d, it.names[k]);
-				id = it.id[k];
+				key = sqlite3_column_int64(st, 0);
+				name = (const char *)sqlite3_column_text(st, 1);
 			} else {
-				if (st) {
-					if ((step = sqlite3_step(st)) != SQLITE_ROW)
-						break;
-					key = sqlite3_column_int64(st, 0);
-					name = (const char *)
-					       sqlite3_column_text(st, 1);
-				} else {
-					if (cr.next >= cr.n)
-						break;
-					key = cr.key[cr.next];
-					name = cr.name[cr.next++];
-				}
-				id = intern(d, name);
+				if (cr.next >= cr.n)
+					break;
+				key = cr.key[cr.next];
+				name = cr.name[cr.next++];
 			}
-
+			id = intern(d, name);
 			if (id < 0 || nr == capr) {
 				size_t c = capr ? 2 * capr : 256;
 				long long *p1 = id < 0 ? NULL
@@ -2475,38 +2565,69 @@ categories:
 		sqlite3_finalize(st);
 		st = NULL;
 		catrows_release(&cr);
-		free(it.id);
-		it.id = NULL;
 		cnt = calloc(d->n + 1, sizeof(*cnt));
-		pos = calloc(d->n + 1, sizeof(*pos));
-		d->cats = malloc((nr + 1) * sizeof(*d->cats));
-		if (!cnt || !pos || !d->cats) {
-			free(byk); free(rk); free(rc_ids); free(cnt); free(pos);
+		if (!cnt) {
+			free(byk); free(rk); free(rc_ids);
 			goto nomem;
 		}
-		for (i = 0, cur = 0; i < nr; i++) {
-			const struct keypos *got = keypos_find(byk, d->n, &cur,
-			                                       rk[i]);
+		for (pass = 0; pass < 2; pass++) {
+			size_t row = 0;
 
-			if (got)
-				cnt[got->pos]++;
-		}
-		for (i = 0; i < d->n; i++) {
-			d->o[i].cat0 = i ? d->o[i - 1].cat0 + d->o[i - 1].ncat : 0;
-			d->o[i].ncat = cnt[i];
-		}
-		for (i = 0, cur = 0; i < nr; i++) {
-			const struct keypos *got = keypos_find(byk, d->n, &cur,
-			                                       rk[i]);
+			if (it.kind) {
+				/* Rewound: the same rows again. */
+				it.i = it.j = 0;
+				it.in = 0;
+			}
+			for (cur = 0;; row++) {
+				const struct keypos *got;
+				long long key;
+				int id, k;
 
-			if (got) {
-				size_t k = got->pos;
-
-				d->cats[d->o[k].cat0 + pos[k]++] = rc_ids[i];
+				if (it.kind) {
+					if (!acts_cat_next(&it, &key, &k))
+						break;
+					if (it.id[k] == -2
+					    && (it.id[k] = intern(d, it.names[k])) < 0) {
+						free(byk); free(rk); free(rc_ids);
+						free(cnt);
+						goto nomem;
+					}
+					id = it.id[k];
+				} else {
+					if (row >= nr)
+						break;
+					key = rk[row];
+					id = rc_ids[row];
+				}
+				if (!(got = keypos_find(byk, d->n, &cur, key)))
+					continue;
+				if (pass == 0 && cnt[got->pos]++ == UINT32_MAX) {
+					free(byk); free(rk); free(rc_ids); free(cnt);
+					goto nomem;  /* 4 billion categories of one */
+				}
+				if (pass == 1)
+					d->cats[d->o[got->pos].cat0 + cnt[got->pos]++]
+					        = id;
+			}
+			if (pass == 1)
+				break;
+			/* Each observation's place in cats; cnt then counts
+			 * those laid out. */
+			d->ncats = 0;
+			for (i = 0; i < d->n; i++) {
+				d->o[i].cat0 = d->ncats;
+				d->o[i].ncat = cnt[i];
+				d->ncats += cnt[i];
+				cnt[i] = 0;
+			}
+			if (!(d->cats = malloc((d->ncats + 1) * sizeof(*d->cats)))) {
+				free(byk); free(rk); free(rc_ids); free(cnt);
+				goto nomem;
 			}
 		}
-		d->ncats = nr;
-		free(byk); free(rk); free(rc_ids); free(cnt); free(pos);
+		free(it.id);
+		it.id = NULL;
+		free(byk); free(rk); free(rc_ids); free(cnt);
 	}
 	if (step != SQLITE_DONE)
 		return impact__db_error(h, "reading categories");
@@ -2519,26 +2640,43 @@ categories:
 				d->o[k++] = d->o[i];
 		d->n = k;
 	}
-	d->possible = d->nnames;
-	if (ind->source == S_ANSWERS) {
-		sqlite3_stmt *pc = NULL;
-
-		if ((rc = impact__prepare(h, &pc, "SELECT count(DISTINCT c.code)"
-		                          " FROM choices c JOIN questions q ON"
-		                          " q.id = c.question_id WHERE q.code = ?1;"))
-		    != IMPACT_OK)
-			return rc;
-		sqlite3_bind_text(pc, 1, ind->of, -1, SQLITE_STATIC);
-		if (sqlite3_step(pc) == SQLITE_ROW)
-			d->possible = (size_t)sqlite3_column_int64(pc, 0);
-		sqlite3_finalize(pc);
-	}
+	d->possible = ind->source == S_ANSWERS ? ind->choices : d->nnames;
 	return IMPACT_OK;
 nomem:
 	sqlite3_finalize(st);
 	catrows_release(&cr);
 	free(it.id);
-	return impact__error(h, IMPACT_ENOMEM, "out of memory");
+	return h ? impact__error(h, IMPACT_ENOMEM, "out of memory")
+	         : IMPACT_ENOMEM;
+}
+
+/* The options of the question of each indicator counting categories of
+ * answers (a diversity's possible categories), into its `choices`. */
+static int choices_count(impact *h, struct indicator *inds, size_t nind)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = impact__prepare(h, &st, "SELECT count(DISTINCT c.code) FROM"
+	                          " choices c JOIN questions q ON q.id ="
+	                          " c.question_id WHERE q.code = ?1;"))
+	    != IMPACT_OK)
+		return rc;
+	for (i = 0; i < nind; i++) {
+		if (inds[i].source != S_ANSWERS || (inds[i].kind != K_DISTINCT
+		    && inds[i].kind != K_DIVERSITY))
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, inds[i].of, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			return impact__db_error(h, "counting a question's options");
+		}
+		inds[i].choices = (size_t)sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return IMPACT_OK;
 }
 
 /* ---------------------------------------------------------------- */
@@ -2666,13 +2804,24 @@ static void evaluate(const struct indicator *ind, const struct data *d,
 /* ---------------------------------------------------------------- */
 /* Every unit of one indicator and period                             */
 
-/* A computed value for one unit, before storing. */
+/* Why a value is suppressed. */
+enum reason { R_NONE, R_MIN_N, R_DOMINANCE, R_SECONDARY };
+
+/* A computed value for one unit. */
 struct cell {
 	struct value v;
 	int present;             /* the unit has data of the source */
 	int suppressed;
-	const char *reason;
-	char why[32];            /* storage for "n < 5" */
+	enum reason reason;
+};
+
+/* A unit's value as stored: the cells of units with a value, kept from
+ * one_compute() to one_store(). */
+struct outrow {
+	double v, lo, hi, var;
+	long long n;
+	uint32_t unit;
+	unsigned char has_ci, suppressed, reason;
 };
 
 /* Is the indicator about money facts (keys ending in "_eur")? */
@@ -2827,7 +2976,7 @@ static int secondary(const struct impact__tree *t, const long *parent,
 			if (depth_of[u] == depth && sup[u] == 1
 			    && best[u] < nunits) {
 				cells[best[u]].suppressed = 1;
-				cells[best[u]].reason = "secondary";
+				cells[best[u]].reason = R_SECONDARY;
 			}
 	}
 	free(sup);
@@ -3013,15 +3162,14 @@ static void unit_cell(const struct job *jb, struct unit *un, size_t u)
 		return;
 	if (ind->source == S_ANSWERS && c->v.n < ind->min_n) {
 		c->suppressed = 1;
-		snprintf(c->why, sizeof(c->why), "n < %d", ind->min_n);
-		c->reason = c->why;
+		c->reason = R_MIN_N;
 	}
 	if (ind->source == S_FACTS
 	    && (money(ind->of) || money(ind->num.of) || money(ind->den.of))) {
 		dominance(jb->d, &jb->e->m, jb->run0, jb->run1, u, &c->v);
 		if (c->v.places < 3 || c->v.top > 0.85) {
 			c->suppressed = 1;
-			c->reason = "dominance";
+			c->reason = R_DOMINANCE;
 		}
 	}
 }
@@ -3868,36 +4016,42 @@ static void bind_change(sqlite3_stmt *st, int pv, enum kind kind, double m,
 	}
 }
 
-/* Compute and store one indicator for one period: every unit's value on
- * impact__threads() workers, then the bootstrap intervals (boot_all()),
- * secondary suppression, and the rows, in unit order, with their change
- * from the previous period when e->last holds it. */
-static int one(struct engine *e, const struct indicator *ind, int period,
-               const struct period_answers *pa,
-               const struct period_acts *pv)
+/* Compute one indicator for one period into *out (nunits cells): every
+ * unit's value on impact__threads() workers, then the bootstrap
+ * intervals (boot_all()) and secondary suppression.  h is NULL on the
+ * compute thread (struct ahead): the observations then come from memory
+ * and out of memory is only returned. */
+static int one_compute(const struct engine *e, impact *h,
+                       const struct indicator *ind, int period,
+                       const struct period_answers *pa,
+                       const struct period_acts *pv, struct outrow **out,
+                       size_t *nout)
 {
-	impact *h = e->h;
 	size_t nunits = e->t.nplaces + e->t.nterr, u, nthreads, k;
 	struct data d;
 	struct cell *cells = NULL;
 	size_t *run0 = NULL, *run1 = NULL, *order = NULL, *size = NULL;
 	unsigned char *present = NULL;
 	struct job jb;
-	int rc, have_lock = 0;
+	int rc = IMPACT_ENOMEM, have_lock = 0;
 
+	*out = NULL;
+	*nout = 0;
+	if (nunits > UINT32_MAX)     /* struct outrow's unit */
+		return h ? impact__error(h, IMPACT_ENOMEM, "out of memory")
+		         : IMPACT_ENOMEM;
 	memset(&jb, 0, sizeof(jb));
 	if ((rc = load_data(h, ind, period, pa, pv, &d)) != IMPACT_OK)
-		goto done;
+		return rc;
+	rc = IMPACT_ENOMEM;
 	cells = calloc(nunits + 1, sizeof(*cells));
 	present = calloc(nunits + 1, 1);
 	run0 = calloc(e->t.nplaces + 1, sizeof(*run0));
 	run1 = calloc(e->t.nplaces + 1, sizeof(*run1));
 	order = malloc((nunits + 1) * sizeof(size_t));
 	size = calloc(nunits + 1, sizeof(size_t));
-	if (!cells || !run0 || !run1 || !present || !order || !size) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+	if (!cells || !run0 || !run1 || !present || !order || !size)
 		goto done;
-	}
 	runs(&d, &e->t, run0, run1);
 	mark_present(&d, &e->t, present);
 	for (u = 0; u < nunits; u++) {
@@ -3916,80 +4070,34 @@ static int one(struct engine *e, const struct indicator *ind, int period,
 	jb.order = order;
 	jb.nunits = nunits;
 	jb.cells = cells;
-	if (pthread_mutex_init(&jb.lock, NULL) != 0) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+	if (pthread_mutex_init(&jb.lock, NULL) != 0)
 		goto done;
-	}
 	have_lock = 1;
 	nthreads = impact__threads();
 	run_workers(worker, &jb, nthreads < nunits ? nthreads : nunits);
-	if (jb.failed) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+	if (jb.failed || boot_all(e, ind, &d, run0, run1, cells) != 0
+	    || secondary(&e->t, e->parent, e->place_terr, e->depth_of,
+	                 cells) != 0
+	    || !(*out = malloc((nunits + 1) * sizeof(**out))))
 		goto done;
-	}
-	if (boot_all(e, ind, &d, run0, run1, cells) != 0) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
-	}
-	if (secondary(&e->t, e->parent, e->place_terr, e->depth_of,
-	              cells) != 0) {
-		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
-		goto done;
-	}
 	for (u = 0; u < nunits; u++) {
-		struct cell *c = &cells[u];
-		sqlite3_stmt *st = e->ins;
-		double m = ind->multiply;
-		struct last r;
+		const struct cell *c = &cells[u];
+		struct outrow *r = &(*out)[*nout];
 
 		if (!c->present || !c->v.ok)
 			continue;
-		/* The row as stored, and as changes() would read it. */
-		r.value = c->v.v * m;
-		r.n = (uint32_t)c->v.n;
-		r.period = (uint16_t)period;
-		r.suppressed = c->suppressed != 0;
-		r.has_variance = 1;
-		if (!isnan(c->v.var) && c->v.var != 0)
-			r.variance = c->v.var;
-		else if (c->v.var == 0 && (ind->kind == K_MEAN
-		                           || ind->kind == K_SHARE))
-			r.variance = 0;
-		else
-			r.has_variance = 0;
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		sqlite3_bind_int64(st, 1, ind->id);
-		sqlite3_bind_int(st, 2, period);
-		sqlite3_bind_int64(st, u < e->t.nplaces ? 3 : 4,
-		                   e->t.unit_id[u]);
-		if (!isnan(c->v.v))
-			sqlite3_bind_double(st, 5, r.value);
-		sqlite3_bind_int64(st, 6, c->v.n);
-		if (c->v.has_ci && !isnan(c->v.lo)) {
-			sqlite3_bind_double(st, 7, (m >= 0 ? c->v.lo : c->v.hi) * m);
-			sqlite3_bind_double(st, 8, (m >= 0 ? c->v.hi : c->v.lo) * m);
-		}
-		if (r.has_variance)
-			sqlite3_bind_double(st, 9, r.variance);
-		sqlite3_bind_int(st, 10, c->suppressed);
-		if (e->last && !isnan(c->v.v)) {
-			struct last *prev = &e->last[(size_t)(ind - e->inds)
-			                             * nunits + u];
-
-			bind_change(st, 13, ind->kind, m, &r, prev);
-			*prev = r;
-		}
-		if (c->reason)
-			sqlite3_bind_text(st, 11, c->reason, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 12, e->now, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = impact__db_error(h, "storing an indicator");
-			goto done;
-		}
-		e->rows++;
-		e->suppressed += (size_t)c->suppressed;
+		r->v = c->v.v;
+		r->lo = c->v.lo;
+		r->hi = c->v.hi;
+		r->var = c->v.var;
+		r->n = c->v.n;
+		r->unit = (uint32_t)u;
+		r->has_ci = (unsigned char)c->v.has_ci;
+		r->suppressed = (unsigned char)c->suppressed;
+		r->reason = (unsigned char)c->reason;
+		++*nout;
 	}
+	fit(out, *nout, sizeof(**out));
 	rc = IMPACT_OK;
 done:
 	if (have_lock)
@@ -4001,7 +4109,248 @@ done:
 	free(order);
 	free(size);
 	data_release(&d);
+	if (rc == IMPACT_ENOMEM && h)
+		rc = impact__error(h, rc, "out of memory");
 	return rc;
+}
+
+/* Store one_compute()'s rows of one indicator and period, in unit
+ * order, with their change from the previous period when e->last holds
+ * it. */
+static int one_store(struct engine *e, const struct indicator *ind,
+                     int period, const struct outrow *rows, size_t nrows)
+{
+	size_t nunits = e->t.nplaces + e->t.nterr, i;
+	char why[32];
+
+	snprintf(why, sizeof(why), "n < %d", ind->min_n);
+	for (i = 0; i < nrows; i++) {
+		const struct outrow *c = &rows[i];
+		size_t u = c->unit;
+		sqlite3_stmt *st = e->ins;
+		double m = ind->multiply;
+		struct last r;
+
+		/* The row as stored, and as changes() would read it. */
+		r.value = c->v * m;
+		r.n = (uint32_t)c->n;
+		r.period = (uint16_t)period;
+		r.suppressed = c->suppressed != 0;
+		r.has_variance = 1;
+		if (!isnan(c->var) && c->var != 0)
+			r.variance = c->var;
+		else if (c->var == 0 && (ind->kind == K_MEAN
+		                         || ind->kind == K_SHARE))
+			r.variance = 0;
+		else
+			r.has_variance = 0;
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		sqlite3_bind_int64(st, 1, ind->id);
+		sqlite3_bind_int(st, 2, period);
+		sqlite3_bind_int64(st, u < e->t.nplaces ? 3 : 4,
+		                   e->t.unit_id[u]);
+		if (!isnan(c->v))
+			sqlite3_bind_double(st, 5, r.value);
+		sqlite3_bind_int64(st, 6, c->n);
+		if (c->has_ci && !isnan(c->lo)) {
+			sqlite3_bind_double(st, 7, (m >= 0 ? c->lo : c->hi) * m);
+			sqlite3_bind_double(st, 8, (m >= 0 ? c->hi : c->lo) * m);
+		}
+		if (r.has_variance)
+			sqlite3_bind_double(st, 9, r.variance);
+		sqlite3_bind_int(st, 10, c->suppressed);
+		if (e->last && !isnan(c->v)) {
+			struct last *prev = &e->last[(size_t)(ind - e->inds)
+			                             * nunits + u];
+
+			bind_change(st, 13, ind->kind, m, &r, prev);
+			*prev = r;
+		}
+		if (c->reason != R_NONE)
+			sqlite3_bind_text(st, 11, c->reason == R_MIN_N ? why
+			                  : c->reason == R_DOMINANCE ? "dominance"
+			                  : "secondary", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 12, e->now, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return impact__db_error(e->h, "storing an indicator");
+		e->rows++;
+		e->suppressed += c->suppressed;
+	}
+	return IMPACT_OK;
+}
+
+/*
+ * The indicators of one source and period, computed ahead on a thread of
+ * their own while this one reads and writes the database: the compute
+ * thread takes, in order, those whose observations are in memory
+ * (from_memory()) and leaves their rows in rows[i]; ahead_store()
+ * stores every indicator of the source in order, computing here those
+ * that need the database.  The computed rows waiting to be stored take
+ * at most about AHEAD_BYTES.  The rows and values are those of computing and storing each
+ * in turn.
+ */
+#define AHEAD_BYTES (16 << 20)
+
+struct ahead {
+	struct engine *e;
+	const struct indicator *inds;
+	size_t nind;
+	int src, period;
+	const struct period_answers *pa;
+	const struct period_acts *pv;
+	struct outrow **rows;    /* nind: computed, not yet stored */
+	size_t *nrows;
+	int *rc;                 /* nind: 1 pending, else one_compute()'s */
+	size_t waiting;          /* computed, not yet taken */
+	size_t most;             /* ... at most */
+	int stop;                /* ahead_end(): no more */
+	int threaded;
+	pthread_t tid;
+	pthread_mutex_t lock;    /* guards cells, rc, waiting, stop */
+	pthread_cond_t cond;
+};
+
+static void *ahead_run(void *arg)
+{
+	struct ahead *a = arg;
+	size_t i;
+
+	for (i = 0; i < a->nind; i++) {
+		const struct indicator *ind = &a->inds[i];
+		struct outrow *rows = NULL;
+		size_t nrows = 0;
+		int rc, stop;
+
+		if ((int)ind->source != a->src
+		    || !from_memory(ind, a->pa, a->pv))
+			continue;
+		pthread_mutex_lock(&a->lock);
+		while (!a->stop && a->waiting >= a->most)
+			pthread_cond_wait(&a->cond, &a->lock);
+		stop = a->stop;
+		pthread_mutex_unlock(&a->lock);
+		if (stop)
+			break;
+		rc = one_compute(a->e, NULL, ind, a->period, a->pa, a->pv,
+		                 &rows, &nrows);
+		pthread_mutex_lock(&a->lock);
+		a->rows[i] = rows;
+		a->nrows[i] = nrows;
+		a->rc[i] = rc;
+		a->waiting++;
+		pthread_cond_broadcast(&a->cond);
+		pthread_mutex_unlock(&a->lock);
+		if (rc != IMPACT_OK)
+			break;
+	}
+	return NULL;
+}
+
+/* Start computing the indicators of source `src` ahead (on this thread
+ * instead, in ahead_store(), when there is one core or no thread). */
+static int ahead_start(struct ahead *a, struct engine *e,
+                       const struct indicator *inds, size_t nind, int src,
+                       int period, const struct period_answers *pa,
+                       const struct period_acts *pv)
+{
+	size_t i;
+
+	memset(a, 0, sizeof(*a));
+	a->e = e;
+	a->inds = inds;
+	a->nind = nind;
+	a->src = src;
+	a->period = period;
+	a->pa = pa;
+	a->pv = pv;
+	a->rows = calloc(nind + 1, sizeof(*a->rows));
+	a->nrows = calloc(nind + 1, sizeof(*a->nrows));
+	a->rc = malloc((nind + 1) * sizeof(*a->rc));
+	if (!a->rows || !a->nrows || !a->rc) {
+		free(a->rows);
+		free(a->nrows);
+		free(a->rc);
+		return impact__error(e->h, IMPACT_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < nind; i++)
+		a->rc[i] = 1;
+	a->most = AHEAD_BYTES / ((e->t.nplaces + e->t.nterr + 1)
+	                         * sizeof(struct outrow));
+	if (a->most < 2)
+		a->most = 2;
+	if (impact__threads() < 2 || pthread_mutex_init(&a->lock, NULL) != 0)
+		return IMPACT_OK;
+	if (pthread_cond_init(&a->cond, NULL) != 0) {
+		pthread_mutex_destroy(&a->lock);
+		return IMPACT_OK;
+	}
+	a->threaded = pthread_create(&a->tid, NULL, ahead_run, a) == 0;
+	if (!a->threaded) {
+		pthread_cond_destroy(&a->cond);
+		pthread_mutex_destroy(&a->lock);
+	}
+	return IMPACT_OK;
+}
+
+/* Store the indicators of a's source in order, each as soon as it is
+ * computed.  *done counts the indicators stored, for the progress. */
+static int ahead_store(struct ahead *a, size_t *done, size_t total)
+{
+	struct engine *e = a->e;
+	size_t i;
+	int rc = IMPACT_OK;
+
+	for (i = 0; i < a->nind && rc == IMPACT_OK; i++) {
+		const struct indicator *ind = &a->inds[i];
+		struct outrow *rows = NULL;
+		size_t nrows = 0;
+
+		if ((int)ind->source != a->src)
+			continue;
+		impact__progress(e->h, "indicators", (*done)++, total);
+		if (a->threaded && from_memory(ind, a->pa, a->pv)) {
+			pthread_mutex_lock(&a->lock);
+			while (a->rc[i] == 1)
+				pthread_cond_wait(&a->cond, &a->lock);
+			rows = a->rows[i];
+			nrows = a->nrows[i];
+			a->rows[i] = NULL;
+			rc = a->rc[i];
+			a->waiting--;
+			pthread_cond_broadcast(&a->cond);
+			pthread_mutex_unlock(&a->lock);
+			if (rc != IMPACT_OK)
+				rc = impact__error(e->h, rc, "out of memory");
+		} else
+			rc = one_compute(e, e->h, ind, a->period, a->pa, a->pv,
+			                 &rows, &nrows);
+		if (rc == IMPACT_OK)
+			rc = one_store(e, ind, a->period, rows, nrows);
+		free(rows);
+	}
+	return rc;
+}
+
+/* Stop the compute thread and free what it left. */
+static void ahead_end(struct ahead *a)
+{
+	size_t i;
+
+	if (a->threaded) {
+		pthread_mutex_lock(&a->lock);
+		a->stop = 1;
+		pthread_cond_broadcast(&a->cond);
+		pthread_mutex_unlock(&a->lock);
+		pthread_join(a->tid, NULL);
+		pthread_cond_destroy(&a->cond);
+		pthread_mutex_destroy(&a->lock);
+	}
+	for (i = 0; i < a->nind; i++)
+		free(a->rows[i]);
+	free(a->rows);
+	free(a->nrows);
+	free(a->rc);
 }
 
 /*
@@ -4195,6 +4544,19 @@ done:
 	return rc;
 }
 
+/* Begin the answers tap's period and read the period's answers into pa
+ * (when nans: some indicators are on answers and read them in memory). */
+static int answers_read(impact *h, const struct names *nm,
+                        const struct indicator *inds, size_t nind,
+                        size_t nans, int period, struct period_answers *pa,
+                        const struct impact__answers_tap *tap)
+{
+	if (tap)
+		tap->begin(tap->ctx, period);
+	return nans ? period_answers_load(h, nm, inds, nind, period, pa, tap)
+	            : IMPACT_OK;
+}
+
 int impact__indicators_compute(impact *h, const int *periods, size_t np,
                                const char *now, size_t *rows,
                                size_t *suppressed,
@@ -4207,7 +4569,6 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	struct period_acts pv;
 	sqlite3_stmt *st = NULL, *del = NULL;
 	size_t nind = 0, cap = 0, i, k, nans = 0, nacts = 0, done_ind = 0;
-	int src;
 	int rc, step, lo = 9999, hi = 0;
 
 	memset(&nm, 0, sizeof(nm));
@@ -4292,43 +4653,56 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 			hi = periods[k];
 	}
 	e.inds = inds;
-	if ((rc = last_init(&e, nind, periods, np)) != IMPACT_OK)
+	if ((rc = choices_count(h, inds, nind)) != IMPACT_OK
+	    || (rc = last_init(&e, nind, periods, np)) != IMPACT_OK)
+		goto done;
+	/*
+	 * Period by period, source by source: the period's answers read once
+	 * for every indicator on answers, then its activities for those on
+	 * activities, then the facts.  The compute thread (struct ahead)
+	 * computes the indicators on answers while this one writes the
+	 * period's results and reads its activities, then those on
+	 * activities while this one reads the next period's answers.
+	 * (Rows are stored in that order; every reader orders them by
+	 * period, unit and indicator.)
+	 */
+	if (np && (rc = answers_read(h, &nm, inds, nind, nans, periods[0], &pa,
+	                             tap)) != IMPACT_OK)
 		goto done;
 	for (k = 0; k < np; k++) {
-		/* Source by source: the period's answers read once for every
-		 * indicator on answers, then its activities for those on
-		 * activities, then the facts; each set freed before the next
-		 * is read.  (Rows are stored in that order; every reader
-		 * orders them by period, unit and indicator.) */
-		for (src = S_ANSWERS; src <= S_FACTS; src++) {
-			if (src == S_ANSWERS && tap)
-				tap->begin(tap->ctx, periods[k]);
-			if (src == S_ANSWERS && nans
-			    && (rc = period_answers_load(h, &nm, inds, nind,
-			                                 periods[k], &pa, tap))
-			       != 0)
-				goto done;
-			if (src == S_ANSWERS && tap
-			    && (rc = tap->end(tap->ctx, periods[k], nans != 0))
-			       != IMPACT_OK)
-				goto done;
-			if (src == S_ACTIVITIES && nacts
-			    && (rc = period_acts_load(h, &e.t, periods[k], &pv))
-			       != 0)
-				goto done;
-			for (i = 0; i < nind; i++) {
-				if ((int)inds[i].source != src)
-					continue;
-				impact__progress(h, "indicators", done_ind++,
-				                 np * nind);
-				if ((rc = one(&e, &inds[i], periods[k],
-				              nans ? &pa : NULL,
-				              nacts ? &pv : NULL)) != IMPACT_OK)
-					goto done;
-			}
-			period_answers_release(&pa);
-			period_acts_release(&pv);
-		}
+		struct ahead a;
+
+		if ((rc = ahead_start(&a, &e, inds, nind, S_ANSWERS, periods[k],
+		                      nans ? &pa : NULL, NULL)) != IMPACT_OK)
+			goto done;
+		if (tap)
+			rc = tap->end(tap->ctx, periods[k], nans != 0);
+		if (rc == IMPACT_OK && nacts)
+			rc = period_acts_load(h, &e.t, periods[k], &pv);
+		if (rc == IMPACT_OK)
+			rc = ahead_store(&a, &done_ind, np * nind);
+		ahead_end(&a);
+		period_answers_release(&pa);
+		if (rc != IMPACT_OK
+		    || (rc = ahead_start(&a, &e, inds, nind, S_ACTIVITIES,
+		                         periods[k], NULL, nacts ? &pv : NULL))
+		       != IMPACT_OK)
+			goto done;
+		if (k + 1 < np)
+			rc = answers_read(h, &nm, inds, nind, nans, periods[k + 1],
+			                  &pa, tap);
+		if (rc == IMPACT_OK)
+			rc = ahead_store(&a, &done_ind, np * nind);
+		ahead_end(&a);
+		period_acts_release(&pv);
+		if (rc != IMPACT_OK
+		    || (rc = ahead_start(&a, &e, inds, nind, S_FACTS, periods[k],
+		                         NULL, NULL)) != IMPACT_OK)
+			goto done;
+		rc = ahead_store(&a, &done_ind, np * nind);
+		ahead_end(&a);
+		if (rc != IMPACT_OK)
+			goto done;
 	}
 	impact__progress(h, "indicators", np * nind, np * nind);
 	/* Values stored before were compared as they were written; those of

@@ -645,6 +645,103 @@ Test(engine, intervals_do_not_depend_on_threads)
 	}
 }
 
+/* Every stored indicator row, in id order, each value written exactly
+ * (doubles in hexadecimal), without computed_at: a string to compare. */
+static char *indicator_rows(void)
+{
+	sqlite3_stmt *st = NULL;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	int i, n;
+
+	cr_assert(f);
+	cr_assert_eq(sqlite3_prepare_v2(h->db, "SELECT id, indicator_id,"
+	             " period, place_id, territory_id, value, n, ci_low,"
+	             " ci_high, variance, previous, change, p_value,"
+	             " significant, suppressed, reason FROM indicator_results"
+	             " ORDER BY id;", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		n = sqlite3_column_count(st);
+		for (i = 0; i < n; i++)
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_NULL:
+				fputs(" -", f);
+				break;
+			case SQLITE_INTEGER:
+				fprintf(f, " %lld", sqlite3_column_int64(st, i));
+				break;
+			case SQLITE_FLOAT:
+				fprintf(f, " %a", sqlite3_column_double(st, i));
+				break;
+			default:
+				fprintf(f, " %s", sqlite3_column_text(st, i));
+			}
+		fputc('\n', f);
+	}
+	sqlite3_finalize(st);
+	fclose(f);
+	return out;
+}
+
+/*
+ * With more than one thread, the indicators on answers and activities
+ * are computed on a thread of their own while the database is read and
+ * written (those read with SQL, such as the distinct places of
+ * activities, and the facts, on the caller's): the rows stored, their
+ * order and their change from 2023 are those of one thread doing each
+ * indicator in turn.
+ */
+Test(engine, rows_do_not_depend_on_the_compute_thread)
+{
+	static const char *const threads[] = { "2", "3" };
+	char *one, *more;
+	size_t i;
+
+	sql("INSERT INTO activities (id, import_id, place_id, date, period,"
+	    " category, participants, hours, volunteers, new_participants,"
+	    " free) VALUES (4, 2, 1, '2023-04-01', 2023, 'atelier', 6, 2, 1,"
+	    " 2, 1);"
+	    "INSERT INTO activity_publics VALUES (4, 'jeunes');");
+	indicator("sat", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"sat\"}");
+	indicator("nact", 1, "{\"source\":\"activities\",\"kind\":"
+	          "\"count\"}");
+	indicator("yes", 1, "{\"source\":\"answers\",\"kind\":\"share\","
+	          "\"of\":\"yes\",\"condition\":{\"yes\":true}}");
+	indicator("places", 1, "{\"source\":\"activities\",\"kind\":"
+	          "\"distinct\",\"of\":\"place\"}");
+	indicator("lien", 1, "{\"source\":\"answers\",\"kind\":"
+	          "\"diversity\",\"of\":\"lien\"}");
+	indicator("jobs", 1, "{\"source\":\"facts\",\"kind\":\"sum\","
+	          "\"of\":\"emplois_etp\"}");
+	indicator("pubdiv", 1, "{\"source\":\"activities\",\"kind\":"
+	          "\"diversity\",\"of\":\"publics\"}");
+	indicator("comp", 1, "{\"source\":\"answers\",\"kind\":"
+	          "\"distinct\",\"of\":\"comp\"}");
+	indicator("km", 1, "{\"source\":\"answers\",\"kind\":\"ratio\","
+	          "\"numerator\":{\"kind\":\"sum\",\"of\":\"km\"},"
+	          "\"denominator\":{\"kind\":\"sum\",\"of\":\"days\"}}");
+	indicator("hours", 1, "{\"source\":\"activities\",\"kind\":"
+	          "\"mean\",\"of\":\"hours\"}");
+	setenv("IMPACT_THREADS", "1", 1);
+	compute();
+	one = indicator_rows();
+	/* Places with activities in R: P1 and P2; P1's one in 2023. */
+	cr_expect_eq(get("places", "R", 2024).value, 2);
+	cr_expect_eq(get("sat", "P1", 2024).has_previous, 1);
+	cr_expect_eq(get("nact", "P1", 2024).previous, 1);
+	for (i = 0; i < 2; i++) {
+		setenv("IMPACT_THREADS", threads[i], 1);
+		compute();
+		more = indicator_rows();
+		cr_expect_str_eq(more, one, "%s threads", threads[i]);
+		free(more);
+	}
+	unsetenv("IMPACT_THREADS");
+	free(one);
+}
+
 /*
  * The intervals, redone independently with GSL as indicators/engine.c
  * documents them: each place draws from gsl_rng_mt19937 seeded with
