@@ -429,8 +429,23 @@ static int periods_load(impact *h, int only, int **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = impact__prepare(h, &st, "SELECT period FROM respondents"
-	                          " UNION SELECT period FROM activities"
+	/* Each place's periods by their indexes (place_id, period), one seek
+	 * a period, instead of reading every respondent and activity. */
+	if ((rc = impact__prepare(h, &st, "WITH RECURSIVE"
+	                          " r(place, p) AS (SELECT id, (SELECT"
+	                          " min(period) FROM respondents WHERE"
+	                          " place_id = places.id) FROM places UNION ALL"
+	                          " SELECT place, (SELECT min(period) FROM"
+	                          " respondents WHERE place_id = r.place AND"
+	                          " period > r.p) FROM r WHERE p IS NOT NULL),"
+	                          " a(place, p) AS (SELECT id, (SELECT"
+	                          " min(period) FROM activities WHERE"
+	                          " place_id = places.id) FROM places UNION ALL"
+	                          " SELECT place, (SELECT min(period) FROM"
+	                          " activities WHERE place_id = a.place AND"
+	                          " period > a.p) FROM a WHERE p IS NOT NULL)"
+	                          " SELECT p FROM r WHERE p IS NOT NULL UNION"
+	                          " SELECT p FROM a WHERE p IS NOT NULL"
 	                          " ORDER BY 1;")) != 0)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

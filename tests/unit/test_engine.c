@@ -701,7 +701,7 @@ Test(engine, rows_do_not_depend_on_the_compute_thread)
 	sql("INSERT INTO activities (id, import_id, place_id, date, period,"
 	    " category, participants, hours, volunteers, new_participants,"
 	    " free) VALUES (4, 2, 1, '2023-04-01', 2023, 'atelier', 6, 2, 1,"
-	    " 2, 1);"
+	    " 2, 1), (5, 2, 2, '2022-04-01', 2022, 'repair', 3, 1, 1, 1, 1);"
 	    "INSERT INTO activity_publics VALUES (4, 'jeunes');");
 	indicator("sat", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
 	          "\"of\":\"sat\"}");
@@ -727,8 +727,10 @@ Test(engine, rows_do_not_depend_on_the_compute_thread)
 	setenv("IMPACT_THREADS", "1", 1);
 	compute();
 	one = indicator_rows();
-	/* Places with activities in R: P1 and P2; P1's one in 2023. */
+	/* Places with activities in R: P1 and P2; P1's one in 2023, P2's
+	 * one in 2022 (a period of activities alone). */
 	cr_expect_eq(get("places", "R", 2024).value, 2);
+	cr_expect_eq(get("nact", "P2", 2022).value, 1);
 	cr_expect_eq(get("sat", "P1", 2024).has_previous, 1);
 	cr_expect_eq(get("nact", "P1", 2024).previous, 1);
 	for (i = 0; i < 2; i++) {
