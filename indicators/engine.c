@@ -1045,25 +1045,22 @@ struct resp {
 };
 
 /* answer_value(): the value of the answer to the lowest question id of
- * code `code`; 0 (NULL) when none or when that answer has no value. */
+ * code `code` (a respondent's answers are by question id: the first);
+ * 0 (NULL) when none or when that answer has no value. */
 static int r_value(const struct resp *r, int code, double *out)
 {
-	long long best = -1;  /* a question id */
-	double v = NAN;
 	size_t i;
 
 	if (code < 0)
 		return 0;
 	for (i = 0; i < r->na; i++)
-		if (r->nm->code_of[r->aq[i]] == code
-		    && (best < 0 || r->aq[i] < best)) {
-			best = r->aq[i];
-			v = r->av[i];
+		if (r->nm->code_of[r->aq[i]] == code) {
+			if (isnan(r->av[i]))
+				return 0;
+			*out = r->av[i];
+			return 1;
 		}
-	if (best < 0 || isnan(v))
-		return 0;
-	*out = v;
-	return 1;
+	return 0;
 }
 
 /* EXISTS an answer to a question of code `code`. */
@@ -1357,12 +1354,14 @@ static int period_answers_load(impact *h, const struct names *nm,
 			need_codes(nm, &inds[i], need_code, need_role);
 	/* By respondent id, the order of a scan of respondents joined to
 	 * answers by their key (ordering by place would make SQLite sort
-	 * every answer); ordered by place below. */
+	 * every answer); ordered by place below.  A respondent's answers by
+	 * question id, their key's order too (r_value()). */
 	if ((rc = impact__prepare(h, &st, "SELECT r.id, r.place_id,"
 	                          " a.question_id, a.value, a.choice_id FROM"
 	                          " respondents r LEFT JOIN answers a ON"
 	                          " a.respondent_id = r.id WHERE r.period = ?1"
-	                          " ORDER BY r.id;")) != IMPACT_OK)
+	                          " ORDER BY r.id, a.question_id;"))
+	    != IMPACT_OK)
 		goto done;
 	sqlite3_bind_int(st, 1, period);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
