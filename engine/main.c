@@ -638,16 +638,17 @@ static int cmd_compute(impact *h, int argc, char **argv)
 		return fail(h);
 	end_progress();
 	printf("computed %zu results and %zu indicator values (%zu suppressed) "
-	       "for %zu places and territories over %zu periods\n",
+	       "for %zu places and territories over %zu period%s\n",
 	       sum.results, sum.indicator_results, sum.suppressed, sum.units,
-	       sum.periods);
+	       sum.periods, sum.periods == 1 ? "" : "s");
 	if (!no_index) {
 		if (impact_index_compute_all(h, &io, &units) != 0)
 			return fail(h);
 		end_progress();
 		if (units)
-			printf("computed the index for %zu places and territories"
-			       " and periods\n", units);
+			printf("computed %zu index result%s (one per place or"
+			       " territory and period)\n", units,
+			       units == 1 ? "" : "s");
 	}
 	return 0;
 }

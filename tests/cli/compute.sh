@@ -330,7 +330,7 @@ check "compute again: one row per unit, measure and question" test "$(sql impact
 
 run impact compute --period 2024
 expect_status 0 "compute --period 2024 exits 0"
-expect_out "computed 40 results and 0 indicator values (0 suppressed) for 5 places and territories over 1 periods" \
+expect_out "computed 40 results and 0 indicator values (0 suppressed) for 5 places and territories over 1 period" \
 	"compute --period 2024: 40 results, 5 units, 1 period"
 check "compute --period 2024: still 64 rows (2023 kept)" \
 	test "$(sql impact.db 'SELECT count(*) FROM results;')" = 64

@@ -78,7 +78,7 @@ expect_err "bad.json:2:2:" "index add: names the line and column of the wrong ke
 # index` prints for the same options.
 run impact compute --replicates 50
 expect_status 0 "compute with an index: exits 0"
-expect_out "computed the index for 28 places and territories" "compute: 10 places and 4 territories, 2 periods"
+expect_out "computed 28 index results (one per place or territory and period)" "compute: 10 places and 4 territories, 2 periods"
 check "compute: 28 documents stored" test "$(sql impact.db 'SELECT count(*) FROM index_results;')" = 28
 sql impact.db "SELECT document FROM index_results r JOIN places p ON p.id = r.place_id WHERE p.code = 'FAB-BOURG' AND period = 2024;" >stored.json
 rake=""
