@@ -2437,6 +2437,7 @@ static int load_data(impact *h, const struct indicator *ind, int period,
 	sqlite3_stmt *st = NULL;
 	int rc, step = SQLITE_DONE;
 
+	assert(h || from_memory(ind, pa, pv));
 	memset(&cr, 0, sizeof(cr));
 	memset(&it, 0, sizeof(it));
 	memset(d, 0, sizeof(*d));
@@ -4186,8 +4187,8 @@ static int one_store(struct engine *e, const struct indicator *ind,
  * (from_memory()) and leaves their rows in rows[i]; ahead_store()
  * stores every indicator of the source in order, computing here those
  * that need the database.  The computed rows waiting to be stored take
- * at most about AHEAD_BYTES.  The rows and values are those of computing and storing each
- * in turn.
+ * at most about AHEAD_BYTES.  The rows and values are those of computing
+ * and storing each in turn.
  */
 #define AHEAD_BYTES (16 << 20)
 
@@ -4206,10 +4207,12 @@ struct ahead {
 	int stop;                /* ahead_end(): no more */
 	int threaded;
 	pthread_t tid;
-	pthread_mutex_t lock;    /* guards cells, rc, waiting, stop */
+	pthread_mutex_t lock;    /* guards rows, nrows, rc, waiting, stop */
 	pthread_cond_t cond;
 };
 
+/* The compute thread: a's indicators in memory, in order, until the
+ * last, a failure, or ahead_end(). */
 static void *ahead_run(void *arg)
 {
 	struct ahead *a = arg;
