@@ -372,7 +372,6 @@ static int write_period(impact *h, struct writer *w,
 	return IMPACT_OK;
 }
 
-/* The periods to compute: opts->period, or every period in the data. */
 /* Each period's results, written as the indicator engine gives its
  * answers (struct impact__answers_tap). */
 struct results_tap {
@@ -421,6 +420,7 @@ static int results_end(void *ctx, int period, int fed)
 	return IMPACT_OK;
 }
 
+/* The periods to compute: opts->period, or every period in the data. */
 static int periods_load(impact *h, int only, int **out, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
@@ -486,7 +486,7 @@ int impact_compute(impact *h, const impact_compute_opts *opts,
 	struct questions qs = { 0 };
 	struct accs a = { 0 };
 	struct writer w = { 0 };
-	struct results_tap rt;
+	struct results_tap rt = { 0 };
 	struct impact__answers_tap tap;
 	sqlite3_stmt *del = NULL;
 	int *periods = NULL, rc, in_tx = 0, have_tree = 0, have_q = 0;

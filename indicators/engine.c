@@ -586,15 +586,21 @@ struct data {
 	size_t nslots;
 };
 
-static void data_release(struct data *d)
+/* Free list[0..n) and the list. */
+static void strings_free(char **list, size_t n)
 {
 	size_t i;
 
+	for (i = 0; list && i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+static void data_release(struct data *d)
+{
 	free(d->o);
 	free(d->cats);
-	for (i = 0; i < d->nnames; i++)
-		free(d->names[i]);
-	free(d->names);
+	strings_free(d->names, d->nnames);
 	free(d->present);
 	free(d->slot);
 	memset(d, 0, sizeof(*d));
@@ -754,20 +760,11 @@ struct names {
 
 static void names_release(struct names *nm)
 {
-	size_t i;
-
 	free(nm->code_of);
 	free(nm->role_of);
-	for (i = 0; i < nm->ncodes; i++)
-		free(nm->codes[i]);
-	for (i = 0; i < nm->nroles; i++)
-		free(nm->roles[i]);
-	free(nm->codes);
-	free(nm->roles);
-	if (nm->choice)
-		for (i = 0; i <= (size_t)nm->max_cid; i++)
-			free(nm->choice[i]);
-	free(nm->choice);
+	strings_free(nm->codes, nm->ncodes);
+	strings_free(nm->roles, nm->nroles);
+	strings_free(nm->choice, (size_t)nm->max_cid + 1);
 	memset(nm, 0, sizeof(*nm));
 }
 
@@ -1683,24 +1680,18 @@ static void period_acts_release(struct period_acts *pa)
 	free(pa->rplace);
 	free(pa->r0);
 	free(pa->cat);
-	for (i = 0; i < pa->ncats; i++)
-		free(pa->cats[i]);
-	free(pa->cats);
+	strings_free(pa->cats, pa->ncats);
 	free(pa->ft);
 	for (i = 0; i < NFIELDS; i++)
 		free(pa->fv[i]);
 	free(pa->p0);
 	free(pa->pub);
-	for (i = 0; i < pa->npubs; i++)
-		free(pa->pubs[i]);
-	free(pa->pubs);
+	strings_free(pa->pubs, pa->npubs);
 	free(pa->npart);
 	free(pa->by_id);
 	free(pa->prow_id);
 	free(pa->prow_code);
-	for (i = 0; i < pa->npcodes; i++)
-		free(pa->pcodes[i]);
-	free(pa->pcodes);
+	strings_free(pa->pcodes, pa->npcodes);
 	memset(pa, 0, sizeof(*pa));
 }
 
@@ -1761,26 +1752,14 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 
 		if (pa->n == cap) {
 			size_t c2 = cap ? 2 * cap : 4096;
-			long long *a = realloc(pa->id, c2 * sizeof(*a));
-			int *ci;
-			unsigned char *t;
-			void *v;
 
-			if (!a)
+			if (resize(&pa->id, c2, sizeof(*pa->id)) != 0
+			    || resize(&pa->cat, c2, sizeof(*pa->cat)) != 0
+			    || resize(&pa->ft, c2, NFIELDS) != 0)
 				goto nomem;
-			pa->id = a;
-			if (!(ci = realloc(pa->cat, c2 * sizeof(*ci))))
-				goto nomem;
-			pa->cat = ci;
-			if (!(t = realloc(pa->ft, c2 * NFIELDS)))
-				goto nomem;
-			pa->ft = t;
-			for (i = 0; i < NFIELDS; i++) {
-				if (!(v = realloc(pa->fv[i],
-				                  c2 * sizeof(union fval))))
+			for (i = 0; i < NFIELDS; i++)
+				if (resize(&pa->fv[i], c2, sizeof(union fval)) != 0)
 					goto nomem;
-				pa->fv[i] = v;
-			}
 			cap = c2;
 		}
 		pa->id[pa->n] = sqlite3_column_int64(st, 0);
@@ -1788,15 +1767,10 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 		                  != sqlite3_column_int64(st, 1)) {
 			if (pa->nruns + 1 >= runcap) {
 				size_t c2 = runcap ? 2 * runcap : 256;
-				long long *a = realloc(pa->rplace, c2 * sizeof(*a));
-				size_t *z;
 
-				if (!a)
+				if (resize(&pa->rplace, c2, sizeof(*pa->rplace)) != 0
+				    || resize(&pa->r0, c2, sizeof(*pa->r0)) != 0)
 					goto nomem;
-				pa->rplace = a;
-				if (!(z = realloc(pa->r0, c2 * sizeof(*z))))
-					goto nomem;
-				pa->r0 = z;
 				runcap = c2;
 			}
 			pa->rplace[pa->nruns] = sqlite3_column_int64(st, 1);
@@ -2434,6 +2408,10 @@ static int load_data(impact *h, const struct indicator *ind, int period,
 	struct sqlb q;
 	struct catrows cr;
 	struct acts_cat it;
+	struct keypos *byk = NULL;  /* categories: the observations' keys */
+	uint32_t *cnt = NULL;
+	long long *rk = NULL;       /* ... the rows copied: keys, names */
+	int *rc_ids = NULL;
 	sqlite3_stmt *st = NULL;
 	int rc, step = SQLITE_DONE;
 
@@ -2508,14 +2486,9 @@ categories:
 		 * each observation's categories, the other lays them out in
 		 * observation order.  The iterator over activities is run
 		 * twice; the other rows are copied first. */
-		struct keypos *byk = malloc((d->n + 1) * sizeof(*byk));
-		uint32_t *cnt = NULL;
-		size_t i, cur, pass;
-		long long *rk = NULL;
-		int *rc_ids = NULL;
-		size_t nr = 0, capr = 0;
+		size_t i, cur, pass, nr = 0, capr = 0;
 
-		if (!byk)
+		if (!(byk = malloc((d->n + 1) * sizeof(*byk))))
 			goto nomem;
 		for (i = 0; i < d->n; i++) {
 			byk[i].key = d->o[i].key;
@@ -2539,25 +2512,13 @@ categories:
 				key = cr.key[cr.next];
 				name = cr.name[cr.next++];
 			}
-			id = intern(d, name);
-			if (id < 0 || nr == capr) {
-				size_t c = capr ? 2 * capr : 256;
-				long long *p1 = id < 0 ? NULL
-				                : realloc(rk, c * sizeof(*p1));
-				int *p2;
-
-				if (!p1) {
-					free(byk); free(rk); free(rc_ids);
+			if ((id = intern(d, name)) < 0)
+				goto nomem;
+			if (nr == capr) {
+				capr = capr ? 2 * capr : 256;
+				if (resize(&rk, capr, sizeof(*rk)) != 0
+				    || resize(&rc_ids, capr, sizeof(*rc_ids)) != 0)
 					goto nomem;
-				}
-				rk = p1;
-				p2 = realloc(rc_ids, c * sizeof(*p2));
-				if (!p2) {
-					free(byk); free(rk); free(rc_ids);
-					goto nomem;
-				}
-				rc_ids = p2;
-				capr = c;
 			}
 			rk[nr] = key;
 			rc_ids[nr++] = id;
@@ -2565,11 +2526,8 @@ categories:
 		sqlite3_finalize(st);
 		st = NULL;
 		catrows_release(&cr);
-		cnt = calloc(d->n + 1, sizeof(*cnt));
-		if (!cnt) {
-			free(byk); free(rk); free(rc_ids);
+		if (!(cnt = calloc(d->n + 1, sizeof(*cnt))))
 			goto nomem;
-		}
 		for (pass = 0; pass < 2; pass++) {
 			size_t row = 0;
 
@@ -2587,11 +2545,8 @@ categories:
 					if (!acts_cat_next(&it, &key, &k))
 						break;
 					if (it.id[k] == -2
-					    && (it.id[k] = intern(d, it.names[k])) < 0) {
-						free(byk); free(rk); free(rc_ids);
-						free(cnt);
+					    && (it.id[k] = intern(d, it.names[k])) < 0)
 						goto nomem;
-					}
 					id = it.id[k];
 				} else {
 					if (row >= nr)
@@ -2601,10 +2556,8 @@ categories:
 				}
 				if (!(got = keypos_find(byk, d->n, &cur, key)))
 					continue;
-				if (pass == 0 && cnt[got->pos]++ == UINT32_MAX) {
-					free(byk); free(rk); free(rc_ids); free(cnt);
+				if (pass == 0 && cnt[got->pos]++ == UINT32_MAX)
 					goto nomem;  /* 4 billion categories of one */
-				}
 				if (pass == 1)
 					d->cats[d->o[got->pos].cat0 + cnt[got->pos]++]
 					        = id;
@@ -2620,15 +2573,15 @@ categories:
 				d->ncats += cnt[i];
 				cnt[i] = 0;
 			}
-			if (!(d->cats = malloc((d->ncats + 1) * sizeof(*d->cats)))) {
-				free(byk); free(rk); free(rc_ids); free(cnt);
+			if (!(d->cats = malloc((d->ncats + 1) * sizeof(*d->cats))))
 				goto nomem;
-			}
 		}
-		free(it.id);
-		it.id = NULL;
-		free(byk); free(rk); free(rc_ids); free(cnt);
 	}
+	free(it.id);
+	free(byk);
+	free(cnt);
+	free(rk);
+	free(rc_ids);
 	if (step != SQLITE_DONE)
 		return impact__db_error(h, "reading categories");
 	/* Observations without any category do not count. */
@@ -2646,6 +2599,10 @@ nomem:
 	sqlite3_finalize(st);
 	catrows_release(&cr);
 	free(it.id);
+	free(byk);
+	free(cnt);
+	free(rk);
+	free(rc_ids);
 	return h ? impact__error(h, IMPACT_ENOMEM, "out of memory")
 	         : IMPACT_ENOMEM;
 }
@@ -3225,10 +3182,11 @@ static int by_size_desc(const void *a, const void *b)
  * and the place's id), and keeps their sums; every territory above it
  * adds them up.  A draw is a position in the place's observations in a
  * canonical order (place_sort()), so that the intervals depend on the
- * data alone, not on the order they were imported in.  A territory's interval then costs one addition per
- * place and replicate instead of new draws of all its observations, and
- * its places are resampled exactly as a stratified bootstrap of the
- * territory alone would resample them.
+ * data alone, not on the order they were imported in.  A territory's
+ * interval then costs one addition per place and replicate instead of
+ * new draws of all its observations, and its places are resampled
+ * exactly as a stratified bootstrap of the territory alone would
+ * resample them.
  *
  * Places are taken in the tree's depth-first order, so that the places
  * of a territory follow one another: only the territories on the path
@@ -3469,9 +3427,7 @@ static void place_sort(const struct boot *bt, size_t p, struct draws *dw)
 
 		for (k = 0; k < o[j].ncat; k++) {
 			int cat = cats[o[j].cat0 + k];
-			uint32_t i;
-
-			uint32_t rk;
+			uint32_t i, rk;
 
 			if (cat < 0 || (size_t)cat >= w)
 				continue;
@@ -4170,7 +4126,7 @@ static int one_store(struct engine *e, const struct indicator *ind,
 		if (c->reason != R_NONE)
 			sqlite3_bind_text(st, 11, c->reason == R_MIN_N ? why
 			                  : c->reason == R_DOMINANCE ? "dominance"
-			                  : "secondary", -1, SQLITE_TRANSIENT);
+			                  : "secondary", -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 12, e->now, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return impact__db_error(e->h, "storing an indicator");
@@ -4250,7 +4206,8 @@ static void *ahead_run(void *arg)
 }
 
 /* Start computing the indicators of source `src` ahead (on this thread
- * instead, in ahead_store(), when there is one core or no thread). */
+ * instead, in ahead_store(), when none is in memory, there is one core
+ * or no thread). */
 static int ahead_start(struct ahead *a, struct engine *e,
                        const struct indicator *inds, size_t nind, int src,
                        int period, const struct period_answers *pa,
@@ -4281,8 +4238,12 @@ static int ahead_start(struct ahead *a, struct engine *e,
 	                         * sizeof(struct outrow));
 	if (a->most < 2)
 		a->most = 2;
-	if (impact__threads() < 2 || pthread_mutex_init(&a->lock, NULL) != 0)
-		return IMPACT_OK;
+	for (i = 0; i < nind && ((int)inds[i].source != src
+	                         || !from_memory(&inds[i], pa, pv)); i++)
+		;
+	if (i == nind || impact__threads() < 2
+	    || pthread_mutex_init(&a->lock, NULL) != 0)
+		return IMPACT_OK;   /* nothing ahead, or no thread for it */
 	if (pthread_cond_init(&a->cond, NULL) != 0) {
 		pthread_mutex_destroy(&a->lock);
 		return IMPACT_OK;
