@@ -3127,6 +3127,11 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 	json_object_set_new(out, "ci", json_pack("{s:[f,f], s:[f,f], s:[f,f]}",
 	                    "gnh", lo[0], hi[0], "h_n", lo[1], hi[1], "a_n",
 	                    lo[2], hi[2]));
+	/* This period's persons are no longer read: given back before the
+	 * previous period's are built (the national unit holds every
+	 * person of both). */
+	boot_release(&bj);
+	pop_release(&p);
 	/* Change from the previous period. */
 	if (before) {
 		json_t *pinfo = json_object();
