@@ -887,6 +887,9 @@ struct rind {
 	struct rterm num, den;
 };
 
+/* A NULL value among narrowed ones (struct period_answers). */
+#define NO_VALUE INT32_MIN
+
 /* The period's answers: respondents in (place, id) order, each with its
  * answers and chosen options to the questions indicators read. */
 struct period_answers {
@@ -897,7 +900,10 @@ struct period_answers {
 	size_t *a0, *a1;         /* each one's answers: [a0[i], a1[i]) */
 	size_t na;               /* answers in all */
 	uint32_t *aq;            /* question id */
-	double *av;              /* value, NaN for NULL */
+	double *av;              /* value, NaN for NULL; or, when every
+	                            value read is a whole number of 32
+	                            bits, NULL and: */
+	int32_t *avi;            /* the values, NO_VALUE for NULL */
 	uint32_t *ac;            /* choice id, NO_CHOICE for NULL */
 	size_t *c0, *c1;         /* each one's chosen options */
 	size_t nc;               /* chosen options in all */
@@ -913,6 +919,7 @@ static void period_answers_release(struct period_answers *pa)
 	free(pa->c1);
 	free(pa->aq);
 	free(pa->av);
+	free(pa->avi);
 	free(pa->ac);
 	free(pa->c0);
 	free(pa->cq);
@@ -1037,9 +1044,18 @@ static int resolve(const struct names *nm, struct rind_mem *m,
 struct resp {
 	const struct names *nm;
 	const uint32_t *aq, *ac, *cq, *cc;
-	const double *av;
+	const double *av;        /* the values, or NULL and: */
+	const int32_t *avi;      /* narrowed (struct period_answers) */
 	size_t na, nc;
 };
+
+/* Answer i's value of r, NaN for NULL. */
+static double r_at(const struct resp *r, size_t i)
+{
+	if (r->av)
+		return r->av[i];
+	return r->avi[i] == NO_VALUE ? NAN : (double)r->avi[i];
+}
 
 /* answer_value(): the value of the answer to the lowest question id of
  * code `code` (a respondent's answers are by question id: the first);
@@ -1052,9 +1068,11 @@ static int r_value(const struct resp *r, int code, double *out)
 		return 0;
 	for (i = 0; i < r->na; i++)
 		if (r->nm->code_of[r->aq[i]] == code) {
-			if (isnan(r->av[i]))
+			double v = r_at(r, i);
+
+			if (isnan(v))
 				return 0;
-			*out = r->av[i];
+			*out = v;
 			return 1;
 		}
 	return 0;
@@ -1190,7 +1208,8 @@ static int answers_rows(const struct period_answers *pa,
 
 		r.nm = pa->nm;
 		r.aq = pa->aq + pa->a0[i];
-		r.av = pa->av + pa->a0[i];
+		r.av = pa->av ? pa->av + pa->a0[i] : NULL;
+		r.avi = pa->avi ? pa->avi + pa->a0[i] : NULL;
 		r.ac = pa->ac + pa->a0[i];
 		r.na = pa->a1[i] - pa->a0[i];
 		r.cq = pa->cq + pa->c0[i];
@@ -1326,8 +1345,33 @@ static int by_place(struct period_answers *pa)
 	return 0;
 }
 
+/* A value kept exactly as an int32_t other than NO_VALUE: a whole
+ * number of 32 bits, and not -0 (whose sign the int would lose). */
+static int narrow_value(double v)
+{
+	return v == floor(v) && v > (double)NO_VALUE && v <= (double)INT32_MAX
+	       && !(v == 0 && signbit(v));
+}
+
+/* A value that is not narrow_value(): pa's na values so far widened to
+ * doubles (room for cap); -1 when out of memory. */
+static int widen_values(struct period_answers *pa, size_t na, size_t cap)
+{
+	size_t i;
+
+	if (!(pa->av = malloc((cap + 1) * sizeof(*pa->av))))
+		return -1;
+	for (i = 0; i < na; i++)
+		pa->av[i] = pa->avi[i] == NO_VALUE ? NAN : (double)pa->avi[i];
+	free(pa->avi);
+	pa->avi = NULL;
+	return 0;
+}
+
 /* Read the answers of `period` to the questions the indicators on
- * answers read, into pa. */
+ * answers read, into pa: their values narrowed while every one is a
+ * whole number of 32 bits (the national bench's 3.7 million answers of
+ * a year take 15 MB less). */
 static int period_answers_load(impact *h, const struct names *nm,
                                const struct indicator *inds, size_t nind,
                                int period, struct period_answers *pa,
@@ -1403,23 +1447,28 @@ static int period_answers_load(impact *h, const struct names *nm,
 			continue;
 		if (na == acap) {
 			size_t c2 = acap ? 2 * acap : 4096;
-			uint32_t *a = realloc(pa->aq, c2 * sizeof(*a));
-			double *v;
 
-			if (!a)
+			if (resize(&pa->aq, c2, sizeof(*pa->aq)) != 0
+			    || resize(&pa->ac, c2, sizeof(*pa->ac)) != 0
+			    || (pa->av ? resize(&pa->av, c2, sizeof(*pa->av))
+			               : resize(&pa->avi, c2, sizeof(*pa->avi)))
+			       != 0)
 				goto nomem;
-			pa->aq = a;
-			if (!(a = realloc(pa->ac, c2 * sizeof(*a))))
-				goto nomem;
-			pa->ac = a;
-			if (!(v = realloc(pa->av, c2 * sizeof(*v))))
-				goto nomem;
-			pa->av = v;
 			acap = c2;
 		}
 		pa->aq[na] = (uint32_t)qid;
-		pa->av[na] = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN
-		             : sqlite3_column_double(st, 3);
+		{
+			double v = sqlite3_column_type(st, 3) == SQLITE_NULL
+			           ? NAN : sqlite3_column_double(st, 3);
+
+			if (!pa->av && !isnan(v) && !narrow_value(v)
+			    && widen_values(pa, na, acap) != 0)
+				goto nomem;
+			if (pa->av)
+				pa->av[na] = v;
+			else
+				pa->avi[na] = isnan(v) ? NO_VALUE : (int32_t)v;
+		}
 		{
 			long long cid = sqlite3_column_type(st, 4) == SQLITE_NULL
 			                ? -1 : sqlite3_column_int64(st, 4);
@@ -1446,6 +1495,7 @@ static int period_answers_load(impact *h, const struct names *nm,
 	fit(&pa->aq, na, sizeof(*pa->aq));
 	fit(&pa->ac, na, sizeof(*pa->ac));
 	fit(&pa->av, na, sizeof(*pa->av));
+	fit(&pa->avi, na, sizeof(*pa->avi));
 	/* The options chosen, in the same order. */
 	if (!(pa->c0 = calloc(pa->n + 1, sizeof(size_t))))
 		goto nomem;

@@ -1053,3 +1053,49 @@ Test(engine, share_of_choices_without_values)
 	cr_expect_eq(get("young", "P1", 2024).n, 5);
 	near(get("young", "R", 2024).value, 4.0 / 7, 1e-12, "R young");
 }
+
+/* Answer values are kept as 32-bit integers while every one read is a
+ * whole number of 32 bits (indicators/engine.c, period_answers_load()),
+ * then widened to doubles: the values read before the widening,
+ * including a NULL one, keep their meaning. */
+static void answer_days_null(void)
+{
+	/* r2 (read before s1 and s2) answered days with a text only. */
+	sql("UPDATE answers SET value = NULL, text = 'n/a' WHERE"
+	    " respondent_id = 2 AND question_id = 6;");
+}
+
+Test(engine, answer_values_widened_by_a_fraction)
+{
+	/* km, s1 2.5: P1 10, 2, 5, 0 -> 17/4; B 2.5, 8 -> 5.25; R 27.5/6.
+	 * days, r2 NULL: P1 4, 2, 20 -> 26/3. */
+	answer_days_null();
+	sql("UPDATE answers SET value = 2.5 WHERE respondent_id = 6 AND"
+	    " question_id = 5;");
+	indicator("km", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"km\"}");
+	indicator("days", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"days\"}");
+	compute();
+	near(get("km", "P1", 2024).value, 17.0 / 4, 1e-12, "P1 km");
+	near(get("km", "B", 2024).value, 5.25, 1e-12, "B km");
+	near(get("km", "R", 2024).value, 27.5 / 6, 1e-12, "R km");
+	cr_expect_eq(get("km", "R", 2024).n, 6);
+	near(get("days", "P1", 2024).value, 26.0 / 3, 1e-12, "P1 days");
+	cr_expect_eq(get("days", "P1", 2024).n, 3);
+}
+
+Test(engine, answer_values_widened_beyond_32_bits)
+{
+	/* days, s2 3e9 (beyond an int32_t): B (1 + 3e9) / 2; r2 NULL:
+	 * P1 26/3. */
+	answer_days_null();
+	sql("UPDATE answers SET value = 3e9 WHERE respondent_id = 7 AND"
+	    " question_id = 6;");
+	indicator("days", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"days\"}");
+	compute();
+	near(get("days", "B", 2024).value, 1500000000.5, 1e-12, "B days");
+	near(get("days", "P1", 2024).value, 26.0 / 3, 1e-12, "P1 days");
+	cr_expect_eq(get("days", "P1", 2024).n, 3);
+}
