@@ -490,8 +490,11 @@ struct store {
 	size_t n;               /* persons, in respondents.id order */
 	long long *place;       /* places.id of each */
 	size_t *survey;         /* its survey row in the qmap */
-	double *qv;             /* n × m.n values, NaN when none */
-	long *demo;             /* n × NROLES pool indices, -1 when none */
+	double *qv;             /* n × (m.n + 1) values, NaN when none; or,
+	                           while every value is exact in a float,
+	                           NULL and: */
+	float *qf;              /* the values as floats */
+	int32_t *demo;          /* n × NROLES pool indices, -1 when none */
 	long long *places;      /* the places with persons, ascending ids */
 	size_t nplaces;
 	size_t *first;          /* nplaces + 1 offsets into byplace */
@@ -503,6 +506,7 @@ static void store_release(struct store *s)
 	free(s->place);
 	free(s->survey);
 	free(s->qv);
+	free(s->qf);
 	free(s->demo);
 	free(s->places);
 	free(s->first);
@@ -522,6 +526,27 @@ static int cmp_size(const void *a, const void *b)
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+/* Value i of the store's n × (m.n + 1), NaN when none. */
+static double store_value(const struct store *s, size_t i)
+{
+	return s->qv ? s->qv[i] : (double)s->qf[i];
+}
+
+/* Value v is not exact in a float: the store's values so far (cells
+ * of them; room for cap) widened to doubles; -1 when out of memory. */
+static int store_widen(struct store *s, size_t cells, size_t cap)
+{
+	size_t i;
+
+	if (!(s->qv = malloc((cap + 1) * sizeof(*s->qv))))
+		return -1;
+	for (i = 0; i < cells; i++)
+		s->qv[i] = s->qf[i];
+	free(s->qf);
+	s->qf = NULL;
+	return 0;
 }
 
 /* A JSON array of the ids places[0..np), for json_each() (caller
@@ -546,7 +571,10 @@ static char *id_list(const long long *places, size_t np)
  * Load the persons of `period` into s: every respondent with an answer
  * (all of the period, or only those of the places `only`, nonly ids,
  * when `only` is not NULL), each indicator question's value and each
- * demographic code, as the answers are stored.
+ * demographic code, as the answers are stored.  The values are kept as
+ * floats while every one read is exact in a float (the national bench's
+ * 83,000 persons of a year take 12 MB less; the index holds two
+ * periods), then as doubles.
  */
 static int store_load(impact *h, struct qmap *m, int period,
                       const long long *only, size_t nonly, struct store *s)
@@ -594,8 +622,8 @@ static int store_load(impact *h, struct qmap *m, int period,
 				long long *pl = realloc(s->place,
 				                        c2 * sizeof(*pl));
 				size_t *sv;
-				double *v2;
-				long *d2;
+				void *v2;
+				int32_t *d2;
 
 				if (!pl)
 					goto nomem;
@@ -603,12 +631,19 @@ static int store_load(impact *h, struct qmap *m, int period,
 				if (!(sv = realloc(s->survey, c2 * sizeof(*sv))))
 					goto nomem;
 				s->survey = sv;
-				if (!(v2 = realloc(s->qv, c2 * (m->n + 1)
-				                          * sizeof(double))))
+				/* doubles once widened, else floats */
+				v2 = s->qv ? realloc(s->qv, c2 * (m->n + 1)
+				                     * sizeof(double))
+				           : realloc(s->qf, c2 * (m->n + 1)
+				                     * sizeof(float));
+				if (!v2)
 					goto nomem;
-				s->qv = v2;
+				if (s->qv)
+					s->qv = v2;
+				else
+					s->qf = v2;
 				if (!(d2 = realloc(s->demo, c2 * NROLES
-				                            * sizeof(long))))
+				                            * sizeof(*d2))))
 					goto nomem;
 				s->demo = d2;
 				cap = c2;
@@ -618,7 +653,10 @@ static int store_load(impact *h, struct qmap *m, int period,
 			s->survey[s->n] = survey_row(m,
 			                             sqlite3_column_int64(st, 2));
 			for (k = 0; k < m->n; k++)
-				s->qv[s->n * (m->n + 1) + k] = NAN;
+				if (s->qv)
+					s->qv[s->n * (m->n + 1) + k] = NAN;
+				else
+					s->qf[s->n * (m->n + 1) + k] = NAN;
 			for (k = 0; k < NROLES; k++)
 				s->demo[s->n * NROLES + k] = -1;
 			s->n++;
@@ -635,12 +673,24 @@ static int store_load(impact *h, struct qmap *m, int period,
 
 			if (x < 0 && t && (x = pool_intern(&m->pool, t)) < 0)
 				goto nomem;
-			s->demo[i * NROLES + (size_t)role] = x;
+			if (x > INT32_MAX)
+				goto nomem;   /* 2^31 distinct codes */
+			s->demo[i * NROLES + (size_t)role] = (int32_t)x;
 		}
 		if ((q = m->of_qid[qid]) >= 0
-		    && sqlite3_column_type(st, 4) != SQLITE_NULL)
-			s->qv[i * (m->n + 1) + (size_t)q] =
-			        sqlite3_column_double(st, 4);
+		    && sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			double v = sqlite3_column_double(st, 4);
+			size_t at = i * (m->n + 1) + (size_t)q;
+
+			if (!s->qv && (double)(float)v != v
+			    && store_widen(s, s->n * (m->n + 1),
+			                   cap * (m->n + 1)) != 0)
+				goto nomem;
+			if (s->qv)
+				s->qv[at] = v;
+			else
+				s->qf[at] = (float)v;
+		}
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -654,9 +704,13 @@ static int store_load(impact *h, struct qmap *m, int period,
 			s->place = q;
 		if ((q = realloc(s->survey, s->n * sizeof(*s->survey))))
 			s->survey = q;
-		if ((q = realloc(s->qv, s->n * (m->n + 1) * sizeof(double))))
+		if (s->qv && (q = realloc(s->qv, s->n * (m->n + 1)
+		                                  * sizeof(double))))
 			s->qv = q;
-		if ((q = realloc(s->demo, s->n * NROLES * sizeof(long))))
+		if (s->qf && (q = realloc(s->qf, s->n * (m->n + 1)
+		                                  * sizeof(float))))
+			s->qf = q;
+		if ((q = realloc(s->demo, s->n * NROLES * sizeof(*s->demo))))
 			s->demo = q;
 	}
 	/* The persons of each place, in order. */
@@ -814,7 +868,7 @@ static int pop_from_store(impact *h, const struct def *df,
 		for (i = n; i-- > 0;) {
 			size_t x = pick[i];
 
-			if (!isnan(sto->qv[x * (m->n + 1) + k])) {
+			if (!isnan(store_value(sto, x * (m->n + 1) + k))) {
 				bmin[k] = m->min[sto->survey[x] * m->n + k];
 				bmax[k] = m->max[sto->survey[x] * m->n + k];
 				break;
@@ -839,7 +893,7 @@ static int pop_from_store(impact *h, const struct def *df,
 	}
 	/* Per person: combined indicator values, importance. */
 	for (i = 0; i < n; i++) {
-		const double *qv = &sto->qv[pick[i] * (m->n + 1)];
+		size_t qv = pick[i] * (m->n + 1);
 		const long *qp = qpos;
 
 		p->w[i] = 1;
@@ -850,7 +904,7 @@ static int pop_from_store(impact *h, const struct def *df,
 
 			for (k = 0; k < x->nq; k++) {
 				long q = *qp++;
-				double v = qv[(size_t)q];
+				double v = store_value(sto, qv + (size_t)q);
 
 				if (isnan(v))
 					continue;
@@ -872,7 +926,9 @@ static int pop_from_store(impact *h, const struct def *df,
 		}
 		for (j = 0; j < df->nd; j++)
 			p->imp[i * df->nd + j] = impq[j] >= 0
-			                         ? qv[(size_t)impq[j]] : NAN;
+			                         ? store_value(sto, qv
+			                                       + (size_t)impq[j])
+			                         : NAN;
 	}
 	free(qpos);
 	free(pick);

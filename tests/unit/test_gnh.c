@@ -352,3 +352,26 @@ Test(gnh, territory_weights_from_the_definition)
 	near(num(j, "gnh"), 17.0 / 24, "GNH territory weights");
 	json_decref(j);
 }
+
+Test(gnh, values_not_exact_in_a_float)
+{
+	impact_index_opts o = IMPACT_INDEX_OPTS_INIT;
+	json_t *j;
+
+	/* The persons' values are kept as floats while every one is exact
+	 * in a float (indicators/gnh.c, store_load()).  Person 10 (p4's
+	 * copy, read after nine persons) answers q4 5.9999999999: a float
+	 * would round it to 6, meeting d's threshold (s 1/2 instead of
+	 * 1/4).  Still below it, the figures of the header hold. */
+	sql("UPDATE answers SET value = 5.9999999999 WHERE respondent_id = 10"
+	    " AND question_id = 4;");
+	o.territory = "T";
+	o.replicates = 50;
+	o.robustness = 0;
+	j = run(&o);
+	near(num(j, "n"), 12, "n");
+	near(num(j, "gnh"), 13.0 / 18, "GNH");
+	near(num(j, "a_n"), 5.0 / 9, "A_n");
+	near(num(j, "scores.mean"), 45.0 / 72, "mean score");
+	json_decref(j);
+}
