@@ -672,6 +672,14 @@ static int resize(void *p, size_t n, size_t size)
 	return 0;
 }
 
+/* Out of memory: the error set on h, or only returned when h is NULL
+ * (the compute thread, struct ahead, which must not touch h). */
+static int enomem(impact *h)
+{
+	return h ? impact__error(h, IMPACT_ENOMEM, "out of memory")
+	         : IMPACT_ENOMEM;
+}
+
 /* Give back what doubling left unused: *p to n elements of `size`
  * bytes (kept as it is if realloc fails). */
 static void fit(void *p, size_t n, size_t size)
@@ -1781,9 +1789,13 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 {
 	int *code_at = NULL;
 	sqlite3_stmt *st = NULL;
-	size_t cap = 0, pcap = 0, np = 0, i;
+	size_t cap = 0, pcap = 0, i;
 	long long *sorted = NULL;   /* (id, index) pairs by id */
 	size_t runcap = 0;
+	long long *rows = NULL;     /* publics as read: activity ids, */
+	int *rowp = NULL;           /* ... their publics */
+	size_t *fill = NULL;        /* ... laid out per activity */
+	size_t nrows = 0, rcap = 0;
 	int rc, step;
 
 	memset(pa, 0, sizeof(*pa));
@@ -1865,92 +1877,63 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 		sorted[2 * i + 1] = (long long)i;
 	}
 	qsort(sorted, pa->n, 2 * sizeof(long long), cmp_act_id);
-	{
-		/* Publics: counted per activity, then laid out. */
-		size_t *fill = NULL;
-		long long *rows = NULL;
-		int *rowp = NULL;
-		size_t nrows = 0, rcap = 0;
+	/* Publics: counted per activity, then laid out. */
+	if ((rc = impact__prepare(h, &st, "SELECT ap.activity_id,"
+	                          " ap.public FROM activities a"
+	                          " NOT INDEXED JOIN activity_publics ap ON"
+	                          " ap.activity_id = a.id WHERE"
+	                          " a.period = ?1;")) != IMPACT_OK)
+		goto done;
+	sqlite3_bind_int(st, 1, period);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *pb = (const char *)sqlite3_column_text(st, 1);
+		int k;
 
-		if ((rc = impact__prepare(h, &st, "SELECT ap.activity_id,"
-		                          " ap.public FROM activities a"
-		                          " NOT INDEXED JOIN activity_publics ap ON"
-		                          " ap.activity_id = a.id WHERE"
-		                          " a.period = ?1;")) != IMPACT_OK)
-			goto done;
-		sqlite3_bind_int(st, 1, period);
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *pb = (const char *)sqlite3_column_text(st, 1);
-			int k;
-
-			if (nrows == rcap) {
-				size_t c2 = rcap ? 2 * rcap : 4096;
-				long long *r2 = realloc(rows, c2 * sizeof(*r2));
-				int *p2;
-
-				if (!r2) {
-					free(rows);
-					free(rowp);
-					goto nomem;
-				}
-				rows = r2;
-				if (!(p2 = realloc(rowp, c2 * sizeof(*p2)))) {
-					free(rows);
-					free(rowp);
-					goto nomem;
-				}
-				rowp = p2;
-				rcap = c2;
-			}
-			if (!pb || (k = name_id(&pa->pubs, &pa->npubs, pb)) < 0) {
-				free(rows);
-				free(rowp);
+		if (nrows == rcap) {
+			rcap = rcap ? 2 * rcap : 4096;
+			if (resize(&rows, rcap, sizeof(*rows)) != 0
+			    || resize(&rowp, rcap, sizeof(*rowp)) != 0)
 				goto nomem;
-			}
-			rows[nrows] = sqlite3_column_int64(st, 0);
-			rowp[nrows++] = k;
 		}
-		sqlite3_finalize(st);
-		st = NULL;
-		if (step != SQLITE_DONE) {
-			free(rows);
-			free(rowp);
-			rc = impact__db_error(h, "reading publics");
-			goto done;
-		}
-		if (nrows >= UINT32_MAX) {   /* p0's offsets */
-			free(rows);
-			free(rowp);
+		if (!pb || (k = name_id(&pa->pubs, &pa->npubs, pb)) < 0)
 			goto nomem;
-		}
-		for (i = 0; i < nrows; i++) {
-			long long *f = bsearch(&rows[i], sorted, pa->n,
-			                       2 * sizeof(long long), cmp_act_id);
-
-			if (f)
-				pa->p0[f[1] + 1]++;
-		}
-		for (i = 0; i < pa->n; i++)
-			pa->p0[i + 1] += pa->p0[i];
-		pa->pub = malloc((nrows + 1) * sizeof(int));
-		fill = calloc(pa->n + 1, sizeof(size_t));
-		if (!pa->pub || !fill) {
-			free(rows);
-			free(rowp);
-			free(fill);
-			goto nomem;
-		}
-		for (i = 0; i < nrows; i++) {
-			long long *f = bsearch(&rows[i], sorted, pa->n,
-			                       2 * sizeof(long long), cmp_act_id);
-
-			if (f)
-				pa->pub[pa->p0[f[1]] + fill[f[1]]++] = rowp[i];
-		}
-		free(rows);
-		free(rowp);
-		free(fill);
+		rows[nrows] = sqlite3_column_int64(st, 0);
+		rowp[nrows++] = k;
 	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_DONE) {
+		rc = impact__db_error(h, "reading publics");
+		goto done;
+	}
+	if (nrows >= UINT32_MAX)     /* p0's offsets */
+		goto nomem;
+	for (i = 0; i < nrows; i++) {
+		long long *f = bsearch(&rows[i], sorted, pa->n,
+		                       2 * sizeof(long long), cmp_act_id);
+
+		if (f)
+			pa->p0[f[1] + 1]++;
+	}
+	for (i = 0; i < pa->n; i++)
+		pa->p0[i + 1] += pa->p0[i];
+	pa->pub = malloc((nrows + 1) * sizeof(int));
+	fill = calloc(pa->n + 1, sizeof(size_t));
+	if (!pa->pub || !fill)
+		goto nomem;
+	for (i = 0; i < nrows; i++) {
+		long long *f = bsearch(&rows[i], sorted, pa->n,
+		                       2 * sizeof(long long), cmp_act_id);
+
+		if (f)
+			pa->pub[pa->p0[f[1]] + fill[f[1]]++] = rowp[i];
+	}
+	free(rows);                  /* before the partners are read */
+	free(rowp);
+	free(fill);
+	rows = NULL;
+	rowp = NULL;
+	fill = NULL;
 	/* Partners: the rows of acts_cat_next()'s "partner_places", in
 	 * this statement's order, counted per activity; each place's code
 	 * kept once, found by the place's unit in the tree (code_at: its
@@ -2004,7 +1987,6 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 		goto nomem;
 	for (i = 0; i < pa->n; i++)
 		pa->by_id[i] = (uint32_t)sorted[2 * i + 1];
-	(void)np;
 	pa->period = period;
 	rc = IMPACT_OK;
 	goto done;
@@ -2013,6 +1995,9 @@ nomem:
 done:
 	sqlite3_finalize(st);
 	free(sorted);
+	free(rows);
+	free(rowp);
+	free(fill);
 	free(code_at);
 	if (rc != IMPACT_OK)
 		period_acts_release(pa);
@@ -2653,8 +2638,7 @@ nomem:
 	free(cnt);
 	free(rk);
 	free(rc_ids);
-	return h ? impact__error(h, IMPACT_ENOMEM, "out of memory")
-	         : IMPACT_ENOMEM;
+	return enomem(h);
 }
 
 /* The options of the question of each indicator counting categories of
@@ -4044,8 +4028,7 @@ static int one_compute(const struct engine *e, impact *h,
 	*out = NULL;
 	*nout = 0;
 	if (nunits > UINT32_MAX)     /* struct outrow's unit */
-		return h ? impact__error(h, IMPACT_ENOMEM, "out of memory")
-		         : IMPACT_ENOMEM;
+		return enomem(h);
 	memset(&jb, 0, sizeof(jb));
 	if ((rc = load_data(h, ind, period, pa, pv, &d)) != IMPACT_OK)
 		return rc;
@@ -4115,8 +4098,8 @@ done:
 	free(order);
 	free(size);
 	data_release(&d);
-	if (rc == IMPACT_ENOMEM && h)
-		rc = impact__error(h, rc, "out of memory");
+	if (rc == IMPACT_ENOMEM)
+		rc = enomem(h);
 	return rc;
 }
 

@@ -885,8 +885,7 @@ Test(engine, intervals_are_gsls_bootstrap_of_sorted_values)
 	expect_interval("days", "R", v, n, 2, 1);
 }
 
-/* Fewer choices first, then the choices in order (their codes, a..f:
- * the order of their names). */
+/* The number of choices in set x. */
 static unsigned ones(unsigned x)
 {
 	unsigned k = 0;
@@ -896,6 +895,8 @@ static unsigned ones(unsigned x)
 	return k;
 }
 
+/* Fewer choices first, then the choices in order (their codes, a..f:
+ * the order of their names). */
 static int by_choices(const void *x, const void *y)
 {
 	unsigned a = *(const unsigned *)x, b = *(const unsigned *)y, k;
