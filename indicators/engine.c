@@ -3,17 +3,22 @@
  * for every place, territory and period, and writes indicator_results.
  *
  * For one indicator and one period, the observations (respondents,
- * activities or places' facts) come from one SQL query built from the
- * definition (`struct sqlb` collects the text and its bound values): each
- * row carries the observation's place, whether it passes the filter, its
- * value, the value it is multiplied by, whether it meets the condition,
- * and a ratio's numerator and denominator.  Rows are ordered by place, so
- * a place's observations are one run; a territory's are the runs of every
- * place below it (indicators/tree.h), read where they are: pooled, never
- * averaged.  Each kind is then computed with its interval (Wilson 1927
- * for shares, a seeded percentile bootstrap stratified by place for
- * means, ratios and diversity, drawn once per place and summed up the
- * tree: boot_all(); none for counts and sums), disclosure control is
+ * activities or places' facts) are the rows of one SQL query built from
+ * the definition (`struct sqlb` collects the text and its bound values),
+ * or the same rows computed from the answers or activities in memory:
+ * each row carries the observation's place, whether it passes the
+ * filter, its value, the value it is multiplied by, whether it meets the
+ * condition, and a ratio's numerator and denominator.  Rows are ordered
+ * by place, so a place's observations are one run.  A period is read a
+ * group of places at a time (group_compute()), places in the tree's
+ * depth-first order: a place's value is computed from its run, and its
+ * sums are added to those of the territories above it (indicators/
+ * tree.h), so that a territory's observations are pooled, never
+ * averaged, and memory does not grow with the rows of a period.  Each
+ * kind is computed with its interval (Wilson 1927 for shares, a seeded
+ * percentile bootstrap stratified by place for means, ratios and
+ * diversity, drawn once per place and summed up the tree; none for
+ * counts and sums), disclosure control is
  * applied (primary, dominance, then secondary suppression), and each value
  * is compared with the previous period's (two-proportion z test, Welch's t
  * test): as it is written, periods being computed in order, from the
@@ -572,18 +577,24 @@ static int sqlb_prepare(impact *h, struct sqlb *q, int period,
 /* ---------------------------------------------------------------- */
 /* Observations of one indicator and period                           */
 
+/* Category names and their ids, kept from one group of places to the
+ * next so that a category has the same id in every group. */
+struct catnames {
+	char **names;           /* category id -> name */
+	size_t n;
+	size_t *slot;           /* hash table: id + 1, 0 empty */
+	size_t nslots;
+};
+
 struct data {
 	struct obs *o;          /* kept observations, ordered by place */
 	size_t n, cap;
 	int *cats;              /* category ids, per observation runs */
 	size_t ncats, capcats;
-	char **names;           /* category id -> name */
-	size_t nnames;
+	struct catnames *cn;    /* their names (the caller's) */
 	size_t possible;        /* number of possible categories */
 	long long *present;     /* places.id with any row of the source */
 	size_t npresent, cappresent;
-	size_t *slot;           /* names hash table: id + 1, 0 empty */
-	size_t nslots;
 };
 
 /* Free list[0..n) and the list. */
@@ -596,13 +607,19 @@ static void strings_free(char **list, size_t n)
 	free(list);
 }
 
+static void catnames_release(struct catnames *cn)
+{
+	strings_free(cn->names, cn->n);
+	free(cn->slot);
+	memset(cn, 0, sizeof(*cn));
+}
+
+/* Free d's observations (not its names). */
 static void data_release(struct data *d)
 {
 	free(d->o);
 	free(d->cats);
-	strings_free(d->names, d->nnames);
 	free(d->present);
-	free(d->slot);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -617,17 +634,17 @@ static size_t name_hash(const char *s)
 
 /* Intern category `s`: ids in the order names first appear (a hash
  * table finds them).  Its id, or -1 on allocation failure. */
-static int intern(struct data *d, const char *s)
+static int intern(struct catnames *d, const char *s)
 {
 	size_t i, h = name_hash(s);
 	char **p;
 
-	if (2 * (d->nnames + 1) >= d->nslots) {
+	if (2 * (d->n + 1) >= d->nslots) {
 		size_t ns = d->nslots ? 2 * d->nslots : 64, *t, k;
 
 		if (!(t = calloc(ns, sizeof(*t))))
 			return -1;
-		for (k = 0; k < d->nnames; k++) {
+		for (k = 0; k < d->n; k++) {
 			i = name_hash(d->names[k]) & (ns - 1);
 			while (t[i])
 				i = (i + 1) & (ns - 1);
@@ -640,14 +657,14 @@ static int intern(struct data *d, const char *s)
 	for (i = h & (d->nslots - 1); d->slot[i]; i = (i + 1) & (d->nslots - 1))
 		if (strcmp(d->names[d->slot[i] - 1], s) == 0)
 			return (int)d->slot[i] - 1;
-	p = realloc(d->names, (d->nnames + 1) * sizeof(*p));
+	p = realloc(d->names, (d->n + 1) * sizeof(*p));
 	if (!p)
 		return -1;
 	d->names = p;
-	if (!(d->names[d->nnames] = strdup(s)))
+	if (!(d->names[d->n] = strdup(s)))
 		return -1;
-	d->slot[i] = d->nnames + 1;
-	return (int)d->nnames++;
+	d->slot[i] = d->n + 1;
+	return (int)d->n++;
 }
 
 /* One row of an observation query: an observation before its filter. */
@@ -673,7 +690,7 @@ static int resize(void *p, size_t n, size_t size)
 }
 
 /* Out of memory: the error set on h, or only returned when h is NULL
- * (the compute thread, struct ahead, which must not touch h). */
+ * (the compute thread, struct pipe, which must not touch h). */
 static int enomem(impact *h)
 {
 	return h ? impact__error(h, IMPACT_ENOMEM, "out of memory")
@@ -741,14 +758,15 @@ static int add_row(struct data *d, const struct indicator *ind,
 }
 
 /* ---------------------------------------------------------------- */
-/* The answers of one period in memory                                */
+/* The answers of a group of places in memory                         */
 
 /*
  * Most indicators read answers; their observation query (obs_query())
  * asks, for every respondent of the period, a few subqueries each: on a
  * national network, tens of millions of lookups per indicator.  Instead
- * the period's answers to the questions some indicator reads are read
- * once, in the query's order (respondents by place, then id), and each
+ * the answers to the questions some indicator reads are read once per
+ * group of places (the places of temp.impact_group), in the query's
+ * order (respondents by place, then id), and each
  * indicator's columns are computed from them here, with the query's
  * rules: a question is named by its code (any survey's question of that
  * code), its value is the answer's to the lowest question id, NULL (NaN
@@ -1376,10 +1394,10 @@ static int widen_values(struct period_answers *pa, size_t na, size_t cap)
 	return 0;
 }
 
-/* Read the answers of `period` to the questions the indicators on
- * answers read, into pa: their values narrowed while every one is a
- * whole number of 32 bits (the national bench's 3.7 million answers of
- * a year take 15 MB less). */
+/* Read the answers of `period` of the places of temp.impact_group to the
+ * questions the indicators on answers read, into pa, giving each value
+ * to the tap: their values narrowed while every one is a whole number of
+ * 32 bits (a third less memory). */
 static int period_answers_load(impact *h, const struct names *nm,
                                const struct indicator *inds, size_t nind,
                                int period, struct period_answers *pa,
@@ -1401,16 +1419,16 @@ static int period_answers_load(impact *h, const struct names *nm,
 	for (i = 0; i < nind; i++)
 		if (inds[i].source == S_ANSWERS)
 			need_codes(nm, &inds[i], need_code, need_role);
-	/* By respondent id, the order of a scan of respondents joined to
-	 * answers by their key (ordering by place would make SQLite sort
-	 * every answer); ordered by place below.  A respondent's answers by
-	 * question id, their key's order too (r_value()). */
+	/* The group's places (temp.impact_group) by id, each one's
+	 * respondents by id (sorted place by place), a respondent's answers
+	 * by question id: their key's order (r_value() needs it). */
 	if ((rc = impact__prepare(h, &st, "SELECT r.id, r.place_id,"
 	                          " a.question_id, a.value, a.choice_id FROM"
-	                          " respondents r LEFT JOIN answers a ON"
-	                          " a.respondent_id = r.id WHERE r.period = ?1"
-	                          " ORDER BY r.id, a.question_id;"))
-	    != IMPACT_OK)
+	                          " temp.impact_group g CROSS JOIN respondents r"
+	                          " ON r.place_id = g.place_id AND r.period = ?1"
+	                          " LEFT JOIN answers a ON a.respondent_id ="
+	                          " r.id ORDER BY g.place_id, r.id,"
+	                          " a.question_id;")) != IMPACT_OK)
 		goto done;
 	sqlite3_bind_int(st, 1, period);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1508,9 +1526,11 @@ static int period_answers_load(impact *h, const struct names *nm,
 	if (!(pa->c0 = calloc(pa->n + 1, sizeof(size_t))))
 		goto nomem;
 	if ((rc = impact__prepare(h, &st, "SELECT r.id, ac.question_id,"
-	                          " ac.choice_id FROM respondents r JOIN"
-	                          " answer_choices ac ON ac.respondent_id ="
-	                          " r.id WHERE r.period = ?1 ORDER BY r.id;"))
+	                          " ac.choice_id, r.place_id FROM"
+	                          " temp.impact_group g CROSS JOIN respondents r"
+	                          " ON r.place_id = g.place_id AND r.period = ?1"
+	                          " JOIN answer_choices ac ON ac.respondent_id ="
+	                          " r.id ORDER BY g.place_id, r.id;"))
 	    != IMPACT_OK)
 		goto done;
 	sqlite3_bind_int(st, 1, period);
@@ -1518,10 +1538,13 @@ static int period_answers_load(impact *h, const struct names *nm,
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		long long rid = sqlite3_column_int64(st, 0);
 		long long qid = sqlite3_column_int64(st, 1);
+		long long pl = sqlite3_column_int64(st, 3);
 		int code;
 
-		/* Respondents in the same order: move to this one. */
-		while (i < pa->n && pa->rid[i] < rid) {
+		/* Respondents in the same order, (place, id): move to this
+		 * one. */
+		while (i < pa->n && (pa->place[i] < pl || (pa->place[i] == pl
+		                                           && pa->rid[i] < rid))) {
 			pa->c0[i + 1] = nc;
 			i++;
 		}
@@ -1578,13 +1601,14 @@ done:
 }
 
 /* ---------------------------------------------------------------- */
-/* The activities of one period in memory                             */
+/* The activities of a group of places in memory                      */
 
 /*
  * The same for activities: their observation query looks each activity
  * up by place (activities_place), which on a national log means millions
- * of random reads per indicator.  The period's activities are read once
- * in the query's order, with their publics and co-organising partners,
+ * of random reads per indicator.  The activities of a group of places
+ * (temp.impact_group) are read once in the query's order, with their
+ * publics and co-organising partners,
  * and each indicator's columns computed here with SQLite's rules for the
  * values involved: an integer times an integer is an integer (a real
  * beyond 64 bits), with a real it is a real; NULL spreads; comparisons
@@ -1783,7 +1807,8 @@ static int cmp_act_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Read the activities of `period` into pa. */
+/* Read the activities of `period` of the places of temp.impact_group
+ * into pa. */
 static int period_acts_load(impact *h, const struct impact__tree *tree,
                             int period, struct period_acts *pa)
 {
@@ -1802,10 +1827,10 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 	if ((rc = impact__prepare(h, &st, "SELECT a.id, a.place_id,"
 	                          " a.category, a.participants,"
 	                          " a.new_participants, a.hours, a.volunteers,"
-	                          " a.volunteer_hours, a.free FROM activities a"
-	                          " NOT INDEXED WHERE a.period = ?1"
-	                          " ORDER BY a.place_id,"
-	                          " a.id;")) != IMPACT_OK)
+	                          " a.volunteer_hours, a.free FROM"
+	                          " temp.impact_group g CROSS JOIN activities a"
+	                          " ON a.place_id = g.place_id AND a.period = ?1"
+	                          " ORDER BY g.place_id, a.id;")) != IMPACT_OK)
 		return rc;
 	sqlite3_bind_int(st, 1, period);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1879,10 +1904,11 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 	qsort(sorted, pa->n, 2 * sizeof(long long), cmp_act_id);
 	/* Publics: counted per activity, then laid out. */
 	if ((rc = impact__prepare(h, &st, "SELECT ap.activity_id,"
-	                          " ap.public FROM activities a"
-	                          " NOT INDEXED JOIN activity_publics ap ON"
-	                          " ap.activity_id = a.id WHERE"
-	                          " a.period = ?1;")) != IMPACT_OK)
+	                          " ap.public FROM temp.impact_group g CROSS"
+	                          " JOIN activities a ON a.place_id ="
+	                          " g.place_id AND a.period = ?1 JOIN"
+	                          " activity_publics ap ON ap.activity_id ="
+	                          " a.id;")) != IMPACT_OK)
 		goto done;
 	sqlite3_bind_int(st, 1, period);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1941,10 +1967,11 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 	if (!(code_at = calloc(tree->nplaces + 1, sizeof(*code_at))))
 		goto nomem;
 	if ((rc = impact__prepare(h, &st, "SELECT a.id, p.code, p.id FROM"
-	                          " activities a JOIN activity_partners ap ON"
+	                          " temp.impact_group g CROSS JOIN activities a"
+	                          " ON a.place_id = g.place_id AND a.period ="
+	                          " ?1 JOIN activity_partners ap ON"
 	                          " ap.activity_id = a.id JOIN places p ON"
-	                          " p.id = ap.place_id WHERE a.period = ?1;"))
-	    != IMPACT_OK)
+	                          " p.id = ap.place_id;")) != IMPACT_OK)
 		goto done;
 	sqlite3_bind_int(st, 1, period);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2418,27 +2445,26 @@ static int acts_cat_next(struct acts_cat *it, long long *key, int *name)
 }
 
 /* Does load_data() read the observations of `ind` from memory alone,
- * without the database (and so on any thread)? */
-static int from_memory(const struct indicator *ind,
-                       const struct period_answers *pa,
-                       const struct period_acts *pv)
+ * without the database, when the answers are in memory (`answers`)? */
+static int from_memory(const struct indicator *ind, int answers)
 {
 	if (ind->source == S_ANSWERS)
-		return pa != NULL;
-	if (ind->source != S_ACTIVITIES || !pv)
+		return answers;
+	if (ind->source != S_ACTIVITIES)
 		return 0;
 	return (ind->kind != K_DISTINCT && ind->kind != K_DIVERSITY)
 	       || acts_cat_kind(ind->of) != 0;
 }
 
-/* Load the observations of `ind` for `period` into d: from pa (the
- * period's answers in memory) for an indicator on answers when not NULL,
- * from pv (its activities) for one on activities, else from its
- * observation query.  h is NULL when from_memory(): out of memory is
- * then only returned. */
+/* Load the observations of `ind` for `period` into d, their categories
+ * named in cn: from pa (a group's answers in memory) for an indicator on
+ * answers when not NULL, from pv (its activities) for one on
+ * activities, else from its observation query (every place).  h is NULL
+ * when from memory: out of memory is then only returned. */
 static int load_data(impact *h, const struct indicator *ind, int period,
                      const struct period_answers *pa,
-                     const struct period_acts *pv, struct data *d)
+                     const struct period_acts *pv, struct catnames *cn,
+                     struct data *d)
 {
 	struct sqlb q;
 	struct catrows cr;
@@ -2450,10 +2476,12 @@ static int load_data(impact *h, const struct indicator *ind, int period,
 	sqlite3_stmt *st = NULL;
 	int rc, step = SQLITE_DONE;
 
-	assert(h || from_memory(ind, pa, pv));
+	assert(h || (ind->source == S_ANSWERS ? pa != NULL
+	                  : pv != NULL && from_memory(ind, 1)));
 	memset(&cr, 0, sizeof(cr));
 	memset(&it, 0, sizeof(it));
 	memset(d, 0, sizeof(*d));
+	d->cn = cn;
 	memset(&q, 0, sizeof(q));
 	if (ind->source == S_ANSWERS && pa) {
 		/* The observation query, evaluated on the period's answers in
@@ -2547,7 +2575,7 @@ categories:
 				key = cr.key[cr.next];
 				name = cr.name[cr.next++];
 			}
-			if ((id = intern(d, name)) < 0)
+			if ((id = intern(d->cn, name)) < 0)
 				goto nomem;
 			if (nr == capr) {
 				capr = capr ? 2 * capr : 256;
@@ -2580,7 +2608,7 @@ categories:
 					if (!acts_cat_next(&it, &key, &k))
 						break;
 					if (it.id[k] == -2
-					    && (it.id[k] = intern(d, it.names[k])) < 0)
+					    && (it.id[k] = intern(d->cn, it.names[k])) < 0)
 						goto nomem;
 					id = it.id[k];
 				} else {
@@ -2628,7 +2656,7 @@ categories:
 				d->o[k++] = d->o[i];
 		d->n = k;
 	}
-	d->possible = ind->source == S_ANSWERS ? ind->choices : d->nnames;
+	d->possible = ind->source == S_ANSWERS ? ind->choices : cn->n;
 	return IMPACT_OK;
 nomem:
 	sqlite3_finalize(st);
@@ -2700,7 +2728,7 @@ struct value {
 
 /* Compute the kind over the unit's observations: the value, and for a
  * share its Wilson interval.  The intervals of means, ratios and
- * diversity are boot_all()'s, drawn for every unit at once. */
+ * diversity are the bootstrap's (group_compute()). */
 static void evaluate(const struct indicator *ind, const struct data *d,
                      const struct unit *u, struct value *out)
 {
@@ -2724,7 +2752,7 @@ static void evaluate(const struct indicator *ind, const struct data *d,
 	case K_DISTINCT: {
 		size_t k = 0;
 
-		memset(u->seen, 0, d->nnames + 1);
+		memset(u->seen, 0, d->cn->n + 1);
 		EACH_OBS(u, r, o)
 			for (j = 0; j < o->ncat; j++) {
 				int c = d->cats[o->cat0 + j];
@@ -2806,8 +2834,8 @@ struct cell {
 	enum reason reason;
 };
 
-/* A unit's value as stored: the cells of units with a value, kept from
- * one_compute() to one_store(). */
+/* A unit's value as stored: the cells of units with a value, from
+ * istate_end() to one_store(). */
 struct outrow {
 	double v, lo, hi, var;
 	long long n;
@@ -2821,106 +2849,6 @@ static int money(const char *key)
 	size_t n = key ? strlen(key) : 0;
 
 	return n > 4 && strcmp(key + n - 4, "_eur") == 0;
-}
-
-/* The places under each unit: members[first[u] .. first[u + 1]) are the
- * place units of unit u (itself, for a place). */
-struct members {
-	size_t *first;           /* nunits + 1 offsets */
-	size_t *place;           /* place units */
-};
-
-static void members_release(struct members *m)
-{
-	free(m->first);
-	free(m->place);
-}
-
-/* Build the members of every unit from the places' chains. */
-static int members_build(const struct impact__tree *t, struct members *m)
-{
-	size_t nunits = t->nplaces + t->nterr, p, j, *fill = NULL;
-
-	m->first = calloc(nunits + 2, sizeof(size_t));
-	m->place = malloc((t->nplaces * t->depth + 1) * sizeof(size_t));
-	fill = calloc(nunits + 1, sizeof(size_t));
-	if (!m->first || !m->place || !fill) {
-		free(fill);
-		return -1;
-	}
-	for (p = 0; p < t->nplaces; p++)
-		for (j = 0; j < t->depth && t->chain[p * t->depth + j] >= 0; j++)
-			m->first[t->chain[p * t->depth + j] + 1]++;
-	for (j = 0; j < nunits; j++)
-		m->first[j + 1] += m->first[j];
-	for (p = 0; p < t->nplaces; p++)
-		for (j = 0; j < t->depth && t->chain[p * t->depth + j] >= 0; j++) {
-			size_t u = (size_t)t->chain[p * t->depth + j];
-
-			m->place[m->first[u] + fill[u]++] = p;
-		}
-	free(fill);
-	return 0;
-}
-
-/* Point u at the observations of unit `unit`: the runs of its places,
- * in member order. */
-static void gather(const struct data *d, const struct members *m,
-                   const size_t *run0, const size_t *run1, size_t unit,
-                   struct unit *u)
-{
-	size_t j;
-
-	u->nruns = u->n = 0;
-	for (j = m->first[unit]; j < m->first[unit + 1]; j++) {
-		size_t p = m->place[j];
-
-		if (run0[p] == run1[p])
-			continue;
-		u->first[u->nruns] = d->o + run0[p];
-		u->end[u->nruns] = d->o + run1[p];
-		u->n += run1[p] - run0[p];
-		u->nruns++;
-	}
-}
-
-/* Mark in present[] every unit that has a place with data. */
-static void mark_present(const struct data *d, const struct impact__tree *t,
-                         unsigned char *present)
-{
-	size_t i, j;
-
-	for (i = 0; i < d->npresent; i++) {
-		const long *c = impact__chain_of(t, d->present[i]);
-
-		for (j = 0; c && j < t->depth && c[j] >= 0; j++)
-			present[c[j]] = 1;
-	}
-}
-
-/* Facts: how many places contribute to a unit and the largest's share. */
-static void dominance(const struct data *d, const struct members *m,
-                      const size_t *run0, const size_t *run1, size_t unit,
-                      struct value *v)
-{
-	double total = 0, top = 0;
-	size_t i, j, places = 0;
-
-	for (j = m->first[unit]; j < m->first[unit + 1]; j++) {
-		size_t p = m->place[j];
-		double sum = 0;
-
-		if (run0[p] == run1[p])
-			continue;
-		for (i = run0[p]; i < run1[p]; i++)
-			sum += fabs(d->o[i].x);
-		places++;
-		total += sum;
-		if (sum > top)
-			top = sum;
-	}
-	v->places = places;
-	v->top = total > 0 ? top / total : 0;
 }
 
 /* Secondary suppression: under each territory, when exactly one child
@@ -3013,7 +2941,11 @@ struct last {
 struct engine {
 	impact *h;
 	struct impact__tree t;
-	struct members m;        /* places under each unit */
+	size_t *order;           /* place units, depth-first */
+	size_t *cut;             /* groups: order[cut[g] .. cut[g + 1]) */
+	sqlite3_stmt *grp;       /* adds a place to temp.impact_group */
+	struct scratch *sc;      /* group_compute()'s on the compute thread */
+	struct scratch *msc;     /* ... and on this one */
 	long *parent;            /* territory index -> parent index or -1 */
 	long *place_terr;        /* place unit -> territory index */
 	int *depth_of;           /* territory index -> depth (root 0) */
@@ -3074,27 +3006,6 @@ static int engine_links(struct engine *e)
 	return IMPACT_OK;
 }
 
-/* A worker's unit: room for the runs of the largest unit (every place)
- * and the scratch of its kind; -1 when out of memory. */
-static int unit_init(struct unit *un, const struct data *d, size_t nplaces)
-{
-	memset(un, 0, sizeof(*un));
-	un->first = malloc((nplaces + 1) * sizeof(*un->first));
-	un->end = malloc((nplaces + 1) * sizeof(*un->end));
-	un->counts = calloc(d->possible + 1, sizeof(double));
-	un->seen = calloc(d->nnames + 1, 1);
-	return un->first && un->end && un->counts && un->seen ? 0 : -1;
-}
-
-static void unit_free(struct unit *un)
-{
-	free(un->first);
-	free(un->end);
-	free(un->counts);
-	free(un->seen);
-	memset(un, 0, sizeof(*un));
-}
-
 /* Run fn(arg) on this thread and on up to nthreads - 1 others (fewer
  * when a thread cannot start), and wait for them all. */
 static void run_workers(void *(*fn)(void *), void *arg, size_t nthreads)
@@ -3111,93 +3022,6 @@ static void run_workers(void *(*fn)(void *), void *arg, size_t nthreads)
 	fn(arg);
 	for (k = 1; k < started; k++)
 		pthread_join(tid[k], NULL);
-}
-
-/*
- * The units of one indicator and period, shared by the workers that
- * compute them: each takes the next unit of `order` (largest first, so
- * that the last ones are short) and fills its cell; cells are
- * independent, so the values do not depend on which worker computes them
- * or when.
- */
-struct job {
-	const struct engine *e;
-	const struct indicator *ind;
-	const struct data *d;
-	const size_t *run0, *run1;
-	const unsigned char *present;
-	const size_t *order;     /* units, largest first */
-	size_t nunits;
-	struct cell *cells;
-	pthread_mutex_t lock;    /* guards next */
-	size_t next;             /* next index into order */
-	int failed;              /* a worker ran out of memory */
-};
-
-/* Compute the value and primary suppression of unit u into its cell. */
-static void unit_cell(const struct job *jb, struct unit *un, size_t u)
-{
-	const struct indicator *ind = jb->ind;
-	struct cell *c = &jb->cells[u];
-
-	c->present = jb->present[u];
-	if (!c->present)
-		return;
-	gather(jb->d, &jb->e->m, jb->run0, jb->run1, u, un);
-	evaluate(ind, jb->d, un, &c->v);
-	/* Facts are every place's own figures, not a sample: no
-	 * sampling interval. */
-	if (ind->source == S_FACTS)
-		c->v.has_ci = 0;
-	if (!c->v.ok)
-		return;
-	if (ind->source == S_ANSWERS && c->v.n < ind->min_n) {
-		c->suppressed = 1;
-		c->reason = R_MIN_N;
-	}
-	if (ind->source == S_FACTS
-	    && (money(ind->of) || money(ind->num.of) || money(ind->den.of))) {
-		dominance(jb->d, &jb->e->m, jb->run0, jb->run1, u, &c->v);
-		if (c->v.places < 3 || c->v.top > 0.85) {
-			c->suppressed = 1;
-			c->reason = R_DOMINANCE;
-		}
-	}
-}
-
-/* A worker: units one after the other until none is left. */
-static void *worker(void *arg)
-{
-	struct job *jb = arg;
-	struct unit un;
-	int ok = unit_init(&un, jb->d, jb->e->t.nplaces) == 0;
-
-	for (;;) {
-		size_t k;
-
-		pthread_mutex_lock(&jb->lock);
-		if (!ok)
-			jb->failed = 1;
-		k = jb->failed ? jb->nunits : jb->next++;
-		pthread_mutex_unlock(&jb->lock);
-		if (k >= jb->nunits)
-			break;
-		unit_cell(jb, &un, jb->order[k]);
-	}
-	unit_free(&un);
-	return NULL;
-}
-
-/* Sort context: observations per unit (one per thread). */
-static _Thread_local const size_t *size_of_unit;
-
-static int by_size_desc(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	if (size_of_unit[x] != size_of_unit[y])
-		return size_of_unit[x] > size_of_unit[y] ? -1 : 1;
-	return (x > y) - (x < y);
 }
 
 /* ---------------------------------------------------------------- */
@@ -3804,9 +3628,9 @@ static int by_name(const void *a, const void *b)
  * ids 0..w-1, so that place_sort() orders sets of categories by their
  * names, not by the order the data gave them ids in; -1 when out of
  * memory. */
-static int names_rank(const struct data *d, size_t w, uint32_t **rank)
+static int names_rank(const struct catnames *cn, size_t w, uint32_t **rank)
 {
-	size_t nn = d->nnames < w ? d->nnames : w, i;
+	size_t nn = cn->n < w ? cn->n : w, i;
 	struct named *v = malloc((nn + 1) * sizeof(*v));
 
 	*rank = malloc(w * sizeof(**rank));
@@ -3817,7 +3641,7 @@ static int names_rank(const struct data *d, size_t w, uint32_t **rank)
 		return -1;
 	}
 	for (i = 0; i < nn; i++) {
-		v[i].name = d->names[i];
+		v[i].name = cn->names[i];
 		v[i].id = (uint32_t)i;
 	}
 	qsort(v, nn, sizeof(*v), by_name);
@@ -3829,119 +3653,587 @@ static int names_rank(const struct data *d, size_t w, uint32_t **rank)
 	return 0;
 }
 
-/* The intervals of every unit of a mean, ratio or diversity indicator
- * into cells; -1 when out of memory. */
-static int boot_all(const struct engine *e, const struct indicator *ind,
-                    const struct data *d, const size_t *run0,
-                    const size_t *run1, struct cell *cells)
+/* The intervals of means, ratios and diversity of the places of a group
+ * and of the territories that are complete: see boot_interval(). */
+
+/* ---------------------------------------------------------------- */
+/* Every unit of one indicator and period, a group of places at a time */
+
+/*
+ * A period's observations are read a group of places at a time, the
+ * places in the tree's depth-first order (struct engine's order), so
+ * that memory does not grow with the rows of a period.  For each group
+ * and indicator, each place's value is computed from its own
+ * observations (evaluate()); its sums (struct tsum) and bootstrap sums
+ * are added to those of the territories on its path, which are open,
+ * root first.  A territory is complete as soon as a place outside it
+ * comes: its value is then computed from its sums (evaluate_sums()).
+ * Its observations are so pooled, not averaged: its sums are those of
+ * every observation below it, a mean's sum of squared deviations
+ * combined place by place (Chan, Golub & LeVeque 1983).  What an
+ * indicator keeps from one group to the next (struct istate) depends on
+ * the places and the depth of the tree, not on the rows.
+ */
+
+/* The sums a territory's value is computed from. */
+struct tsum {
+	int present;             /* a place below has rows of the source */
+	double n, s, den, meets; /* observations; sums of x, den, meets */
+	double m2;               /* mean: sum of squared deviations */
+	double abs, top;         /* facts: sum of |x|, a place's largest */
+	size_t places;           /* places with observations */
+	size_t k;                /* distinct: categories seen */
+};
+
+/* A place's value, as kept until the period's last group. */
+struct pcell {
+	double v, lo, hi, var;
+	long long n;
+	unsigned char present, ok, has_ci, suppressed, reason;
+};
+
+/* What one indicator keeps from one group of places to the next. */
+struct istate {
+	const struct indicator *ind;
+	struct catnames cn;      /* its categories: ids across groups */
+	int started;             /* possible and width are set */
+	size_t possible;         /* diversity: possible categories */
+	struct boot bt;          /* bootstrap: width 0 for none */
+	size_t rw;               /* REPLICATES * width */
+	struct pcell *pc;        /* place units' values */
+	struct cell *tc;         /* territories' values */
+	size_t top;              /* open territories: */
+	size_t *path;            /* ... their units, root first */
+	struct tsum *ts;         /* ... their sums */
+	unsigned char *seen;     /* ... distinct: depth × capseen */
+	size_t capseen;
+	double *counts;          /* ... diversity: depth × possible */
+	double *acc, *pn;        /* ... bootstrap sums (depth × rw) and
+	                            observations (depth) */
+};
+
+static void istate_release(struct istate *is)
+{
+	catnames_release(&is->cn);
+	free(is->bt.rank);
+	free(is->pc);
+	free(is->tc);
+	free(is->path);
+	free(is->ts);
+	free(is->seen);
+	free(is->counts);
+	free(is->acc);
+	free(is->pn);
+	memset(is, 0, sizeof(*is));
+}
+
+/* Ready `is` for indicator `ind` over the tree of e; -1 when out of
+ * memory. */
+static int istate_init(const struct engine *e, struct istate *is,
+                       const struct indicator *ind)
+{
+	memset(is, 0, sizeof(*is));
+	is->ind = ind;
+	is->pc = calloc(e->t.nplaces + 1, sizeof(*is->pc));
+	is->tc = calloc(e->t.nterr + 1, sizeof(*is->tc));
+	is->path = malloc((e->t.depth + 1) * sizeof(*is->path));
+	is->ts = calloc(e->t.depth + 1, sizeof(*is->ts));
+	return is->pc && is->tc && is->path && is->ts ? 0 : -1;
+}
+
+/* Set the possible categories and the bootstrap's width from the first
+ * group's data d; -1 when out of memory. */
+static int istate_start(struct istate *is, const struct engine *e,
+                        const struct data *d)
+{
+	const struct indicator *ind = is->ind;
+	size_t depth = e->t.depth + 1;
+
+	is->started = 1;
+	is->possible = d->possible;
+	if (ind->kind == K_DIVERSITY && is->possible
+	    && !(is->counts = calloc(depth * is->possible, sizeof(double))))
+		return -1;
+	is->bt.ind = ind;
+	is->bt.t = &e->t;
+	if (ind->source == S_FACTS)
+		return 0;
+	if (ind->kind == K_MEAN)
+		is->bt.width = 1;
+	else if (ind->kind == K_RATIO)
+		is->bt.width = 2;
+	else if (ind->kind == K_DIVERSITY && is->possible >= 2)
+		is->bt.width = is->possible;
+	if (!is->bt.width)
+		return 0;
+	if (ind->kind == K_DIVERSITY
+	    && names_rank(&is->cn, is->bt.width, &is->bt.rank) != 0)
+		return -1;
+	is->rw = REPLICATES * is->bt.width;
+	is->acc = malloc(depth * is->rw * sizeof(double));
+	is->pn = malloc(depth * sizeof(double));
+	return is->acc && is->pn ? 0 : -1;
+}
+
+/* Room in is->seen for every category named so far; -1 when out of
+ * memory. */
+static int istate_seen(struct istate *is, size_t depth)
+{
+	size_t cap = is->capseen, j;
+	unsigned char *s;
+
+	if (is->ind->kind != K_DISTINCT || is->cn.n < cap)
+		return 0;
+	while (cap <= is->cn.n)
+		cap = cap ? 2 * cap : 64;
+	if (!(s = calloc(depth * cap, 1)))
+		return -1;
+	for (j = 0; is->seen && j < depth; j++)
+		memcpy(s + j * cap, is->seen + j * is->capseen, is->capseen);
+	free(is->seen);
+	is->seen = s;
+	is->capseen = cap;
+	return 0;
+}
+
+/* Primary suppression of a computed value: too few respondents, or a
+ * money fact that fewer than 3 places make or one dominates. */
+static void primary(const struct indicator *ind, struct cell *c)
+{
+	if (!c->v.ok)
+		return;
+	if (ind->source == S_ANSWERS && c->v.n < ind->min_n) {
+		c->suppressed = 1;
+		c->reason = R_MIN_N;
+	}
+	if (ind->source == S_FACTS
+	    && (money(ind->of) || money(ind->num.of) || money(ind->den.of))
+	    && (c->v.places < 3 || c->v.top > 0.85)) {
+		c->suppressed = 1;
+		c->reason = R_DOMINANCE;
+	}
+}
+
+/* Compute the kind from a territory's sums: what evaluate() gives for
+ * its observations. */
+static void evaluate_sums(const struct istate *is, const struct tsum *s,
+                          const double *counts, struct value *out)
+{
+	const struct indicator *ind = is->ind;
+
+	memset(out, 0, sizeof(*out));
+	out->n = (long long)s->n;
+	out->places = s->places;
+	out->top = s->abs > 0 ? s->top / s->abs : 0;
+	switch (ind->kind) {
+	case K_COUNT:
+		out->v = s->n;
+		out->ok = 1;
+		return;
+	case K_SUM:
+		out->v = s->s;
+		out->ok = 1;
+		return;
+	case K_DISTINCT:
+		out->v = (double)s->k;
+		out->ok = 1;
+		return;
+	case K_SHARE:
+		if (s->n == 0)
+			return;
+		out->v = s->meets / s->n;
+		out->var = out->v * (1 - out->v);
+		impact_stats_wilson(&out->lo, &out->hi, s->meets, s->n, LEVEL);
+		out->has_ci = 1;
+		out->ok = 1;
+		return;
+	case K_MEAN:
+		if (s->n == 0)
+			return;
+		out->v = s->s / s->n;
+		out->var = s->n > 1 ? s->m2 / (s->n - 1) : NAN;
+		out->ok = 1;
+		return;
+	case K_RATIO:
+		if (s->n == 0 || s->den == 0)
+			return;
+		out->v = s->s / s->den;
+		out->ok = 1;
+		return;
+	case K_DIVERSITY:
+		if (s->n == 0 || is->possible < 2)
+			return;
+		out->v = impact_stats_shannon_evenness(counts, 1, is->possible);
+		out->ok = !isnan(out->v);
+		return;
+	}
+}
+
+/* Complete the open territory at depth j of the path. */
+static void istate_close(const struct engine *e, struct istate *is,
+                         size_t j, double *vals)
+{
+	struct cell *c = &is->tc[is->path[j] - e->t.nplaces];
+
+	memset(c, 0, sizeof(*c));
+	c->present = is->ts[j].present;
+	if (!c->present)
+		return;
+	evaluate_sums(is, &is->ts[j], is->counts
+	              ? is->counts + j * is->possible : NULL, &c->v);
+	if (is->ind->source == S_FACTS)
+		c->v.has_ci = 0;
+	primary(is->ind, c);
+	if (is->bt.width)
+		boot_interval(&is->bt, is->acc + j * is->rw, is->pn[j], vals, c);
+}
+
+/* Open the territory `unit` at the top of the path. */
+static void istate_open(const struct engine *e, struct istate *is,
+                        size_t unit)
+{
+	size_t j = is->top++;
+
+	is->path[j] = unit;
+	memset(&is->ts[j], 0, sizeof(is->ts[j]));
+	if (is->seen)
+		memset(is->seen + j * is->capseen, 0, is->capseen);
+	if (is->counts)
+		memset(is->counts + j * is->possible, 0,
+		       is->possible * sizeof(double));
+	if (is->rw) {
+		memset(is->acc + j * is->rw, 0, is->rw * sizeof(double));
+		is->pn[j] = 0;
+	}
+	(void)e;
+}
+
+/* Move the path to place unit p's territories: those it leaves are
+ * complete. */
+static void istate_path(const struct engine *e, struct istate *is,
+                        size_t p, double *vals)
 {
 	const struct impact__tree *t = &e->t;
-	struct boot bt;
-	size_t depth = t->depth, rw, blk, nthreads, p, k, j, b, top = 0;
-	size_t *path = NULL;     /* territory units, root first */
-	double *pn = NULL;       /* their observations so far */
-	double *acc = NULL;      /* their sums: depth * rw */
-	double *vals = NULL;
+	const long *c = &t->chain[p * t->depth];
+	size_t len = chain_len(t, p), j;
+
+	for (j = 0; j < is->top && j + 1 < len
+	            && is->path[j] == (size_t)c[len - 1 - j]; j++)
+		;
+	while (is->top > j)
+		istate_close(e, is, --is->top, vals);
+	while (is->top + 1 < len)
+		istate_open(e, is, (size_t)c[len - 1 - is->top]);
+}
+
+/* Add the observations o[0..n) of a place (present: it has rows of the
+ * source) to the sums of the open territories. */
+static void istate_add(struct istate *is, const struct data *d,
+                       const struct obs *o, size_t n, int present)
+{
+	double s = 0, m2 = 0, den = 0, meets = 0, abs = 0, mean;
+	size_t i, j, k;
+
+	for (j = 0; j < is->top; j++)
+		is->ts[j].present |= present;
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		s += o[i].x;
+		den += o[i].den;
+		meets += o[i].meets ? 1 : 0;
+		abs += fabs(o[i].x);
+	}
+	mean = s / (double)n;
+	if (is->ind->kind == K_MEAN)
+		for (i = 0; i < n; i++)
+			m2 += (o[i].x - mean) * (o[i].x - mean);
+	for (j = 0; j < is->top; j++) {
+		struct tsum *t = &is->ts[j];
+		double na = t->n, nb = (double)n;
+
+		if (na > 0) {
+			double delta = mean - t->s / na;
+
+			t->m2 += m2 + delta * delta * na * nb / (na + nb);
+		} else
+			t->m2 = m2;
+		t->n += nb;
+		t->s += s;
+		t->den += den;
+		t->meets += meets;
+		t->abs += abs;
+		if (abs > t->top)
+			t->top = abs;
+		t->places++;
+	}
+	if (is->ind->kind == K_DISTINCT)
+		for (i = 0; i < n; i++)
+			for (k = 0; k < o[i].ncat; k++) {
+				int c = d->cats[o[i].cat0 + k];
+
+				for (j = 0; c >= 0 && j < is->top; j++) {
+					unsigned char *sn = is->seen + j * is->capseen;
+
+					if (!sn[c]) {
+						sn[c] = 1;
+						is->ts[j].k++;
+					}
+				}
+			}
+	if (is->counts)
+		for (i = 0; i < n; i++)
+			for (k = 0; k < o[i].ncat; k++) {
+				int c = d->cats[o[i].cat0 + k];
+
+				for (j = 0; c >= 0 && (size_t)c < is->possible
+				            && j < is->top; j++)
+					is->counts[j * is->possible + (size_t)c] += 1;
+			}
+}
+
+/* The scratch of group_compute(), over every place unit. */
+struct scratch {
+	size_t *run0, *run1;     /* each place's observations in d */
+	unsigned char *present;  /* places with rows of the source */
+	struct cell *cells;      /* the group's places' values */
+	size_t *withobs;         /* the group's places with observations */
+	struct unit un;          /* one place's observations */
+	size_t capcounts, capseen;
+	double *vals;            /* REPLICATES statistics */
+	double *sums;            /* a block's bootstrap sums */
+	size_t capsums;
+};
+
+static void scratch_release(struct scratch *sc)
+{
+	free(sc->run0);
+	free(sc->run1);
+	free(sc->present);
+	free(sc->cells);
+	free(sc->withobs);
+	free(sc->un.first);
+	free(sc->un.end);
+	free(sc->un.counts);
+	free(sc->un.seen);
+	free(sc->vals);
+	free(sc->sums);
+	memset(sc, 0, sizeof(*sc));
+}
+
+static int scratch_init(struct scratch *sc, size_t nplaces)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->run0 = calloc(nplaces + 1, sizeof(*sc->run0));
+	sc->run1 = calloc(nplaces + 1, sizeof(*sc->run1));
+	sc->present = calloc(nplaces + 1, 1);
+	sc->cells = calloc(nplaces + 1, sizeof(*sc->cells));
+	sc->withobs = malloc((nplaces + 1) * sizeof(*sc->withobs));
+	sc->un.first = malloc(sizeof(*sc->un.first));
+	sc->un.end = malloc(sizeof(*sc->un.end));
+	sc->vals = malloc(REPLICATES * sizeof(double));
+	return sc->run0 && sc->run1 && sc->present && sc->cells
+	       && sc->withobs && sc->un.first && sc->un.end && sc->vals
+	       ? 0 : -1;
+}
+
+/*
+ * The places gp[0..ngp) of a group (depth-first, every place unit of
+ * the tree after the groups before it) for the indicator of `is`, from
+ * their observations d: their values, then their bootstrap draws in
+ * blocks on impact__threads() workers, added up the open path in the
+ * places' order (so the intervals do not depend on the number of
+ * threads nor on the groups).  -1 when out of memory.
+ */
+static int group_compute(const struct engine *e, struct istate *is,
+                         struct data *d, const size_t *gp, size_t ngp,
+                         struct scratch *sc)
+{
+	const struct impact__tree *t = &e->t;
+	const struct indicator *ind = is->ind;
+	struct boot *bt = &is->bt;
+	size_t i, k, nobs = 0, blk = 1, nthreads, depth = t->depth + 1;
 	int rc = -1, have_lock = 0;
 
-	memset(&bt, 0, sizeof(bt));
-	if (ind->kind == K_MEAN)
-		bt.width = 1;
-	else if (ind->kind == K_RATIO)
-		bt.width = 2;
-	else if (ind->kind == K_DIVERSITY && d->possible >= 2)
-		bt.width = d->possible;
-	if (!bt.width || ind->source == S_FACTS)
-		return 0;
-	if (ind->kind == K_DIVERSITY && names_rank(d, bt.width, &bt.rank) != 0)
+	if (!is->started && istate_start(is, e, d) != 0)
 		return -1;
-	bt.ind = ind;
-	bt.d = d;
-	bt.t = t;
-	bt.run0 = run0;
-	bt.run1 = run1;
-	bt.cells = cells;
-	rw = REPLICATES * bt.width;
-	blk = BOOT_BLOCK_BYTES / (rw * sizeof(double));
-	if (blk < 1)
-		blk = 1;
-	if (!(bt.places = malloc((t->nplaces + 1) * sizeof(size_t))))
-		goto done;
-	for (p = 0; p < t->nplaces; p++)
-		if (run0[p] < run1[p])
-			bt.places[bt.np++] = p;
-	if (blk > bt.np)
-		blk = bt.np ? bt.np : 1;
-	chain_tree = t;
-	qsort(bt.places, bt.np, sizeof(size_t), by_chain);
+	d->possible = is->possible;
+	if (istate_seen(is, depth) != 0)
+		return -1;
+	if (d->possible + 1 > sc->capcounts) {
+		if (resize(&sc->un.counts, d->possible + 1, sizeof(double)) != 0)
+			return -1;
+		sc->capcounts = d->possible + 1;
+	}
+	if (d->cn->n + 1 > sc->capseen) {
+		if (resize(&sc->un.seen, d->cn->n + 1, 1) != 0)
+			return -1;
+		sc->capseen = d->cn->n + 1;
+	}
+	runs(d, t, sc->run0, sc->run1);
+	for (i = 0; i < d->npresent; i++) {
+		long u = impact__unit_of_place(t, d->present[i]);
+
+		if (u >= 0)
+			sc->present[u] = 1;
+	}
+	/* The places' own values. */
+	for (i = 0; i < ngp; i++) {
+		size_t p = gp[i], n = sc->run1[p] - sc->run0[p];
+		struct cell *c = &sc->cells[p];
+
+		memset(c, 0, sizeof(*c));
+		c->present = sc->present[p];
+		if (n)
+			sc->withobs[nobs++] = p;
+		if (!c->present)
+			continue;
+		sc->un.nruns = 1;
+		sc->un.first[0] = d->o + sc->run0[p];
+		sc->un.end[0] = d->o + sc->run1[p];
+		sc->un.n = n;
+		evaluate(ind, d, &sc->un, &c->v);
+		if (ind->source == S_FACTS)
+			c->v.has_ci = 0;
+		/* Dominance over the place alone. */
+		c->v.places = n > 0;
+		c->v.top = 0;
+		for (k = 0; k < n && !c->v.top; k++)
+			c->v.top = d->o[sc->run0[p] + k].x != 0;
+		primary(ind, c);
+	}
+	/* Their draws, in blocks, and the path. */
+	bt->d = d;
+	bt->run0 = sc->run0;
+	bt->run1 = sc->run1;
+	bt->cells = sc->cells;
+	bt->places = sc->withobs;
+	bt->np = nobs;
+	bt->failed = 0;
+	if (is->rw) {
+		blk = BOOT_BLOCK_BYTES / (is->rw * sizeof(double));
+		if (blk < 1)
+			blk = 1;
+		if (blk > nobs)
+			blk = nobs ? nobs : 1;
+		if (blk * is->rw > sc->capsums) {
+			if (resize(&sc->sums, blk * is->rw, sizeof(double)) != 0)
+				goto done;
+			sc->capsums = blk * is->rw;
+		}
+		bt->sums = sc->sums;
+		if (pthread_mutex_init(&bt->lock, NULL) != 0)
+			goto done;
+		have_lock = 1;
+	}
 	nthreads = impact__threads();
 	if (nthreads > blk)
 		nthreads = blk;
-	bt.sums = malloc(blk * rw * sizeof(double));
-	path = malloc(depth * sizeof(size_t));
-	pn = malloc(depth * sizeof(double));
-	acc = malloc(depth * rw * sizeof(double));
-	vals = malloc(REPLICATES * sizeof(double));
-	if (!bt.sums || !path || !pn || !acc || !vals)
-		goto done;
-	if (pthread_mutex_init(&bt.lock, NULL) != 0)
-		goto done;
-	have_lock = 1;
-	for (k = 0; k < bt.np; k++) {
-		const double *s;
-		const long *c;
-		size_t len, n;
+	for (i = 0, k = 0; i < ngp; i++) {
+		size_t p = gp[i], n = sc->run1[p] - sc->run0[p], j, b;
+		struct pcell *pc = &is->pc[p];
+		const struct cell *c = &sc->cells[p];
 
-		if (k % blk == 0
-		    && boot_block(&bt, k, k + blk < bt.np ? k + blk : bt.np,
+		if (is->rw && n && k % blk == 0
+		    && boot_block(bt, k, k + blk < nobs ? k + blk : nobs,
 		                  nthreads) != 0)
 			goto done;
-		p = bt.places[k];
-		s = bt.sums + (k % blk) * rw;
-		c = &t->chain[p * depth];
-		len = chain_len(t, p);
-		n = run1[p] - run0[p];
-		/* The path to this place: territories c[len - 1] (the root)
-		 * down to c[1].  Those of the old path that it leaves are
-		 * complete. */
-		for (j = 0; j < top && j + 1 < len
-		            && path[j] == (size_t)c[len - 1 - j]; j++)
-			;
-		while (top > j) {
-			top--;
-			boot_interval(&bt, acc + top * rw, pn[top], vals,
-			              &cells[path[top]]);
-		}
-		for (; top + 1 < len; top++) {
-			path[top] = (size_t)c[len - 1 - top];
-			pn[top] = 0;
-			memset(acc + top * rw, 0, rw * sizeof(double));
-		}
-		for (j = 0; j < top; j++) {
-			double *a = acc + j * rw;
+		istate_path(e, is, p, sc->vals);
+		istate_add(is, d, d->o + sc->run0[p], n, c->present);
+		if (is->rw && n) {
+			const double *s = sc->sums + (k % blk) * is->rw;
 
-			for (b = 0; b < rw; b++)
-				a[b] += s[b];
-			pn[j] += (double)n;
+			for (j = 0; j < is->top; j++) {
+				double *a = is->acc + j * is->rw;
+
+				for (b = 0; b < is->rw; b++)
+					a[b] += s[b];
+				is->pn[j] += (double)n;
+			}
 		}
-	}
-	while (top > 0) {
-		top--;
-		boot_interval(&bt, acc + top * rw, pn[top], vals,
-		              &cells[path[top]]);
+		k += n > 0;
+		pc->present = (unsigned char)c->present;
+		pc->ok = (unsigned char)c->v.ok;
+		pc->v = c->v.v;
+		pc->lo = c->v.lo;
+		pc->hi = c->v.hi;
+		pc->var = c->v.var;
+		pc->n = c->v.n;
+		pc->has_ci = (unsigned char)c->v.has_ci;
+		pc->suppressed = (unsigned char)c->suppressed;
+		pc->reason = (unsigned char)c->reason;
 	}
 	rc = 0;
 done:
 	if (have_lock)
-		pthread_mutex_destroy(&bt.lock);
-	free(bt.rank);
-	free(bt.places);
-	free(bt.sums);
-	free(path);
-	free(pn);
-	free(acc);
-	free(vals);
+		pthread_mutex_destroy(&bt->lock);
+	for (i = 0; i < d->npresent; i++) {
+		long u = impact__unit_of_place(t, d->present[i]);
+
+		if (u >= 0)
+			sc->present[u] = 0;
+	}
+	bt->d = NULL;
+	bt->cells = NULL;
 	return rc;
+}
+
+/* After the last group: complete the open territories, apply secondary
+ * suppression and lay out the units with a value in unit order into
+ * *out; -1 when out of memory. */
+static int istate_end(const struct engine *e, struct istate *is,
+                      struct scratch *sc, struct outrow **out, size_t *nout)
+{
+	size_t nunits = e->t.nplaces + e->t.nterr, u;
+	struct cell *cells = calloc(nunits + 1, sizeof(*cells));
+
+	*out = NULL;
+	*nout = 0;
+	if (!cells)
+		return -1;
+	while (is->top > 0)
+		istate_close(e, is, --is->top, sc->vals);
+	for (u = 0; u < e->t.nplaces; u++) {
+		const struct pcell *p = &is->pc[u];
+		struct cell *c = &cells[u];
+
+		c->present = p->present;
+		c->v.ok = p->ok;
+		c->v.v = p->v;
+		c->v.lo = p->lo;
+		c->v.hi = p->hi;
+		c->v.var = p->var;
+		c->v.n = p->n;
+		c->v.has_ci = p->has_ci;
+		c->suppressed = p->suppressed;
+		c->reason = (enum reason)p->reason;
+	}
+	memcpy(cells + e->t.nplaces, is->tc, e->t.nterr * sizeof(*cells));
+	if (secondary(&e->t, e->parent, e->place_terr, e->depth_of, cells) != 0
+	    || !(*out = malloc((nunits + 1) * sizeof(**out)))) {
+		free(cells);
+		return -1;
+	}
+	for (u = 0; u < nunits; u++) {
+		const struct cell *c = &cells[u];
+		struct outrow *r = &(*out)[*nout];
+
+		if (!c->present || !c->v.ok)
+			continue;
+		r->v = c->v.v;
+		r->lo = c->v.lo;
+		r->hi = c->v.hi;
+		r->var = c->v.var;
+		r->n = c->v.n;
+		r->unit = (uint32_t)u;
+		r->has_ci = (unsigned char)c->v.has_ci;
+		r->suppressed = (unsigned char)c->suppressed;
+		r->reason = (unsigned char)c->reason;
+		++*nout;
+	}
+	free(cells);
+	fit(out, *nout, sizeof(**out));
+	return 0;
 }
 
 /* ---------------------------------------------------------------- */
@@ -4006,104 +4298,7 @@ static void bind_change(sqlite3_stmt *st, int pv, enum kind kind, double m,
 	}
 }
 
-/* Compute one indicator for one period into *out (nunits cells): every
- * unit's value on impact__threads() workers, then the bootstrap
- * intervals (boot_all()) and secondary suppression.  h is NULL on the
- * compute thread (struct ahead): the observations then come from memory
- * and out of memory is only returned. */
-static int one_compute(const struct engine *e, impact *h,
-                       const struct indicator *ind, int period,
-                       const struct period_answers *pa,
-                       const struct period_acts *pv, struct outrow **out,
-                       size_t *nout)
-{
-	size_t nunits = e->t.nplaces + e->t.nterr, u, nthreads, k;
-	struct data d;
-	struct cell *cells = NULL;
-	size_t *run0 = NULL, *run1 = NULL, *order = NULL, *size = NULL;
-	unsigned char *present = NULL;
-	struct job jb;
-	int rc = IMPACT_ENOMEM, have_lock = 0;
-
-	*out = NULL;
-	*nout = 0;
-	if (nunits > UINT32_MAX)     /* struct outrow's unit */
-		return enomem(h);
-	memset(&jb, 0, sizeof(jb));
-	if ((rc = load_data(h, ind, period, pa, pv, &d)) != IMPACT_OK)
-		return rc;
-	rc = IMPACT_ENOMEM;
-	cells = calloc(nunits + 1, sizeof(*cells));
-	present = calloc(nunits + 1, 1);
-	run0 = calloc(e->t.nplaces + 1, sizeof(*run0));
-	run1 = calloc(e->t.nplaces + 1, sizeof(*run1));
-	order = malloc((nunits + 1) * sizeof(size_t));
-	size = calloc(nunits + 1, sizeof(size_t));
-	if (!cells || !run0 || !run1 || !present || !order || !size)
-		goto done;
-	runs(&d, &e->t, run0, run1);
-	mark_present(&d, &e->t, present);
-	for (u = 0; u < nunits; u++) {
-		for (k = e->m.first[u]; k < e->m.first[u + 1]; k++)
-			size[u] += run1[e->m.place[k]] - run0[e->m.place[k]];
-		order[u] = u;
-	}
-	size_of_unit = size;
-	qsort(order, nunits, sizeof(size_t), by_size_desc);
-	jb.e = e;
-	jb.ind = ind;
-	jb.d = &d;
-	jb.run0 = run0;
-	jb.run1 = run1;
-	jb.present = present;
-	jb.order = order;
-	jb.nunits = nunits;
-	jb.cells = cells;
-	if (pthread_mutex_init(&jb.lock, NULL) != 0)
-		goto done;
-	have_lock = 1;
-	nthreads = impact__threads();
-	run_workers(worker, &jb, nthreads < nunits ? nthreads : nunits);
-	if (jb.failed || boot_all(e, ind, &d, run0, run1, cells) != 0
-	    || secondary(&e->t, e->parent, e->place_terr, e->depth_of,
-	                 cells) != 0
-	    || !(*out = malloc((nunits + 1) * sizeof(**out))))
-		goto done;
-	for (u = 0; u < nunits; u++) {
-		const struct cell *c = &cells[u];
-		struct outrow *r = &(*out)[*nout];
-
-		if (!c->present || !c->v.ok)
-			continue;
-		r->v = c->v.v;
-		r->lo = c->v.lo;
-		r->hi = c->v.hi;
-		r->var = c->v.var;
-		r->n = c->v.n;
-		r->unit = (uint32_t)u;
-		r->has_ci = (unsigned char)c->v.has_ci;
-		r->suppressed = (unsigned char)c->suppressed;
-		r->reason = (unsigned char)c->reason;
-		++*nout;
-	}
-	fit(out, *nout, sizeof(**out));
-	rc = IMPACT_OK;
-done:
-	if (have_lock)
-		pthread_mutex_destroy(&jb.lock);
-	free(cells);
-	free(present);
-	free(run0);
-	free(run1);
-	free(order);
-	free(size);
-	data_release(&d);
-	if (rc == IMPACT_ENOMEM)
-		rc = enomem(h);
-	return rc;
-}
-
-/* Store one_compute()'s rows of one indicator and period, in unit
+/* Store istate_end()'s rows of one indicator and period, in unit
  * order, with their change from the previous period when e->last holds
  * it. */
 static int one_store(struct engine *e, const struct indicator *ind,
@@ -4167,186 +4362,6 @@ static int one_store(struct engine *e, const struct indicator *ind,
 		e->suppressed += c->suppressed;
 	}
 	return IMPACT_OK;
-}
-
-/*
- * The indicators of one source and period, computed ahead on a thread of
- * their own while this one reads and writes the database: the compute
- * thread takes, in order, those whose observations are in memory
- * (from_memory()) and leaves their rows in rows[i]; ahead_store()
- * stores every indicator of the source in order, computing here those
- * that need the database.  The computed rows waiting to be stored take
- * at most about AHEAD_BYTES.  The rows and values are those of computing
- * and storing each in turn.
- */
-#define AHEAD_BYTES (16 << 20)
-
-struct ahead {
-	struct engine *e;
-	const struct indicator *inds;
-	size_t nind;
-	int src, period;
-	const struct period_answers *pa;
-	const struct period_acts *pv;
-	struct outrow **rows;    /* nind: computed, not yet stored */
-	size_t *nrows;
-	int *rc;                 /* nind: 1 pending, else one_compute()'s */
-	size_t waiting;          /* computed, not yet taken */
-	size_t most;             /* ... at most */
-	int stop;                /* ahead_end(): no more */
-	int threaded;
-	pthread_t tid;
-	pthread_mutex_t lock;    /* guards rows, nrows, rc, waiting, stop */
-	pthread_cond_t cond;
-};
-
-/* The compute thread: a's indicators in memory, in order, until the
- * last, a failure, or ahead_end(). */
-static void *ahead_run(void *arg)
-{
-	struct ahead *a = arg;
-	size_t i;
-
-	for (i = 0; i < a->nind; i++) {
-		const struct indicator *ind = &a->inds[i];
-		struct outrow *rows = NULL;
-		size_t nrows = 0;
-		int rc, stop;
-
-		if ((int)ind->source != a->src
-		    || !from_memory(ind, a->pa, a->pv))
-			continue;
-		pthread_mutex_lock(&a->lock);
-		while (!a->stop && a->waiting >= a->most)
-			pthread_cond_wait(&a->cond, &a->lock);
-		stop = a->stop;
-		pthread_mutex_unlock(&a->lock);
-		if (stop)
-			break;
-		rc = one_compute(a->e, NULL, ind, a->period, a->pa, a->pv,
-		                 &rows, &nrows);
-		pthread_mutex_lock(&a->lock);
-		a->rows[i] = rows;
-		a->nrows[i] = nrows;
-		a->rc[i] = rc;
-		a->waiting++;
-		pthread_cond_broadcast(&a->cond);
-		pthread_mutex_unlock(&a->lock);
-		if (rc != IMPACT_OK)
-			break;
-	}
-	return NULL;
-}
-
-/* Start computing the indicators of source `src` ahead (on this thread
- * instead, in ahead_store(), when none is in memory, there is one core
- * or no thread). */
-static int ahead_start(struct ahead *a, struct engine *e,
-                       const struct indicator *inds, size_t nind, int src,
-                       int period, const struct period_answers *pa,
-                       const struct period_acts *pv)
-{
-	size_t i;
-
-	memset(a, 0, sizeof(*a));
-	a->e = e;
-	a->inds = inds;
-	a->nind = nind;
-	a->src = src;
-	a->period = period;
-	a->pa = pa;
-	a->pv = pv;
-	a->rows = calloc(nind + 1, sizeof(*a->rows));
-	a->nrows = calloc(nind + 1, sizeof(*a->nrows));
-	a->rc = malloc((nind + 1) * sizeof(*a->rc));
-	if (!a->rows || !a->nrows || !a->rc) {
-		free(a->rows);
-		free(a->nrows);
-		free(a->rc);
-		return impact__error(e->h, IMPACT_ENOMEM, "out of memory");
-	}
-	for (i = 0; i < nind; i++)
-		a->rc[i] = 1;
-	a->most = AHEAD_BYTES / ((e->t.nplaces + e->t.nterr + 1)
-	                         * sizeof(struct outrow));
-	if (a->most < 2)
-		a->most = 2;
-	for (i = 0; i < nind && ((int)inds[i].source != src
-	                         || !from_memory(&inds[i], pa, pv)); i++)
-		;
-	if (i == nind || impact__threads() < 2
-	    || pthread_mutex_init(&a->lock, NULL) != 0)
-		return IMPACT_OK;   /* nothing ahead, or no thread for it */
-	if (pthread_cond_init(&a->cond, NULL) != 0) {
-		pthread_mutex_destroy(&a->lock);
-		return IMPACT_OK;
-	}
-	a->threaded = pthread_create(&a->tid, NULL, ahead_run, a) == 0;
-	if (!a->threaded) {
-		pthread_cond_destroy(&a->cond);
-		pthread_mutex_destroy(&a->lock);
-	}
-	return IMPACT_OK;
-}
-
-/* Store the indicators of a's source in order, each as soon as it is
- * computed.  *done counts the indicators stored, for the progress. */
-static int ahead_store(struct ahead *a, size_t *done, size_t total)
-{
-	struct engine *e = a->e;
-	size_t i;
-	int rc = IMPACT_OK;
-
-	for (i = 0; i < a->nind && rc == IMPACT_OK; i++) {
-		const struct indicator *ind = &a->inds[i];
-		struct outrow *rows = NULL;
-		size_t nrows = 0;
-
-		if ((int)ind->source != a->src)
-			continue;
-		impact__progress(e->h, "indicators", (*done)++, total);
-		if (a->threaded && from_memory(ind, a->pa, a->pv)) {
-			pthread_mutex_lock(&a->lock);
-			while (a->rc[i] == 1)
-				pthread_cond_wait(&a->cond, &a->lock);
-			rows = a->rows[i];
-			nrows = a->nrows[i];
-			a->rows[i] = NULL;
-			rc = a->rc[i];
-			a->waiting--;
-			pthread_cond_broadcast(&a->cond);
-			pthread_mutex_unlock(&a->lock);
-			if (rc != IMPACT_OK)
-				rc = impact__error(e->h, rc, "out of memory");
-		} else
-			rc = one_compute(e, e->h, ind, a->period, a->pa, a->pv,
-			                 &rows, &nrows);
-		if (rc == IMPACT_OK)
-			rc = one_store(e, ind, a->period, rows, nrows);
-		free(rows);
-	}
-	return rc;
-}
-
-/* Stop the compute thread and free what it left. */
-static void ahead_end(struct ahead *a)
-{
-	size_t i;
-
-	if (a->threaded) {
-		pthread_mutex_lock(&a->lock);
-		a->stop = 1;
-		pthread_cond_broadcast(&a->cond);
-		pthread_mutex_unlock(&a->lock);
-		pthread_join(a->tid, NULL);
-		pthread_cond_destroy(&a->cond);
-		pthread_mutex_destroy(&a->lock);
-	}
-	for (i = 0; i < a->nind; i++)
-		free(a->rows[i]);
-	free(a->rows);
-	free(a->nrows);
-	free(a->rc);
 }
 
 /*
@@ -4540,17 +4555,440 @@ done:
 	return rc;
 }
 
-/* Begin the answers tap's period and read the period's answers into pa
- * (when nans: some indicators are on answers and read them in memory). */
-static int answers_read(impact *h, const struct names *nm,
-                        const struct indicator *inds, size_t nind,
-                        size_t nans, int period, struct period_answers *pa,
-                        const struct impact__answers_tap *tap)
+/* ---------------------------------------------------------------- */
+/* A period, source by source, a group of places at a time            */
+
+/* Rows a group of places holds at most: respondents, and activities
+ * (a place with more is a group alone).  impact__group_rows, when not
+ * 0, is both (the tests: groups of one place). */
+#define GROUP_RESPONDENTS 8192
+#define GROUP_ACTIVITIES 65536
+
+size_t impact__group_rows = 0;
+
+/* Cut e->order into groups whose rows of source `src` (S_ANSWERS: the
+ * period's respondents, S_ACTIVITIES: its activities) stay within the
+ * budget: group g is e->order[cut[g] .. cut[g + 1]), *ng groups. */
+static int groups_plan(struct engine *e, int src, int period, long *ng)
 {
-	if (tap)
-		tap->begin(tap->ctx, period);
-	return nans ? period_answers_load(h, nm, inds, nind, period, pa, tap)
-	            : IMPACT_OK;
+	const struct impact__tree *t = &e->t;
+	size_t *rows = calloc(t->nplaces + 1, sizeof(size_t)), i, sum = 0;
+	size_t most = impact__group_rows ? impact__group_rows
+	              : src == S_ANSWERS ? GROUP_RESPONDENTS
+	              : GROUP_ACTIVITIES;
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	*ng = 0;
+	if (!rows)
+		return impact__error(e->h, IMPACT_ENOMEM, "out of memory");
+	if ((rc = impact__prepare(e->h, &st, src == S_ANSWERS
+	                          ? "SELECT place_id, count(*) FROM respondents"
+	                            " WHERE period = ?1 GROUP BY place_id;"
+	                          : "SELECT place_id, count(*) FROM activities"
+	                            " WHERE period = ?1 GROUP BY place_id;"))
+	    != IMPACT_OK) {
+		free(rows);
+		return rc;
+	}
+	sqlite3_bind_int(st, 1, period);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		long u = impact__unit_of_place(t, sqlite3_column_int64(st, 0));
+
+		if (u >= 0)
+			rows[u] = (size_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		free(rows);
+		return impact__db_error(e->h, "counting a period's rows");
+	}
+	e->cut[0] = 0;
+	for (i = 0; i < t->nplaces; i++) {
+		size_t r = rows[e->order[i]];
+
+		if (i > e->cut[*ng] && sum + r > most) {
+			e->cut[++*ng] = i;
+			sum = 0;
+		}
+		sum += r;
+	}
+	e->cut[++*ng] = t->nplaces;
+	free(rows);
+	return IMPACT_OK;
+}
+
+/* Make group g the places the loaders read (temp.impact_group). */
+static int group_set(struct engine *e, long g)
+{
+	size_t i;
+
+	if (impact__exec(e->h, "DELETE FROM temp.impact_group;") != IMPACT_OK)
+		return IMPACT_EDB;
+	for (i = e->cut[g]; i < e->cut[g + 1]; i++) {
+		sqlite3_reset(e->grp);
+		sqlite3_bind_int64(e->grp, 1, e->t.unit_id[e->order[i]]);
+		if (sqlite3_step(e->grp) != SQLITE_DONE)
+			return impact__db_error(e->h, "choosing places");
+	}
+	return IMPACT_OK;
+}
+
+/* The names a diversity indicator read from memory can take, in the
+ * order of their bytes, interned into cn before any group: so every
+ * group gives a category the same id, and `possible` is known before
+ * the first place (the options of an answers question; for
+ * activities, the period's categories, publics or partner places). */
+static int names_preload(impact *h, const struct indicator *ind, int period,
+                         struct catnames *cn)
+{
+	static const char *const sql[] = {
+		"SELECT DISTINCT c.code FROM choices c JOIN questions q ON"
+		" q.id = c.question_id WHERE q.code = ?1 ORDER BY 1;",
+		"SELECT DISTINCT category FROM activities NOT INDEXED WHERE"
+		" period = ?1 ORDER BY 1;",
+		"SELECT DISTINCT ap.public FROM activities a NOT INDEXED JOIN"
+		" activity_publics ap ON ap.activity_id = a.id WHERE"
+		" a.period = ?1 ORDER BY 1;",
+		"SELECT DISTINCT coalesce(p.code, '') FROM activities a JOIN"
+		" activity_partners ap ON ap.activity_id = a.id JOIN places p"
+		" ON p.id = ap.place_id WHERE a.period = ?1 ORDER BY 1;",
+	};
+	sqlite3_stmt *st = NULL;
+	int k = ind->source == S_ANSWERS ? 0 : acts_cat_kind(ind->of), rc, step;
+
+	if (ind->kind != K_DIVERSITY || (ind->source == S_ANSWERS && !ind->of))
+		return IMPACT_OK;
+	if ((rc = impact__prepare(h, &st, sql[k])) != IMPACT_OK)
+		return rc;
+	if (k == 0)
+		sqlite3_bind_text(st, 1, ind->of, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int(st, 1, period);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+
+		if (s && intern(cn, s) < 0) {
+			sqlite3_finalize(st);
+			return impact__error(h, IMPACT_ENOMEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? IMPACT_OK
+	       : impact__db_error(h, "reading categories");
+}
+
+/* Store the rows of one indicator's istate after its last group. */
+static int istate_store(struct engine *e, struct istate *is, int period)
+{
+	struct outrow *rows = NULL;
+	size_t nrows = 0;
+	int rc;
+
+	if (istate_end(e, is, e->msc, &rows, &nrows) != 0)
+		return impact__error(e->h, IMPACT_ENOMEM, "out of memory");
+	rc = one_store(e, is->ind, period, rows, nrows);
+	free(rows);
+	return rc;
+}
+
+/*
+ * The groups of a source are computed on a thread of their own while
+ * this one reads the next group: one group computed, one read.  The
+ * compute thread (struct pipe) takes the group in `pa` or `pv` and
+ * computes every indicator read from memory on it, in order.  Each
+ * group's values do not depend on the thread: the same group_compute()
+ * calls in the same order.
+ */
+struct pipe {
+	struct engine *e;
+	const struct indicator *inds;
+	size_t nind;
+	const unsigned char *mem;
+	struct istate *is;
+	int period;
+	const struct period_answers *pa;  /* the group to compute */
+	const struct period_acts *pv;
+	const size_t *gp;
+	size_t ngp;
+	int busy;                /* a group is given, not yet computed */
+	int stop, failed;
+	int threaded;
+	pthread_t tid;
+	pthread_mutex_t lock;    /* guards busy, stop, failed, the group */
+	pthread_cond_t cond;
+};
+
+/* Every indicator read from memory of the group given to pp (its
+ * answers or its activities); -1 when out of memory. */
+static int pipe_group(struct pipe *pp)
+{
+	struct data d;
+	size_t i;
+
+	for (i = 0; i < pp->nind; i++) {
+		int rc;
+
+		if (!pp->mem[i] || (int)pp->inds[i].source
+		                   != (pp->pa ? S_ANSWERS : S_ACTIVITIES))
+			continue;
+		rc = load_data(NULL, &pp->inds[i], pp->period, pp->pa, pp->pv,
+		               &pp->is[i].cn, &d) != IMPACT_OK
+		     || group_compute(pp->e, &pp->is[i], &d, pp->gp, pp->ngp,
+		                      pp->e->sc) != 0;
+		data_release(&d);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static void *pipe_run(void *arg)
+{
+	struct pipe *pp = arg;
+
+	pthread_mutex_lock(&pp->lock);
+	for (;;) {
+		int failed;
+
+		while (!pp->busy && !pp->stop)
+			pthread_cond_wait(&pp->cond, &pp->lock);
+		if (pp->stop)
+			break;
+		pthread_mutex_unlock(&pp->lock);
+		failed = pipe_group(pp) != 0;
+		pthread_mutex_lock(&pp->lock);
+		pp->failed |= failed;
+		pp->busy = 0;
+		pthread_cond_broadcast(&pp->cond);
+	}
+	pthread_mutex_unlock(&pp->lock);
+	return NULL;
+}
+
+/* Wait for the group given to be computed; -1 when out of memory. */
+static int pipe_wait(struct pipe *pp)
+{
+	int failed;
+
+	if (!pp->threaded)
+		return pp->failed ? -1 : 0;
+	pthread_mutex_lock(&pp->lock);
+	while (pp->busy)
+		pthread_cond_wait(&pp->cond, &pp->lock);
+	failed = pp->failed;
+	pthread_mutex_unlock(&pp->lock);
+	return failed ? -1 : 0;
+}
+
+/* Give the group gp[0..ngp), read into pa or pv, to be computed (here,
+ * when there is no compute thread); -1 when out of memory. */
+static int pipe_give(struct pipe *pp, const struct period_answers *pa,
+                     const struct period_acts *pv, const size_t *gp,
+                     size_t ngp)
+{
+	if (pipe_wait(pp) != 0)
+		return -1;
+	pp->pa = pa;
+	pp->pv = pv;
+	pp->gp = gp;
+	pp->ngp = ngp;
+	if (!pp->threaded) {
+		pp->failed = pipe_group(pp) != 0;
+		return pp->failed ? -1 : 0;
+	}
+	pthread_mutex_lock(&pp->lock);
+	pp->busy = 1;
+	pthread_cond_broadcast(&pp->cond);
+	pthread_mutex_unlock(&pp->lock);
+	return 0;
+}
+
+static void pipe_start(struct pipe *pp)
+{
+	pp->threaded = 0;
+	if (impact__threads() < 2 || pthread_mutex_init(&pp->lock, NULL) != 0)
+		return;
+	if (pthread_cond_init(&pp->cond, NULL) != 0) {
+		pthread_mutex_destroy(&pp->lock);
+		return;
+	}
+	pp->threaded = pthread_create(&pp->tid, NULL, pipe_run, pp) == 0;
+	if (!pp->threaded) {
+		pthread_cond_destroy(&pp->cond);
+		pthread_mutex_destroy(&pp->lock);
+	}
+}
+
+/* Stop the compute thread (after the group given, if any). */
+static void pipe_end(struct pipe *pp)
+{
+	if (!pp->threaded)
+		return;
+	pthread_mutex_lock(&pp->lock);
+	while (pp->busy)
+		pthread_cond_wait(&pp->cond, &pp->lock);
+	pp->stop = 1;
+	pthread_cond_broadcast(&pp->cond);
+	pthread_mutex_unlock(&pp->lock);
+	pthread_join(pp->tid, NULL);
+	pthread_cond_destroy(&pp->cond);
+	pthread_mutex_destroy(&pp->lock);
+	pp->threaded = 0;
+}
+
+/* Store the indicators of source `src` in order (after their last
+ * group), computing first those not read from memory, from their
+ * queries, the whole period as one group (on this thread's scratch,
+ * e->msc).  *done counts them, for the progress. */
+static int source_store(struct engine *e, const struct indicator *inds,
+                        size_t nind, struct istate *is,
+                        const unsigned char *mem, int src, int period,
+                        size_t *done, size_t total)
+{
+	struct data d;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < nind; i++) {
+		if ((int)inds[i].source != src)
+			continue;
+		impact__progress(e->h, "indicators", (*done)++, total);
+		if (!mem[i]) {
+			if ((rc = load_data(e->h, &inds[i], period, NULL, NULL,
+			                    &is[i].cn, &d)) != IMPACT_OK)
+				return rc;
+			rc = group_compute(e, &is[i], &d, e->order, e->t.nplaces,
+			                   e->msc);
+			data_release(&d);
+			if (rc != 0)
+				return impact__error(e->h, IMPACT_ENOMEM,
+				                     "out of memory");
+		}
+		if ((rc = istate_store(e, &is[i], period)) != IMPACT_OK)
+			return rc;
+		istate_release(&is[i]);
+	}
+	return IMPACT_OK;
+}
+
+/*
+ * The indicators of one period, stored source by source in order: on
+ * answers, on activities, then the facts.  Those read from memory (mem)
+ * are computed a group of places at a time, the group's answers
+ * (period_answers_load(), which gives them to the tap) or activities
+ * read once for all of them, on the compute thread (struct pipe) while
+ * this one reads the next group; the indicators on answers are stored
+ * while the first group of activities is computed.
+ */
+static int period_run(struct engine *e, const struct indicator *inds,
+                      size_t nind, int period, const struct names *nm,
+                      const struct impact__answers_tap *tap, size_t *done,
+                      size_t total)
+{
+	static const int srcs[2] = { S_ANSWERS, S_ACTIVITIES };
+	impact *h = e->h;
+	struct istate *is = calloc(nind + 1, sizeof(*is));
+	unsigned char *mem = calloc(nind + 1, 1);
+	struct period_answers pa[2];
+	struct period_acts pv[2];
+	struct pipe pp;
+	size_t i, nmem[2] = { 0, 0 }, k;
+	int rc = IMPACT_OK, answers_stored = 0;
+
+	memset(pa, 0, sizeof(pa));
+	memset(pv, 0, sizeof(pv));
+	memset(&pp, 0, sizeof(pp));
+	if (!is || !mem)
+		goto nomem;
+	for (i = 0; i < nind; i++) {
+		if (istate_init(e, &is[i], &inds[i]) != 0)
+			goto nomem;
+		mem[i] = from_memory(&inds[i], nm != NULL);
+		if (mem[i] && (rc = names_preload(h, &inds[i], period,
+		                                  &is[i].cn)) != IMPACT_OK)
+			goto done;
+		if (mem[i])
+			nmem[inds[i].source == S_ACTIVITIES]++;
+	}
+	pp.e = e;
+	pp.inds = inds;
+	pp.nind = nind;
+	pp.mem = mem;
+	pp.is = is;
+	pp.period = period;
+	pipe_start(&pp);
+	for (k = 0; k < 2; k++) {
+		int src = srcs[k];
+		long ng = 0, g;
+
+		if (nmem[k] && (rc = groups_plan(e, src, period, &ng)) != IMPACT_OK)
+			goto done;
+		for (g = 0; g < ng; g++) {
+			size_t *gp = e->order + e->cut[g];
+			size_t ngp = e->cut[g + 1] - e->cut[g];
+			int b = (int)(g % 2);
+
+			impact__progress(h, "indicators", *done + (size_t)((double)g
+			                 / (double)ng * (double)nmem[k]), total);
+			if ((rc = group_set(e, g)) != IMPACT_OK
+			    || (rc = src == S_ANSWERS
+			             ? period_answers_load(h, nm, inds, nind, period,
+			                                   &pa[b], tap)
+			             : period_acts_load(h, &e->t, period, &pv[b]))
+			       != IMPACT_OK)
+				goto done;
+			/* The group before is computed: its rows go. */
+			if (pipe_wait(&pp) != 0)
+				goto nomem;
+			period_answers_release(&pa[src == S_ANSWERS ? 1 - b : 0]);
+			period_answers_release(&pa[src == S_ANSWERS ? 1 - b : 1]);
+			period_acts_release(&pv[1 - b]);
+			if (pipe_give(&pp, src == S_ANSWERS ? &pa[b] : NULL,
+			              src == S_ACTIVITIES ? &pv[b] : NULL, gp, ngp)
+			    != 0)
+				goto nomem;
+			if (src == S_ACTIVITIES && !answers_stored) {
+				/* The answers are all computed: stored while this
+				 * group is. */
+				answers_stored = 1;
+				if ((tap && (rc = tap->end(tap->ctx, period, nm != NULL))
+				     != IMPACT_OK)
+				    || (rc = source_store(e, inds, nind, is, mem,
+				                          S_ANSWERS, period, done,
+				                          total)) != IMPACT_OK)
+					goto done;
+			}
+		}
+		if (pipe_wait(&pp) != 0)
+			goto nomem;
+	}
+	pipe_end(&pp);
+	if (!answers_stored
+	    && ((tap && (rc = tap->end(tap->ctx, period, nm != NULL))
+	         != IMPACT_OK)
+	        || (rc = source_store(e, inds, nind, is, mem, S_ANSWERS, period,
+	                              done, total)) != IMPACT_OK))
+		goto done;
+	if ((rc = source_store(e, inds, nind, is, mem, S_ACTIVITIES, period,
+	                       done, total)) != IMPACT_OK
+	    || (rc = source_store(e, inds, nind, is, mem, S_FACTS, period, done,
+	                          total)) != IMPACT_OK)
+		goto done;
+	goto done;
+nomem:
+	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+done:
+	pipe_end(&pp);
+	for (i = 0; i < 2; i++) {
+		period_answers_release(&pa[i]);
+		period_acts_release(&pv[i]);
+	}
+	for (i = 0; is && i < nind; i++)
+		istate_release(&is[i]);
+	free(is);
+	free(mem);
+	return rc;
 }
 
 int impact__indicators_compute(impact *h, const int *periods, size_t np,
@@ -4561,15 +4999,11 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	struct engine e;
 	struct indicator *inds = NULL;
 	struct names nm;
-	struct period_answers pa;
-	struct period_acts pv;
 	sqlite3_stmt *st = NULL, *del = NULL;
-	size_t nind = 0, cap = 0, i, k, nans = 0, nacts = 0, done_ind = 0;
+	size_t nind = 0, cap = 0, i, k, nans = 0, done_ind = 0;
 	int rc, step, lo = 9999, hi = 0;
 
 	memset(&nm, 0, sizeof(nm));
-	memset(&pa, 0, sizeof(pa));
-	memset(&pv, 0, sizeof(pv));
 	memset(&e, 0, sizeof(e));
 	e.h = h;
 	e.now = now;
@@ -4612,7 +5046,6 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	}
 	for (i = 0; i < nind; i++) {
 		nans += inds[i].source == S_ANSWERS;
-		nacts += inds[i].source == S_ACTIVITIES;
 	}
 	if ((rc = impact__tree_load(h, &e.t)) != IMPACT_OK
 	    || (nans && (rc = names_load(h, &nm)) != IMPACT_OK))
@@ -4620,10 +5053,28 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	/* Question and choice ids beyond 32 bits: the queries instead. */
 	if (nans && (nm.max_qid >= NO_CHOICE || nm.max_cid >= NO_CHOICE))
 		nans = 0;
-	if (members_build(&e.t, &e.m) != 0) {
+	/* The places in depth-first order, for the groups. */
+	e.order = malloc((e.t.nplaces + 1) * sizeof(*e.order));
+	e.cut = malloc((e.t.nplaces + 2) * sizeof(*e.cut));
+	e.sc = calloc(1, sizeof(*e.sc));
+	e.msc = calloc(1, sizeof(*e.msc));
+	if (!e.order || !e.cut || !e.sc || !e.msc
+	    || scratch_init(e.sc, e.t.nplaces)
+	    || scratch_init(e.msc, e.t.nplaces)) {
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
+	for (i = 0; i < e.t.nplaces; i++)
+		e.order[i] = i;
+	chain_tree = &e.t;
+	qsort(e.order, e.t.nplaces, sizeof(*e.order), by_chain);
+	if ((rc = impact__exec(h, "CREATE TEMP TABLE IF NOT EXISTS"
+	                       " impact_group (place_id INTEGER PRIMARY"
+	                       " KEY);")) != IMPACT_OK
+	    || (rc = impact__prepare(h, &e.grp, "INSERT INTO"
+	                             " temp.impact_group VALUES (?1);"))
+	       != IMPACT_OK)
+		goto done;
 	if ((rc = engine_links(&e)) != IMPACT_OK
 	    || (rc = impact__prepare(h, &e.ins, "INSERT INTO indicator_results"
 	                             " (indicator_id, period, place_id,"
@@ -4653,51 +5104,16 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	    || (rc = last_init(&e, nind, periods, np)) != IMPACT_OK)
 		goto done;
 	/*
-	 * Period by period, source by source: the period's answers read once
-	 * for every indicator on answers, then its activities for those on
-	 * activities, then the facts.  The compute thread (struct ahead)
-	 * computes the indicators on answers while this one writes the
-	 * period's results and reads its activities, then those on
-	 * activities while this one reads the next period's answers.
-	 * (Rows are stored in that order; every reader orders them by
-	 * period, unit and indicator.)
+	 * Period by period, source by source: the indicators on answers, a
+	 * group of places at a time (the tap given their answers), then
+	 * those on activities, then the facts.  (Rows are stored in that
+	 * order; every reader orders them by period, unit and indicator.)
 	 */
-	if (np && (rc = answers_read(h, &nm, inds, nind, nans, periods[0], &pa,
-	                             tap)) != IMPACT_OK)
-		goto done;
 	for (k = 0; k < np; k++) {
-		struct ahead a;
-
-		if ((rc = ahead_start(&a, &e, inds, nind, S_ANSWERS, periods[k],
-		                      nans ? &pa : NULL, NULL)) != IMPACT_OK)
-			goto done;
 		if (tap)
-			rc = tap->end(tap->ctx, periods[k], nans != 0);
-		if (rc == IMPACT_OK && nacts)
-			rc = period_acts_load(h, &e.t, periods[k], &pv);
-		if (rc == IMPACT_OK)
-			rc = ahead_store(&a, &done_ind, np * nind);
-		ahead_end(&a);
-		period_answers_release(&pa);
-		if (rc != IMPACT_OK
-		    || (rc = ahead_start(&a, &e, inds, nind, S_ACTIVITIES,
-		                         periods[k], NULL, nacts ? &pv : NULL))
-		       != IMPACT_OK)
-			goto done;
-		if (k + 1 < np)
-			rc = answers_read(h, &nm, inds, nind, nans, periods[k + 1],
-			                  &pa, tap);
-		if (rc == IMPACT_OK)
-			rc = ahead_store(&a, &done_ind, np * nind);
-		ahead_end(&a);
-		period_acts_release(&pv);
-		if (rc != IMPACT_OK
-		    || (rc = ahead_start(&a, &e, inds, nind, S_FACTS, periods[k],
-		                         NULL, NULL)) != IMPACT_OK)
-			goto done;
-		rc = ahead_store(&a, &done_ind, np * nind);
-		ahead_end(&a);
-		if (rc != IMPACT_OK)
+			tap->begin(tap->ctx, periods[k]);
+		if ((rc = period_run(&e, inds, nind, periods[k], nans ? &nm : NULL,
+		                     tap, &done_ind, np * nind)) != IMPACT_OK)
 			goto done;
 	}
 	impact__progress(h, "indicators", np * nind, np * nind);
@@ -4708,8 +5124,6 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	*rows += e.rows;
 	*suppressed += e.suppressed;
 done:
-	period_answers_release(&pa);
-	period_acts_release(&pv);
 	names_release(&nm);
 	sqlite3_finalize(st);
 	sqlite3_finalize(del);
@@ -4717,7 +5131,17 @@ done:
 	for (i = 0; i < nind; i++)
 		json_decref(inds[i].json);
 	free(inds);
-	members_release(&e.m);
+	free(e.order);
+	free(e.cut);
+	if (e.sc)
+		scratch_release(e.sc);
+	if (e.msc)
+		scratch_release(e.msc);
+	free(e.sc);
+	free(e.msc);
+	sqlite3_finalize(e.grp);
+	if (e.grp)
+		impact__exec(h, "DROP TABLE IF EXISTS temp.impact_group;");
 	free(e.parent);
 	free(e.place_terr);
 	free(e.depth_of);

@@ -13,11 +13,12 @@
  * The answers of each period as the engine reads them, given to the
  * per-question results of impact_compute() (indicators/compute.c) so
  * that a period's answers are scanned once for both.  For each period,
- * in order: begin(); row() for every answer with a value, by respondent
- * id then question id (those of "SELECT r.id, r.place_id,
- * a.question_id, a.value FROM respondents r JOIN answers a ON
- * a.respondent_id = r.id WHERE r.period = ?1 AND a.value IS NOT NULL
- * ORDER BY r.id"); end(), with fed 0 when the engine did not read the
+ * in order: begin(); row() for every answer with a value (those of
+ * "SELECT r.id, r.place_id, a.question_id, a.value FROM respondents r
+ * JOIN answers a ON a.respondent_id = r.id WHERE r.period = ?1 AND
+ * a.value IS NOT NULL"), a respondent's together, by question id, and a
+ * place's respondents together, by id (places come a group at a time,
+ * in no set order); end(), with fed 0 when the engine did not read the
  * answers itself (no indicator on answers), so that no row was given:
  * end() reads them then.  A nonzero return of end() is an error code
  * (the message set) that stops the computation.
@@ -41,5 +42,10 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
                                const char *now, size_t *rows,
                                size_t *suppressed,
                                const struct impact__answers_tap *tap);
+
+/* The rows (respondents, activities) a group of places holds at most
+ * when computing a period (indicators/engine.c); 0, the default: the
+ * engine's own budget.  Tests set it to make groups of one place. */
+extern size_t impact__group_rows;
 
 #endif

@@ -31,6 +31,7 @@
 
 #include "helpers.h"
 #include "../../engine/context.h"
+#include "../../indicators/engine.h"
 
 static const char *dir;
 static impact *h;
@@ -685,14 +686,12 @@ static char *indicator_rows(void)
 }
 
 /*
- * With more than one thread, the indicators on answers and activities
- * are computed on a thread of their own while the database is read and
- * written (those read with SQL, such as the distinct places of
- * activities, and the facts, on the caller's): the rows stored, their
- * order and their change from 2023 are those of one thread doing each
- * indicator in turn.
+ * A period is computed a group of places at a time, each group's
+ * indicators on the boot workers: the rows stored, their order and
+ * their change from 2023 are those of one thread and one group, with
+ * groups of one place (impact__group_rows 1) or two rows.
  */
-Test(engine, rows_do_not_depend_on_the_compute_thread)
+Test(engine, rows_do_not_depend_on_threads_nor_groups)
 {
 	static const char *const threads[] = { "2", "3" };
 	char *one, *more;
@@ -741,7 +740,56 @@ Test(engine, rows_do_not_depend_on_the_compute_thread)
 		free(more);
 	}
 	unsetenv("IMPACT_THREADS");
+	for (i = 1; i <= 2; i++) {
+		impact__group_rows = i;
+		compute();
+		more = indicator_rows();
+		cr_expect_str_eq(more, one, "groups of %zu rows", i);
+		free(more);
+	}
+	impact__group_rows = 0;
 	free(one);
+}
+
+/*
+ * A territory's value from the sums of its places, each in a group of
+ * its own (impact__group_rows 1: P1 then P2, so R's sums are carried
+ * from one group to the next).  sat in R: the 7 answers 8 6 4 10 7 5
+ * 10, mean 50/7, sum of squared deviations 390 - 2500/7 = 230/7,
+ * variance 230/42 = 5.4761904761904762 (its stored variance); distinct
+ * comp in R: {a, b, c} in P1, {a, b} in P2: 3; publics in R: jeunes 1,
+ * familles 2, seniors 1 (P2's, of another group), evenness
+ * -(2 (1/4) ln (1/4) + (1/2) ln (1/2)) / ln 3 = 0.9463946303571863.
+ */
+Test(engine, territory_sums_across_groups)
+{
+	sqlite3_stmt *st = NULL;
+
+	indicator("sat", 1, "{\"source\":\"answers\",\"kind\":\"mean\","
+	          "\"of\":\"sat\"}");
+	indicator("comp", 1, "{\"source\":\"answers\",\"kind\":"
+	          "\"distinct\",\"of\":\"comp\"}");
+	indicator("pubdiv", 1, "{\"source\":\"activities\",\"kind\":"
+	          "\"diversity\",\"of\":\"publics\"}");
+	impact__group_rows = 1;
+	compute();
+	impact__group_rows = 0;
+	near(get("sat", "R", 2024).value, 50.0 / 7, 1e-12, "R mean");
+	cr_expect_eq(get("sat", "R", 2024).n, 7);
+	cr_assert_eq(sqlite3_prepare_v2(h->db, "SELECT r.variance FROM"
+	             " indicator_results r JOIN indicators i ON i.id ="
+	             " r.indicator_id JOIN territories t ON t.id ="
+	             " r.territory_id WHERE i.code = 'sat' AND t.code = 'R'"
+	             " AND r.period = 2024;", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	near(sqlite3_column_double(st, 0), 230.0 / 42, 1e-12, "R variance");
+	sqlite3_finalize(st);
+	near(get("comp", "R", 2024).value, 3, 0, "R distinct comp");
+	near(get("comp", "P2", 2024).value, 2, 0, "P2 distinct comp");
+	near(get("pubdiv", "R", 2024).value, 0.9463946303571863, 1e-12,
+	     "R diversity of publics");
+	near(get("pubdiv", "P1", 2024).value, 0.5793801642856950, 1e-12,
+	     "P1 diversity of publics");
 }
 
 /*
