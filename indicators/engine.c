@@ -758,6 +758,100 @@ static int add_row(struct data *d, const struct indicator *ind,
 }
 
 /* ---------------------------------------------------------------- */
+/* A period's rows, a group of places at a time                       */
+
+/*
+ * The answers and activities of a period are read a group of places at
+ * a time, in one of two ways.  With few groups, each group's rows are
+ * those of a scan of the period's rows in the order they are stored,
+ * filtered to the group's places (temp.impact_group): a scan per group,
+ * no sort.  With more (a larger network), the period's rows are read
+ * once, by statements sorted by their place's position in the tree's
+ * depth-first order (temp.impact_order, struct engine's order), SQLite's
+ * sorter working in bounded memory (it spills to temporary files); each
+ * group takes the rows below its last position, and the row read past
+ * it is kept for the next.  Either way the rows of a place come in the
+ * same order, so the values are the same.
+ */
+#define RESCANS_MAX 4
+
+struct cursor {
+	sqlite3_stmt *st;
+	int poscol;              /* the column of the place's position */
+	int state;               /* 0 to step, 1 a row kept, 2 done, -1
+	                            an error */
+};
+
+/* 1 when the cursor has a row below position `end` (to be taken with
+ * cursor_take()), 0 when none is left, -1 on error. */
+static int cursor_row(struct cursor *c, size_t end)
+{
+	if (c->state == 0) {
+		int rc = sqlite3_step(c->st);
+
+		c->state = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 2 : -1;
+	}
+	if (c->state == 1)
+		return (size_t)sqlite3_column_int64(c->st, c->poscol) < end;
+	return c->state == 2 ? 0 : -1;
+}
+
+/* The row is taken: its columns stay readable until the next
+ * cursor_row(). */
+static void cursor_take(struct cursor *c)
+{
+	c->state = 0;
+}
+
+static void cursor_close(struct cursor *c)
+{
+	sqlite3_finalize(c->st);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The cursors of one source and period, and how they read. */
+struct feed {
+	int sorted;              /* read once, sorted; else scanned per
+	                            group */
+	struct cursor ans, cho;  /* answers, chosen options */
+	struct cursor act, pub, par; /* activities, publics, partners */
+};
+
+static void feed_close(struct feed *f)
+{
+	cursor_close(&f->ans);
+	cursor_close(&f->cho);
+	cursor_close(&f->act);
+	cursor_close(&f->pub);
+	cursor_close(&f->par);
+}
+
+/* Ready cursor c of f for the next group of `period`: its statement
+ * `scan` (every column but the last, the position: 0) run again on the
+ * group's places, or `sorted` prepared once.  The position is the last
+ * column, poscol. */
+static int cursor_open(impact *h, const struct feed *f, struct cursor *c,
+                       const char *scan, const char *sorted, int period,
+                       int poscol)
+{
+	int rc;
+
+	if (c->st && f->sorted)
+		return IMPACT_OK;
+	if (c->st) {
+		sqlite3_reset(c->st);
+	} else {
+		if ((rc = impact__prepare(h, &c->st, f->sorted ? sorted : scan))
+		    != IMPACT_OK)
+			return rc;
+		sqlite3_bind_int(c->st, 1, period);
+	}
+	c->poscol = poscol;
+	c->state = 0;
+	return IMPACT_OK;
+}
+
+/* ---------------------------------------------------------------- */
 /* The answers of a group of places in memory                         */
 
 /*
@@ -1400,10 +1494,12 @@ static int widen_values(struct period_answers *pa, size_t na, size_t cap)
  * 32 bits (a third less memory). */
 static int period_answers_load(impact *h, const struct names *nm,
                                const struct indicator *inds, size_t nind,
-                               int period, struct period_answers *pa,
+                               int period, struct feed *fd, size_t end,
+                               struct period_answers *pa,
                                const struct impact__answers_tap *tap)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
+	size_t *pos = NULL;         /* each respondent's place position */
 	unsigned char *need_code = calloc(nm->ncodes + 1, 1);
 	unsigned char *need_role = calloc(nm->nroles + 1, 1);
 	size_t cap = 0, acap = 0, ccap = 0, na = 0, nc = 0, i;
@@ -1419,22 +1515,29 @@ static int period_answers_load(impact *h, const struct names *nm,
 	for (i = 0; i < nind; i++)
 		if (inds[i].source == S_ANSWERS)
 			need_codes(nm, &inds[i], need_code, need_role);
-	/* The group's places (temp.impact_group) by id, each one's
-	 * respondents by id (sorted place by place), a respondent's answers
-	 * by question id: their key's order (r_value() needs it). */
-	if ((rc = impact__prepare(h, &st, "SELECT r.id, r.place_id,"
-	                          " a.question_id, a.value, a.choice_id FROM"
-	                          " temp.impact_group g CROSS JOIN respondents r"
-	                          " ON r.place_id = g.place_id AND r.period = ?1"
-	                          " LEFT JOIN answers a ON a.respondent_id ="
-	                          " r.id ORDER BY g.place_id, r.id,"
-	                          " a.question_id;")) != IMPACT_OK)
+	/* By respondent id (within a place, when sorted), the order of a
+	 * scan of respondents joined to answers by their key; ordered by
+	 * place below.  A respondent's answers by question id, their key's
+	 * order too (r_value()). */
+	if ((rc = cursor_open(h, fd, &fd->ans, "SELECT r.id, r.place_id,"
+	                      " a.question_id, a.value, a.choice_id, 0 FROM"
+	                      " respondents r NOT INDEXED LEFT JOIN answers a ON"
+	                      " a.respondent_id = r.id WHERE r.period = ?1 AND"
+	                      " r.place_id IN temp.impact_group ORDER BY r.id,"
+	                      " a.question_id;", "SELECT r.id, r.place_id,"
+	                      " a.question_id, a.value, a.choice_id, o.pos FROM"
+	                      " respondents r NOT INDEXED JOIN temp.impact_order"
+	                      " o ON o.place_id = r.place_id LEFT JOIN answers a"
+	                      " ON a.respondent_id = r.id WHERE r.period = ?1"
+	                      " ORDER BY o.pos, r.id, a.question_id;", period, 5))
+	    != IMPACT_OK)
 		goto done;
-	sqlite3_bind_int(st, 1, period);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	st = fd->ans.st;
+	while ((step = cursor_row(&fd->ans, end)) > 0) {
 		long long rid = sqlite3_column_int64(st, 0), qid;
 		int code, role;
 
+		cursor_take(&fd->ans);
 		if (rid != cur || pa->n == 0) {
 			if (pa->n == cap) {
 				size_t c2 = cap ? 2 * cap : 1024;
@@ -1450,11 +1553,15 @@ static int period_answers_load(impact *h, const struct names *nm,
 				if (!(o = realloc(pa->a0, (c2 + 1) * sizeof(*o))))
 					goto nomem;
 				pa->a0 = o;
+				if (!(o = realloc(pos, c2 * sizeof(*o))))
+					goto nomem;
+				pos = o;
 				cap = c2;
 			}
 			cur = rid;
 			pa->rid[pa->n] = rid;
 			pa->place[pa->n] = sqlite3_column_int64(st, 1);
+			pos[pa->n] = (size_t)sqlite3_column_int64(st, 5);
 			pa->a0[pa->n] = na;
 			pa->n++;
 		}
@@ -1506,9 +1613,7 @@ static int period_answers_load(impact *h, const struct names *nm,
 		}
 		na++;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (step != SQLITE_DONE) {
+	if (step < 0) {
 		rc = impact__db_error(h, "reading answers");
 		goto done;
 	}
@@ -1525,26 +1630,30 @@ static int period_answers_load(impact *h, const struct names *nm,
 	/* The options chosen, in the same order. */
 	if (!(pa->c0 = calloc(pa->n + 1, sizeof(size_t))))
 		goto nomem;
-	if ((rc = impact__prepare(h, &st, "SELECT r.id, ac.question_id,"
-	                          " ac.choice_id, r.place_id FROM"
-	                          " temp.impact_group g CROSS JOIN respondents r"
-	                          " ON r.place_id = g.place_id AND r.period = ?1"
-	                          " JOIN answer_choices ac ON ac.respondent_id ="
-	                          " r.id ORDER BY g.place_id, r.id;"))
-	    != IMPACT_OK)
+	if ((rc = cursor_open(h, fd, &fd->cho, "SELECT r.id, ac.question_id,"
+	                      " ac.choice_id, 0 FROM respondents r NOT INDEXED"
+	                      " JOIN answer_choices ac ON ac.respondent_id ="
+	                      " r.id WHERE r.period = ?1 AND r.place_id IN"
+	                      " temp.impact_group ORDER BY r.id;", "SELECT r.id,"
+	                      " ac.question_id, ac.choice_id, o.pos FROM"
+	                      " respondents r NOT INDEXED JOIN temp.impact_order"
+	                      " o ON o.place_id = r.place_id JOIN answer_choices"
+	                      " ac ON ac.respondent_id = r.id WHERE r.period = ?1"
+	                      " ORDER BY o.pos, r.id;", period, 3)) != IMPACT_OK)
 		goto done;
-	sqlite3_bind_int(st, 1, period);
+	st = fd->cho.st;
 	i = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = cursor_row(&fd->cho, end)) > 0) {
 		long long rid = sqlite3_column_int64(st, 0);
 		long long qid = sqlite3_column_int64(st, 1);
-		long long pl = sqlite3_column_int64(st, 3);
+		size_t ps = (size_t)sqlite3_column_int64(st, 3);
 		int code;
 
-		/* Respondents in the same order, (place, id): move to this
+		cursor_take(&fd->cho);
+		/* Respondents in the same order, (position, id): move to this
 		 * one. */
-		while (i < pa->n && (pa->place[i] < pl || (pa->place[i] == pl
-		                                           && pa->rid[i] < rid))) {
+		while (i < pa->n && (pos[i] < ps || (pos[i] == ps
+		                                     && pa->rid[i] < rid))) {
 			pa->c0[i + 1] = nc;
 			i++;
 		}
@@ -1574,9 +1683,7 @@ static int period_answers_load(impact *h, const struct names *nm,
 		}
 		nc++;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (step != SQLITE_DONE) {
+	if (step < 0) {
 		rc = impact__db_error(h, "reading chosen options");
 		goto done;
 	}
@@ -1592,7 +1699,7 @@ static int period_answers_load(impact *h, const struct names *nm,
 nomem:
 	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 done:
-	sqlite3_finalize(st);
+	free(pos);
 	free(need_code);
 	free(need_role);
 	if (rc != IMPACT_OK)
@@ -1810,10 +1917,11 @@ static int cmp_act_id(const void *a, const void *b)
 /* Read the activities of `period` of the places of temp.impact_group
  * into pa. */
 static int period_acts_load(impact *h, const struct impact__tree *tree,
-                            int period, struct period_acts *pa)
+                            int period, struct feed *fd, size_t end,
+                            struct period_acts *pa)
 {
 	int *code_at = NULL;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	size_t cap = 0, pcap = 0, i;
 	long long *sorted = NULL;   /* (id, index) pairs by id */
 	size_t runcap = 0;
@@ -1824,19 +1932,25 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 	int rc, step;
 
 	memset(pa, 0, sizeof(*pa));
-	if ((rc = impact__prepare(h, &st, "SELECT a.id, a.place_id,"
-	                          " a.category, a.participants,"
-	                          " a.new_participants, a.hours, a.volunteers,"
-	                          " a.volunteer_hours, a.free FROM"
-	                          " temp.impact_group g CROSS JOIN activities a"
-	                          " ON a.place_id = g.place_id AND a.period = ?1"
-	                          " ORDER BY g.place_id, a.id;")) != IMPACT_OK)
+	if ((rc = cursor_open(h, fd, &fd->act, "SELECT a.id, a.place_id,"
+	                      " a.category, a.participants, a.new_participants,"
+	                      " a.hours, a.volunteers, a.volunteer_hours, a.free,"
+	                      " 0 FROM activities a NOT INDEXED WHERE a.period ="
+	                      " ?1 AND a.place_id IN temp.impact_group ORDER BY"
+	                      " a.place_id, a.id;", "SELECT a.id, a.place_id,"
+	                      " a.category, a.participants, a.new_participants,"
+	                      " a.hours, a.volunteers, a.volunteer_hours, a.free,"
+	                      " o.pos FROM activities a NOT INDEXED JOIN"
+	                      " temp.impact_order o ON o.place_id = a.place_id"
+	                      " WHERE a.period = ?1 ORDER BY o.pos, a.id;",
+	                      period, 9)) != IMPACT_OK)
 		return rc;
-	sqlite3_bind_int(st, 1, period);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	st = fd->act.st;
+	while ((step = cursor_row(&fd->act, end)) > 0) {
 		const char *c = (const char *)sqlite3_column_text(st, 2);
 		int k;
 
+		cursor_take(&fd->act);
 		if (pa->n == cap) {
 			size_t c2 = cap ? 2 * cap : 4096;
 
@@ -1879,9 +1993,7 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 		}
 		pa->n++;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (step != SQLITE_DONE)
+	if (step < 0)
 		return impact__db_error(h, "reading activities");
 	if (pa->r0)
 		pa->r0[pa->nruns] = pa->n;
@@ -1903,18 +2015,23 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 	}
 	qsort(sorted, pa->n, 2 * sizeof(long long), cmp_act_id);
 	/* Publics: counted per activity, then laid out. */
-	if ((rc = impact__prepare(h, &st, "SELECT ap.activity_id,"
-	                          " ap.public FROM temp.impact_group g CROSS"
-	                          " JOIN activities a ON a.place_id ="
-	                          " g.place_id AND a.period = ?1 JOIN"
-	                          " activity_publics ap ON ap.activity_id ="
-	                          " a.id;")) != IMPACT_OK)
+	if ((rc = cursor_open(h, fd, &fd->pub, "SELECT ap.activity_id,"
+	                      " ap.public, 0 FROM activities a NOT INDEXED JOIN"
+	                      " activity_publics ap ON ap.activity_id = a.id"
+	                      " WHERE a.period = ?1 AND a.place_id IN"
+	                      " temp.impact_group;", "SELECT ap.activity_id,"
+	                      " ap.public, o.pos FROM activities a NOT INDEXED"
+	                      " JOIN temp.impact_order o ON o.place_id ="
+	                      " a.place_id JOIN activity_publics ap ON"
+	                      " ap.activity_id = a.id WHERE a.period = ?1 ORDER"
+	                      " BY o.pos;", period, 2)) != IMPACT_OK)
 		goto done;
-	sqlite3_bind_int(st, 1, period);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	st = fd->pub.st;
+	while ((step = cursor_row(&fd->pub, end)) > 0) {
 		const char *pb = (const char *)sqlite3_column_text(st, 1);
 		int k;
 
+		cursor_take(&fd->pub);
 		if (nrows == rcap) {
 			rcap = rcap ? 2 * rcap : 4096;
 			if (resize(&rows, rcap, sizeof(*rows)) != 0
@@ -1926,9 +2043,7 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 		rows[nrows] = sqlite3_column_int64(st, 0);
 		rowp[nrows++] = k;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (step != SQLITE_DONE) {
+	if (step < 0) {
 		rc = impact__db_error(h, "reading publics");
 		goto done;
 	}
@@ -1966,15 +2081,21 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 	 * index in pcodes + 1). */
 	if (!(code_at = calloc(tree->nplaces + 1, sizeof(*code_at))))
 		goto nomem;
-	if ((rc = impact__prepare(h, &st, "SELECT a.id, p.code, p.id FROM"
-	                          " temp.impact_group g CROSS JOIN activities a"
-	                          " ON a.place_id = g.place_id AND a.period ="
-	                          " ?1 JOIN activity_partners ap ON"
-	                          " ap.activity_id = a.id JOIN places p ON"
-	                          " p.id = ap.place_id;")) != IMPACT_OK)
+	if ((rc = cursor_open(h, fd, &fd->par, "SELECT a.id, p.code, p.id, 0"
+	                      " FROM activities a NOT INDEXED JOIN"
+	                      " activity_partners ap ON ap.activity_id = a.id"
+	                      " JOIN places p ON p.id = ap.place_id WHERE"
+	                      " a.period = ?1 AND a.place_id IN"
+	                      " temp.impact_group;", "SELECT a.id, p.code, p.id,"
+	                      " o.pos FROM activities a NOT INDEXED JOIN"
+	                      " temp.impact_order o ON o.place_id = a.place_id"
+	                      " JOIN activity_partners ap ON ap.activity_id ="
+	                      " a.id JOIN places p ON p.id = ap.place_id WHERE"
+	                      " a.period = ?1 ORDER BY o.pos, a.id, p.id;",
+	                      period, 3)) != IMPACT_OK)
 		goto done;
-	sqlite3_bind_int(st, 1, period);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	st = fd->par.st;
+	while ((step = cursor_row(&fd->par, end)) > 0) {
 		long long key = sqlite3_column_int64(st, 0);
 		const char *code = (const char *)sqlite3_column_text(st, 1);
 		long u = impact__unit_of_place(tree,
@@ -1983,6 +2104,7 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 		                       cmp_act_id);
 		int k;
 
+		cursor_take(&fd->par);
 		if (pa->nprow == pcap) {
 			size_t c2 = pcap ? 2 * pcap : 4096;
 
@@ -2004,9 +2126,7 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 		if (f && pa->npart[f[1]]++ == UINT32_MAX)
 			goto nomem;  /* 4 billion partners of one */
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (step != SQLITE_DONE) {
+	if (step < 0) {
 		rc = impact__db_error(h, "reading partners");
 		goto done;
 	}
@@ -2020,7 +2140,6 @@ static int period_acts_load(impact *h, const struct impact__tree *tree,
 nomem:
 	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 done:
-	sqlite3_finalize(st);
 	free(sorted);
 	free(rows);
 	free(rowp);
@@ -2943,9 +3062,9 @@ struct engine {
 	struct impact__tree t;
 	size_t *order;           /* place units, depth-first */
 	size_t *cut;             /* groups: order[cut[g] .. cut[g + 1]) */
-	sqlite3_stmt *grp;       /* adds a place to temp.impact_group */
 	struct scratch *sc;      /* group_compute()'s on the compute thread */
 	struct scratch *msc;     /* ... and on this one */
+	sqlite3_stmt *grp;       /* adds a place to temp.impact_group */
 	long *parent;            /* territory index -> parent index or -1 */
 	long *place_terr;        /* place unit -> territory index */
 	int *depth_of;           /* territory index -> depth (root 0) */
@@ -3727,22 +3846,17 @@ static void istate_release(struct istate *is)
 	memset(is, 0, sizeof(*is));
 }
 
-/* Ready `is` for indicator `ind` over the tree of e; -1 when out of
- * memory. */
-static int istate_init(const struct engine *e, struct istate *is,
-                       const struct indicator *ind)
+/* Ready `is` for indicator `ind` (its units' room taken at its first
+ * group, given back once it is stored). */
+static void istate_init(struct istate *is, const struct indicator *ind)
 {
 	memset(is, 0, sizeof(*is));
 	is->ind = ind;
-	is->pc = calloc(e->t.nplaces + 1, sizeof(*is->pc));
-	is->tc = calloc(e->t.nterr + 1, sizeof(*is->tc));
-	is->path = malloc((e->t.depth + 1) * sizeof(*is->path));
-	is->ts = calloc(e->t.depth + 1, sizeof(*is->ts));
-	return is->pc && is->tc && is->path && is->ts ? 0 : -1;
 }
 
-/* Set the possible categories and the bootstrap's width from the first
- * group's data d; -1 when out of memory. */
+/* At the first group, with its data d: room for the units of the tree
+ * of e, the possible categories and the bootstrap's width; -1 when out
+ * of memory. */
 static int istate_start(struct istate *is, const struct engine *e,
                         const struct data *d)
 {
@@ -3750,6 +3864,12 @@ static int istate_start(struct istate *is, const struct engine *e,
 	size_t depth = e->t.depth + 1;
 
 	is->started = 1;
+	is->pc = calloc(e->t.nplaces + 1, sizeof(*is->pc));
+	is->tc = calloc(e->t.nterr + 1, sizeof(*is->tc));
+	is->path = malloc(depth * sizeof(*is->path));
+	is->ts = calloc(depth, sizeof(*is->ts));
+	if (!is->pc || !is->tc || !is->path || !is->ts)
+		return -1;
 	is->possible = d->possible;
 	if (ind->kind == K_DIVERSITY && is->possible
 	    && !(is->counts = calloc(depth * is->possible, sizeof(double))))
@@ -4191,6 +4311,10 @@ static int istate_end(const struct engine *e, struct istate *is,
 	*nout = 0;
 	if (!cells)
 		return -1;
+	if (!is->started) {      /* no group: no unit has data */
+		free(cells);
+		return 0;
+	}
 	while (is->top > 0)
 		istate_close(e, is, --is->top, sc->vals);
 	for (u = 0; u < e->t.nplaces; u++) {
@@ -4561,10 +4685,11 @@ done:
 /* Rows a group of places holds at most: respondents, and activities
  * (a place with more is a group alone).  impact__group_rows, when not
  * 0, is both (the tests: groups of one place). */
-#define GROUP_RESPONDENTS 8192
-#define GROUP_ACTIVITIES 65536
+#define GROUP_RESPONDENTS 45000
+#define GROUP_ACTIVITIES 360000
 
 size_t impact__group_rows = 0;
+int impact__group_sorted = 0;
 
 /* Cut e->order into groups whose rows of source `src` (S_ANSWERS: the
  * period's respondents, S_ACTIVITIES: its activities) stay within the
@@ -4622,9 +4747,11 @@ static int groups_plan(struct engine *e, int src, int period, long *ng)
 static int group_set(struct engine *e, long g)
 {
 	size_t i;
+	int rc;
 
-	if (impact__exec(e->h, "DELETE FROM temp.impact_group;") != IMPACT_OK)
-		return IMPACT_EDB;
+	if ((rc = impact__exec(e->h, "DELETE FROM temp.impact_group;"))
+	    != IMPACT_OK)
+		return rc;
 	for (i = e->cut[g]; i < e->cut[g + 1]; i++) {
 		sqlite3_reset(e->grp);
 		sqlite3_bind_int64(e->grp, 1, e->t.unit_id[e->order[i]]);
@@ -4872,122 +4999,235 @@ static int source_store(struct engine *e, const struct indicator *inds,
 	return IMPACT_OK;
 }
 
+/* A period being computed: its indicators' state, which of them are
+ * read from memory, and what is stored yet. */
+struct pstate {
+	int period;
+	int active;              /* computed, not all stored */
+	int answers_stored;
+	struct istate *is;       /* nind */
+	unsigned char *mem;      /* nind */
+	size_t nmem[2];          /* read from memory: answers, activities */
+};
+
+static void pstate_release(struct pstate *ps, size_t nind)
+{
+	size_t i;
+
+	for (i = 0; ps->is && i < nind; i++)
+		istate_release(&ps->is[i]);
+	free(ps->is);
+	free(ps->mem);
+	memset(ps, 0, sizeof(*ps));
+}
+
+/* Ready ps for `period`: every indicator's state, the names of those
+ * of diversity read before the first group. */
+static int pstate_init(struct engine *e, struct pstate *ps,
+                       const struct indicator *inds, size_t nind,
+                       int period, const struct names *nm)
+{
+	size_t i;
+	int rc;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->period = period;
+	ps->active = 1;
+	ps->is = calloc(nind + 1, sizeof(*ps->is));
+	ps->mem = calloc(nind + 1, 1);
+	if (!ps->is || !ps->mem)
+		return impact__error(e->h, IMPACT_ENOMEM, "out of memory");
+	for (i = 0; i < nind; i++) {
+		istate_init(&ps->is[i], &inds[i]);
+		ps->mem[i] = (unsigned char)from_memory(&inds[i], nm != NULL);
+		if (!ps->mem[i])
+			continue;
+		if ((rc = names_preload(e->h, &inds[i], period, &ps->is[i].cn))
+		    != IMPACT_OK)
+			return rc;
+		ps->nmem[inds[i].source == S_ACTIVITIES]++;
+	}
+	return IMPACT_OK;
+}
+
+/* After its last group of answers: the tap's end, then the indicators
+ * on answers stored. */
+static int pstate_answers(struct engine *e, struct pstate *ps,
+                          const struct indicator *inds, size_t nind,
+                          const struct names *nm,
+                          const struct impact__answers_tap *tap,
+                          size_t *done, size_t total)
+{
+	int rc;
+
+	if (ps->answers_stored)
+		return IMPACT_OK;
+	ps->answers_stored = 1;
+	if (tap && (rc = tap->end(tap->ctx, ps->period, nm != NULL))
+	    != IMPACT_OK)
+		return rc;
+	return source_store(e, inds, nind, ps->is, ps->mem, S_ANSWERS,
+	                    ps->period, done, total);
+}
+
+/* After its last group: the rest of the period stored. */
+static int pstate_rest(struct engine *e, struct pstate *ps,
+                       const struct indicator *inds, size_t nind,
+                       const struct names *nm,
+                       const struct impact__answers_tap *tap, size_t *done,
+                       size_t total)
+{
+	int rc;
+
+	if (!ps->active)
+		return IMPACT_OK;
+	ps->active = 0;
+	if ((rc = pstate_answers(e, ps, inds, nind, nm, tap, done, total))
+	    != IMPACT_OK
+	    || (rc = source_store(e, inds, nind, ps->is, ps->mem, S_ACTIVITIES,
+	                          ps->period, done, total)) != IMPACT_OK
+	    || (rc = source_store(e, inds, nind, ps->is, ps->mem, S_FACTS,
+	                          ps->period, done, total)) != IMPACT_OK)
+		return rc;
+	pstate_release(ps, nind);
+	return IMPACT_OK;
+}
+
 /*
- * The indicators of one period, stored source by source in order: on
- * answers, on activities, then the facts.  Those read from memory (mem)
+ * The indicators of the periods in order, each stored source by source:
+ * on answers, on activities, then the facts.  Those read from memory
  * are computed a group of places at a time, the group's answers
  * (period_answers_load(), which gives them to the tap) or activities
  * read once for all of them, on the compute thread (struct pipe) while
- * this one reads the next group; the indicators on answers are stored
- * while the first group of activities is computed.
+ * this one reads the next group.  What this thread stores waits until
+ * the compute thread has the next group: the indicators on answers until
+ * the first group of activities, the rest of a period until the first
+ * group of the next.
  */
-static int period_run(struct engine *e, const struct indicator *inds,
-                      size_t nind, int period, const struct names *nm,
-                      const struct impact__answers_tap *tap, size_t *done,
-                      size_t total)
+static int periods_run(struct engine *e, const struct indicator *inds,
+                       size_t nind, const int *periods, size_t np,
+                       const struct names *nm,
+                       const struct impact__answers_tap *tap, size_t *done,
+                       size_t total)
 {
 	static const int srcs[2] = { S_ANSWERS, S_ACTIVITIES };
 	impact *h = e->h;
-	struct istate *is = calloc(nind + 1, sizeof(*is));
-	unsigned char *mem = calloc(nind + 1, 1);
 	struct period_answers pa[2];
 	struct period_acts pv[2];
+	struct pstate ps[2];
 	struct pipe pp;
-	size_t i, nmem[2] = { 0, 0 }, k;
-	int rc = IMPACT_OK, answers_stored = 0;
+	struct feed fd;
+	size_t i, k, q;
+	int rc = IMPACT_OK;
 
+	memset(&fd, 0, sizeof(fd));
 	memset(pa, 0, sizeof(pa));
 	memset(pv, 0, sizeof(pv));
+	memset(ps, 0, sizeof(ps));
 	memset(&pp, 0, sizeof(pp));
-	if (!is || !mem)
-		goto nomem;
-	for (i = 0; i < nind; i++) {
-		if (istate_init(e, &is[i], &inds[i]) != 0)
-			goto nomem;
-		mem[i] = from_memory(&inds[i], nm != NULL);
-		if (mem[i] && (rc = names_preload(h, &inds[i], period,
-		                                  &is[i].cn)) != IMPACT_OK)
-			goto done;
-		if (mem[i])
-			nmem[inds[i].source == S_ACTIVITIES]++;
-	}
 	pp.e = e;
 	pp.inds = inds;
 	pp.nind = nind;
-	pp.mem = mem;
-	pp.is = is;
-	pp.period = period;
 	pipe_start(&pp);
-	for (k = 0; k < 2; k++) {
-		int src = srcs[k];
-		long ng = 0, g;
+	for (k = 0; k < np; k++) {
+		struct pstate *cur = &ps[k % 2], *prev = &ps[(k + 1) % 2];
 
-		if (nmem[k] && (rc = groups_plan(e, src, period, &ng)) != IMPACT_OK)
+		if ((rc = pstate_init(e, cur, inds, nind, periods[k], nm))
+		    != IMPACT_OK)
 			goto done;
-		for (g = 0; g < ng; g++) {
-			size_t *gp = e->order + e->cut[g];
-			size_t ngp = e->cut[g + 1] - e->cut[g];
-			int b = (int)(g % 2);
+		/* The tap's periods one after the other. */
+		if (prev->active && !prev->answers_stored
+		    && (pipe_wait(&pp) != 0
+		        || (rc = pstate_answers(e, prev, inds, nind, nm, tap, done,
+		                                total)) != IMPACT_OK))
+			goto fail;
+		if (tap)
+			tap->begin(tap->ctx, periods[k]);
+		for (q = 0; q < 2; q++) {
+			int src = srcs[q];
+			long ng = 0, g;
 
-			impact__progress(h, "indicators", *done + (size_t)((double)g
-			                 / (double)ng * (double)nmem[k]), total);
-			if ((rc = group_set(e, g)) != IMPACT_OK
-			    || (rc = src == S_ANSWERS
-			             ? period_answers_load(h, nm, inds, nind, period,
-			                                   &pa[b], tap)
-			             : period_acts_load(h, &e->t, period, &pv[b]))
-			       != IMPACT_OK)
+			if (cur->nmem[q]
+			    && (rc = groups_plan(e, src, periods[k], &ng)) != IMPACT_OK)
 				goto done;
-			/* The group before is computed: its rows go. */
-			if (pipe_wait(&pp) != 0)
-				goto nomem;
-			period_answers_release(&pa[src == S_ANSWERS ? 1 - b : 0]);
-			period_answers_release(&pa[src == S_ANSWERS ? 1 - b : 1]);
-			period_acts_release(&pv[1 - b]);
-			if (pipe_give(&pp, src == S_ANSWERS ? &pa[b] : NULL,
-			              src == S_ACTIVITIES ? &pv[b] : NULL, gp, ngp)
-			    != 0)
-				goto nomem;
-			if (src == S_ACTIVITIES && !answers_stored) {
-				/* The answers are all computed: stored while this
-				 * group is. */
-				answers_stored = 1;
-				if ((tap && (rc = tap->end(tap->ctx, period, nm != NULL))
-				     != IMPACT_OK)
-				    || (rc = source_store(e, inds, nind, is, mem,
-				                          S_ANSWERS, period, done,
-				                          total)) != IMPACT_OK)
+			feed_close(&fd);
+			fd.sorted = ng > RESCANS_MAX || impact__group_sorted;
+			for (g = 0; g < ng; g++) {
+				size_t *gp = e->order + e->cut[g];
+				size_t ngp = e->cut[g + 1] - e->cut[g];
+				int b = (int)(g % 2);
+
+				impact__progress(h, "indicators", *done
+				                 + (size_t)((double)g / (double)ng
+				                            * (double)cur->nmem[q]),
+				                 total);
+				/* Buffer b of this source is not the compute thread's
+				 * (the group given last): what it held is computed. */
+				if (src == S_ANSWERS)
+					period_answers_release(&pa[b]);
+				else
+					period_acts_release(&pv[b]);
+				if ((!fd.sorted && (rc = group_set(e, g)) != IMPACT_OK)
+				    || (rc = src == S_ANSWERS
+				             ? period_answers_load(h, nm, inds, nind,
+				                                   periods[k], &fd,
+				                                   e->cut[g + 1], &pa[b], tap)
+				             : period_acts_load(h, &e->t, periods[k], &fd,
+				                                e->cut[g + 1], &pv[b]))
+				    != IMPACT_OK)
+					goto done;
+				/* The group before is computed: its rows go. */
+				if (pipe_wait(&pp) != 0)
+					goto nomem;
+				for (i = 0; i < 2; i++) {
+					if (src != S_ANSWERS || (int)i != b)
+						period_answers_release(&pa[i]);
+					if (src != S_ACTIVITIES || (int)i != b)
+						period_acts_release(&pv[i]);
+				}
+				pp.mem = cur->mem;
+				pp.is = cur->is;
+				pp.period = periods[k];
+				if (pipe_give(&pp, src == S_ANSWERS ? &pa[b] : NULL,
+				              src == S_ACTIVITIES ? &pv[b] : NULL, gp,
+				              ngp) != 0)
+					goto nomem;
+				/* Stored while this group is computed. */
+				if ((rc = pstate_rest(e, prev, inds, nind, nm, tap, done,
+				                      total)) != IMPACT_OK
+				    || (src == S_ACTIVITIES
+				        && (rc = pstate_answers(e, cur, inds, nind, nm,
+				                                tap, done, total))
+				           != IMPACT_OK))
 					goto done;
 			}
 		}
-		if (pipe_wait(&pp) != 0)
-			goto nomem;
+		if (prev->active
+		    && (pipe_wait(&pp) != 0
+		        || (rc = pstate_rest(e, prev, inds, nind, nm, tap, done,
+		                             total)) != IMPACT_OK))
+			goto fail;
 	}
-	pipe_end(&pp);
-	if (!answers_stored
-	    && ((tap && (rc = tap->end(tap->ctx, period, nm != NULL))
-	         != IMPACT_OK)
-	        || (rc = source_store(e, inds, nind, is, mem, S_ANSWERS, period,
-	                              done, total)) != IMPACT_OK))
-		goto done;
-	if ((rc = source_store(e, inds, nind, is, mem, S_ACTIVITIES, period,
-	                       done, total)) != IMPACT_OK
-	    || (rc = source_store(e, inds, nind, is, mem, S_FACTS, period, done,
-	                          total)) != IMPACT_OK)
-		goto done;
+	if (pipe_wait(&pp) != 0)
+		goto nomem;
+	for (k = 0; k < 2; k++)
+		if ((rc = pstate_rest(e, &ps[(np + k) % 2], inds, nind, nm, tap,
+		                      done, total)) != IMPACT_OK)
+			goto done;
 	goto done;
+fail:
+	if (rc != IMPACT_OK)
+		goto done;
 nomem:
 	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 done:
 	pipe_end(&pp);
+	feed_close(&fd);
 	for (i = 0; i < 2; i++) {
 		period_answers_release(&pa[i]);
 		period_acts_release(&pv[i]);
+		pstate_release(&ps[i], nind);
 	}
-	for (i = 0; is && i < nind; i++)
-		istate_release(&is[i]);
-	free(is);
-	free(mem);
 	return rc;
 }
 
@@ -5001,7 +5241,7 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	struct names nm;
 	sqlite3_stmt *st = NULL, *del = NULL;
 	size_t nind = 0, cap = 0, i, k, nans = 0, done_ind = 0;
-	int rc, step, lo = 9999, hi = 0;
+	int rc, step, lo = 9999, hi = 0, have_group = 0;
 
 	memset(&nm, 0, sizeof(nm));
 	memset(&e, 0, sizeof(e));
@@ -5068,13 +5308,34 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 		e.order[i] = i;
 	chain_tree = &e.t;
 	qsort(e.order, e.t.nplaces, sizeof(*e.order), by_chain);
-	if ((rc = impact__exec(h, "CREATE TEMP TABLE IF NOT EXISTS"
-	                       " impact_group (place_id INTEGER PRIMARY"
-	                       " KEY);")) != IMPACT_OK
-	    || (rc = impact__prepare(h, &e.grp, "INSERT INTO"
-	                             " temp.impact_group VALUES (?1);"))
-	       != IMPACT_OK)
+	/* The places the loaders read: one group at a time. */
+	if ((rc = impact__exec(h, "DROP TABLE IF EXISTS temp.impact_group;"
+	                       "CREATE TEMP TABLE impact_group (place_id"
+	                       " INTEGER PRIMARY KEY);")) != IMPACT_OK)
 		goto done;
+	have_group = 1;
+	if ((rc = impact__prepare(h, &e.grp, "INSERT INTO temp.impact_group"
+	                          " VALUES (?1);")) != IMPACT_OK)
+		goto done;
+	/* Each place's position in that order, for the sorted reads. */
+	if ((rc = impact__exec(h, "DROP TABLE IF EXISTS temp.impact_order;"
+	                       "CREATE TEMP TABLE impact_order (place_id"
+	                       " INTEGER PRIMARY KEY, pos INTEGER NOT NULL);"))
+	    != IMPACT_OK
+	    || (rc = impact__prepare(h, &st, "INSERT INTO temp.impact_order"
+	                             " VALUES (?1, ?2);")) != IMPACT_OK)
+		goto done;
+	for (i = 0; i < e.t.nplaces; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, e.t.unit_id[e.order[i]]);
+		sqlite3_bind_int64(st, 2, (long long)i);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = impact__db_error(h, "ordering places");
+			goto done;
+		}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
 	if ((rc = engine_links(&e)) != IMPACT_OK
 	    || (rc = impact__prepare(h, &e.ins, "INSERT INTO indicator_results"
 	                             " (indicator_id, period, place_id,"
@@ -5109,13 +5370,9 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
 	 * those on activities, then the facts.  (Rows are stored in that
 	 * order; every reader orders them by period, unit and indicator.)
 	 */
-	for (k = 0; k < np; k++) {
-		if (tap)
-			tap->begin(tap->ctx, periods[k]);
-		if ((rc = period_run(&e, inds, nind, periods[k], nans ? &nm : NULL,
-		                     tap, &done_ind, np * nind)) != IMPACT_OK)
-			goto done;
-	}
+	if ((rc = periods_run(&e, inds, nind, periods, np, nans ? &nm : NULL,
+	                      tap, &done_ind, np * nind)) != IMPACT_OK)
+		goto done;
 	impact__progress(h, "indicators", np * nind, np * nind);
 	/* Values stored before were compared as they were written; those of
 	 * later periods compare with these ones too. */
@@ -5140,8 +5397,9 @@ done:
 	free(e.sc);
 	free(e.msc);
 	sqlite3_finalize(e.grp);
-	if (e.grp)
-		impact__exec(h, "DROP TABLE IF EXISTS temp.impact_group;");
+	if (have_group)
+		impact__exec(h, "DROP TABLE IF EXISTS temp.impact_group;"
+		             "DROP TABLE IF EXISTS temp.impact_order;");
 	free(e.parent);
 	free(e.place_terr);
 	free(e.depth_of);

@@ -47,5 +47,8 @@ int impact__indicators_compute(impact *h, const int *periods, size_t np,
  * when computing a period (indicators/engine.c); 0, the default: the
  * engine's own budget.  Tests set it to make groups of one place. */
 extern size_t impact__group_rows;
+/* When not 0, a period's rows are always read sorted by place, not
+ * scanned group by group (tests). */
+extern int impact__group_sorted;
 
 #endif

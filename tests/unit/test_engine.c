@@ -686,10 +686,11 @@ static char *indicator_rows(void)
 }
 
 /*
- * A period is computed a group of places at a time, each group's
- * indicators on the boot workers: the rows stored, their order and
- * their change from 2023 are those of one thread and one group, with
- * groups of one place (impact__group_rows 1) or two rows.
+ * A period is computed a group of places at a time, on a compute thread
+ * and the boot workers: the rows stored, their order and their change
+ * from 2023 are those of one thread and one group, with groups of one
+ * place (impact__group_rows 1) or two rows, each group's rows scanned
+ * or the period's read sorted by place (impact__group_sorted).
  */
 Test(engine, rows_do_not_depend_on_threads_nor_groups)
 {
@@ -723,6 +724,9 @@ Test(engine, rows_do_not_depend_on_threads_nor_groups)
 	          "\"denominator\":{\"kind\":\"sum\",\"of\":\"days\"}}");
 	indicator("hours", 1, "{\"source\":\"activities\",\"kind\":"
 	          "\"mean\",\"of\":\"hours\"}");
+	/* A respondent of P1 with an id above P2's: read sorted, P1's
+	 * respondents then P2's are not in id order. */
+	respondent(100, 1, 2024, 9, 1, NULL, "c", NAN, 0, NULL);
 	setenv("IMPACT_THREADS", "1", 1);
 	compute();
 	one = indicator_rows();
@@ -740,21 +744,24 @@ Test(engine, rows_do_not_depend_on_threads_nor_groups)
 		free(more);
 	}
 	unsetenv("IMPACT_THREADS");
-	for (i = 1; i <= 2; i++) {
-		impact__group_rows = i;
+	for (i = 0; i < 6; i++) {
+		impact__group_rows = i % 3;
+		impact__group_sorted = i >= 3;
 		compute();
 		more = indicator_rows();
-		cr_expect_str_eq(more, one, "groups of %zu rows", i);
+		cr_expect_str_eq(more, one, "groups of %zu rows%s", i % 3,
+		                 i >= 3 ? ", sorted" : "");
 		free(more);
 	}
 	impact__group_rows = 0;
+	impact__group_sorted = 0;
 	free(one);
 }
 
 /*
  * A territory's value from the sums of its places, each in a group of
  * its own (impact__group_rows 1: P1 then P2, so R's sums are carried
- * from one group to the next).  sat in R: the 7 answers 8 6 4 10 7 5
+ * from one group to the next), the period's rows read sorted by place.  sat in R: the 7 answers 8 6 4 10 7 5
  * 10, mean 50/7, sum of squared deviations 390 - 2500/7 = 230/7,
  * variance 230/42 = 5.4761904761904762 (its stored variance); distinct
  * comp in R: {a, b, c} in P1, {a, b} in P2: 3; publics in R: jeunes 1,
@@ -772,8 +779,10 @@ Test(engine, territory_sums_across_groups)
 	indicator("pubdiv", 1, "{\"source\":\"activities\",\"kind\":"
 	          "\"diversity\",\"of\":\"publics\"}");
 	impact__group_rows = 1;
+	impact__group_sorted = 1;
 	compute();
 	impact__group_rows = 0;
+	impact__group_sorted = 0;
 	near(get("sat", "R", 2024).value, 50.0 / 7, 1e-12, "R mean");
 	cr_expect_eq(get("sat", "R", 2024).n, 7);
 	cr_assert_eq(sqlite3_prepare_v2(h->db, "SELECT r.variance FROM"
