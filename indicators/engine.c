@@ -709,6 +709,19 @@ static void fit(void *p, size_t n, size_t size)
 		*(void **)p = q;
 }
 
+/* Room in d for n observations at once, the rows of a group: no
+ * doubling, whose copy would hold up to three times the kept ones; -1
+ * when out of memory. */
+static int reserve(struct data *d, size_t n)
+{
+	if (n <= d->cap)
+		return 0;
+	if (resize(&d->o, n, sizeof(*d->o)) != 0)
+		return -1;
+	d->cap = n;
+	return 0;
+}
+
 /* Add a row to d as load_data() keeps it; -1 when out of memory. */
 static int add_row(struct data *d, const struct indicator *ind,
                    const struct row *rw)
@@ -1320,7 +1333,7 @@ static int answers_rows(const struct period_answers *pa,
 	int rc = -1;
 
 	memset(&mem, 0, sizeof(mem));
-	if (resolve(pa->nm, &mem, ind, &ri) != 0)
+	if (reserve(d, pa->n) != 0 || resolve(pa->nm, &mem, ind, &ri) != 0)
 		goto done;
 	for (i = 0; i < pa->n; i++) {
 		struct resp r;
@@ -2264,7 +2277,7 @@ static int acts_rows(const struct period_acts *pa,
 	int rc = -1;
 
 	memset(&mem, 0, sizeof(mem));
-	if (a_resolve_filter(&mem, &ind->f, &f) != 0
+	if (reserve(d, pa->n) != 0 || a_resolve_filter(&mem, &ind->f, &f) != 0
 	    || (ind->kind == K_RATIO
 	        && (a_resolve_filter(&mem, &ind->num.f, &fn) != 0
 	            || a_resolve_filter(&mem, &ind->den.f, &fd) != 0)))
@@ -3772,9 +3785,6 @@ static int names_rank(const struct catnames *cn, size_t w, uint32_t **rank)
 	return 0;
 }
 
-/* The intervals of means, ratios and diversity of the places of a group
- * and of the territories that are complete: see boot_interval(). */
-
 /* ---------------------------------------------------------------- */
 /* Every unit of one indicator and period, a group of places at a time */
 
@@ -4009,8 +4019,7 @@ static void istate_close(const struct engine *e, struct istate *is,
 }
 
 /* Open the territory `unit` at the top of the path. */
-static void istate_open(const struct engine *e, struct istate *is,
-                        size_t unit)
+static void istate_open(struct istate *is, size_t unit)
 {
 	size_t j = is->top++;
 
@@ -4025,7 +4034,6 @@ static void istate_open(const struct engine *e, struct istate *is,
 		memset(is->acc + j * is->rw, 0, is->rw * sizeof(double));
 		is->pn[j] = 0;
 	}
-	(void)e;
 }
 
 /* Move the path to place unit p's territories: those it leaves are
@@ -4043,7 +4051,7 @@ static void istate_path(const struct engine *e, struct istate *is,
 	while (is->top > j)
 		istate_close(e, is, --is->top, vals);
 	while (is->top + 1 < len)
-		istate_open(e, is, (size_t)c[len - 1 - is->top]);
+		istate_open(is, (size_t)c[len - 1 - is->top]);
 }
 
 /* Add the observations o[0..n) of a place (present: it has rows of the
