@@ -3084,6 +3084,7 @@ struct engine {
 	sqlite3_stmt *ins;
 	const char *now;
 	size_t rows, suppressed;
+	size_t shown;            /* the progress shown */
 	const struct indicator *inds; /* every indicator (last's rows) */
 	struct last *last;       /* nind × units, or NULL: changes() */
 };
@@ -4972,6 +4973,17 @@ static void pipe_end(struct pipe *pp)
 	pp->threaded = 0;
 }
 
+/* Show the progress, `done` of `total` indicators, never going back:
+ * a group's share of its source's indicators is shown before the
+ * indicators stored later. */
+static void show(struct engine *e, size_t done, size_t total)
+{
+	if (done < e->shown)
+		return;
+	e->shown = done;
+	impact__progress(e->h, "indicators", done, total);
+}
+
 /* Store the indicators of source `src` in order (after their last
  * group), computing first those not read from memory, from their
  * queries, the whole period as one group (on this thread's scratch,
@@ -4988,7 +5000,7 @@ static int source_store(struct engine *e, const struct indicator *inds,
 	for (i = 0; i < nind; i++) {
 		if ((int)inds[i].source != src)
 			continue;
-		impact__progress(e->h, "indicators", (*done)++, total);
+		show(e, (*done)++, total);
 		if (!mem[i]) {
 			if ((rc = load_data(e->h, &inds[i], period, NULL, NULL,
 			                    &is[i].cn, &d)) != IMPACT_OK)
@@ -5165,10 +5177,8 @@ static int periods_run(struct engine *e, const struct indicator *inds,
 				size_t ngp = e->cut[g + 1] - e->cut[g];
 				int b = (int)(g % 2);
 
-				impact__progress(h, "indicators", *done
-				                 + (size_t)((double)g / (double)ng
-				                            * (double)cur->nmem[q]),
-				                 total);
+				show(e, *done + (size_t)((double)g / (double)ng
+				                         * (double)cur->nmem[q]), total);
 				/* Buffer b of this source is not the compute thread's
 				 * (the group given last): what it held is computed. */
 				if (src == S_ANSWERS)
