@@ -634,37 +634,37 @@ static size_t name_hash(const char *s)
 
 /* Intern category `s`: ids in the order names first appear (a hash
  * table finds them).  Its id, or -1 on allocation failure. */
-static int intern(struct catnames *d, const char *s)
+static int intern(struct catnames *cn, const char *s)
 {
 	size_t i, h = name_hash(s);
 	char **p;
 
-	if (2 * (d->n + 1) >= d->nslots) {
-		size_t ns = d->nslots ? 2 * d->nslots : 64, *t, k;
+	if (2 * (cn->n + 1) >= cn->nslots) {
+		size_t ns = cn->nslots ? 2 * cn->nslots : 64, *t, k;
 
 		if (!(t = calloc(ns, sizeof(*t))))
 			return -1;
-		for (k = 0; k < d->n; k++) {
-			i = name_hash(d->names[k]) & (ns - 1);
+		for (k = 0; k < cn->n; k++) {
+			i = name_hash(cn->names[k]) & (ns - 1);
 			while (t[i])
 				i = (i + 1) & (ns - 1);
 			t[i] = k + 1;
 		}
-		free(d->slot);
-		d->slot = t;
-		d->nslots = ns;
+		free(cn->slot);
+		cn->slot = t;
+		cn->nslots = ns;
 	}
-	for (i = h & (d->nslots - 1); d->slot[i]; i = (i + 1) & (d->nslots - 1))
-		if (strcmp(d->names[d->slot[i] - 1], s) == 0)
-			return (int)d->slot[i] - 1;
-	p = realloc(d->names, (d->n + 1) * sizeof(*p));
+	for (i = h & (cn->nslots - 1); cn->slot[i]; i = (i + 1) & (cn->nslots - 1))
+		if (strcmp(cn->names[cn->slot[i] - 1], s) == 0)
+			return (int)cn->slot[i] - 1;
+	p = realloc(cn->names, (cn->n + 1) * sizeof(*p));
 	if (!p)
 		return -1;
-	d->names = p;
-	if (!(d->names[d->n] = strdup(s)))
+	cn->names = p;
+	if (!(cn->names[cn->n] = strdup(s)))
 		return -1;
-	d->slot[i] = d->n + 1;
-	return (int)d->n++;
+	cn->slot[i] = cn->n + 1;
+	return (int)cn->n++;
 }
 
 /* One row of an observation query: an observation before its filter. */
@@ -2739,8 +2739,8 @@ categories:
 				if (it.kind) {
 					if (!acts_cat_next(&it, &key, &k))
 						break;
-					if (it.id[k] == -2
-					    && (it.id[k] = intern(d->cn, it.names[k])) < 0)
+					if (it.id[k] == -2 && (it.id[k] = intern(d->cn,
+					                       it.names[k])) < 0)
 						goto nomem;
 					id = it.id[k];
 				} else {
@@ -2833,21 +2833,6 @@ static int choices_count(impact *h, struct indicator *inds, size_t nind)
 /* ---------------------------------------------------------------- */
 /* One unit                                                           */
 
-/* The observations of one unit: the runs of its places in d->o, read
- * where they are. */
-struct unit {
-	const struct obs **first, **end;  /* each run's bounds */
-	size_t nruns;
-	size_t n;                /* observations */
-	double *counts;          /* diversity scratch, per category */
-	unsigned char *seen;     /* distinct scratch, per name */
-};
-
-/* For each observation o of unit u, run by run (r: the run). */
-#define EACH_OBS(u, r, o) \
-	for ((r) = 0; (r) < (u)->nruns; (r)++) \
-		for ((o) = (u)->first[r]; (o) < (u)->end[r]; (o)++)
-
 /* What one unit's value is. */
 struct value {
 	int ok;                  /* a value could be computed */
@@ -2857,100 +2842,6 @@ struct value {
 	double top;              /* largest single place's share (facts) */
 	size_t places;           /* places contributing (facts) */
 };
-
-/* Compute the kind over the unit's observations: the value, and for a
- * share its Wilson interval.  The intervals of means, ratios and
- * diversity are the bootstrap's (group_compute()). */
-static void evaluate(const struct indicator *ind, const struct data *d,
-                     const struct unit *u, struct value *out)
-{
-	const struct obs *o;
-	size_t r, j;
-	double s = 0, s2 = 0;
-
-	memset(out, 0, sizeof(*out));
-	out->n = (long long)u->n;
-	switch (ind->kind) {
-	case K_COUNT:
-		out->v = (double)u->n;
-		out->ok = 1;
-		return;
-	case K_SUM:
-		EACH_OBS(u, r, o)
-			s += o->x;
-		out->v = s;
-		out->ok = 1;
-		return;
-	case K_DISTINCT: {
-		size_t k = 0;
-
-		memset(u->seen, 0, d->cn->n + 1);
-		EACH_OBS(u, r, o)
-			for (j = 0; j < o->ncat; j++) {
-				int c = d->cats[o->cat0 + j];
-
-				if (!u->seen[c]) {
-					u->seen[c] = 1;
-					k++;
-				}
-			}
-		out->v = (double)k;
-		out->ok = 1;
-		return;
-	}
-	case K_SHARE:
-		if (u->n == 0)
-			return;
-		EACH_OBS(u, r, o)
-			s += o->meets ? 1 : 0;
-		out->v = s / (double)u->n;
-		out->var = out->v * (1 - out->v);
-		impact_stats_wilson(&out->lo, &out->hi, s, (double)u->n, LEVEL);
-		out->has_ci = 1;
-		out->ok = 1;
-		return;
-	case K_MEAN:
-		if (u->n == 0)
-			return;
-		EACH_OBS(u, r, o)
-			s += o->x;
-		out->v = s / (double)u->n;
-		EACH_OBS(u, r, o)
-			s2 += (o->x - out->v) * (o->x - out->v);
-		out->var = u->n > 1 ? s2 / (double)(u->n - 1) : NAN;
-		out->ok = 1;
-		return;
-	case K_RATIO: {
-		double dsum = 0;
-
-		EACH_OBS(u, r, o) {
-			s += o->x;
-			dsum += o->den;
-		}
-		if (u->n == 0 || dsum == 0)
-			return;
-		out->v = s / dsum;
-		out->ok = 1;
-		return;
-	}
-	case K_DIVERSITY:
-		if (u->n == 0 || d->possible < 2)
-			return;
-		memset(u->counts, 0, d->possible * sizeof(double));
-		EACH_OBS(u, r, o)
-			for (j = 0; j < o->ncat; j++) {
-				int k = d->cats[o->cat0 + j];
-
-				if (k >= 0 && (size_t)k < d->possible)
-					u->counts[k] += 1;
-			}
-		out->v = impact_stats_shannon_evenness(u->counts, 1, d->possible);
-		if (isnan(out->v))
-			return;
-		out->ok = 1;
-		return;
-	}
-}
 
 /* ---------------------------------------------------------------- */
 /* Every unit of one indicator and period                             */
@@ -3198,11 +3089,11 @@ struct boot {
 	size_t width;            /* sums per replicate */
 	uint32_t *rank;          /* diversity: category id -> rank of its
 	                            name (width) */
-	size_t *places;          /* place units with data, depth-first */
-	size_t np;
+	size_t *places;          /* a group's place units with data,
+	                            depth-first */
 	double *sums;            /* the block's places: REPLICATES * width */
-	struct cell *cells;      /* every unit's (places' intervals set by
-	                            the workers) */
+	struct cell *cells;      /* the group's places' (their intervals set
+	                            by the workers) */
 	pthread_mutex_t lock;    /* guards next and failed */
 	size_t next, start, end; /* places[start..end): the block */
 	int failed;
@@ -3793,11 +3684,11 @@ static int names_rank(const struct catnames *cn, size_t w, uint32_t **rank)
  * A period's observations are read a group of places at a time, the
  * places in the tree's depth-first order (struct engine's order), so
  * that memory does not grow with the rows of a period.  For each group
- * and indicator, each place's value is computed from its own
- * observations (evaluate()); its sums (struct tsum) and bootstrap sums
- * are added to those of the territories on its path, which are open,
- * root first.  A territory is complete as soon as a place outside it
- * comes: its value is then computed from its sums (evaluate_sums()).
+ * and indicator, each place's sums (struct tsum: place_sums()) give its
+ * value (evaluate_sums()); they and its bootstrap sums are added to
+ * those of the territories on its path, which are open, root first.  A
+ * territory is complete as soon as a place outside it comes: its value
+ * is then computed from its sums the same way.
  * Its observations are so pooled, not averaged: its sums are those of
  * every observation below it, a mean's sum of squared deviations
  * combined place by place (Chan, Golub & LeVeque 1983).  What an
@@ -3945,8 +3836,9 @@ static void primary(const struct indicator *ind, struct cell *c)
 	}
 }
 
-/* Compute the kind from a territory's sums: what evaluate() gives for
- * its observations. */
+/* Compute the kind from a unit's sums (a place's, or a territory's: its
+ * places' added up): the value, and for a share its Wilson interval.
+ * The intervals of means, ratios and diversity are the bootstrap's. */
 static void evaluate_sums(const struct istate *is, const struct tsum *s,
                           const double *counts, struct value *out)
 {
@@ -3975,7 +3867,9 @@ static void evaluate_sums(const struct istate *is, const struct tsum *s,
 		out->v = s->meets / s->n;
 		out->var = out->v * (1 - out->v);
 		impact_stats_wilson(&out->lo, &out->hi, s->meets, s->n, LEVEL);
-		out->has_ci = 1;
+		/* Facts are every place's own figures, not a sample: no
+		 * sampling interval. */
+		out->has_ci = ind->source != S_FACTS;
 		out->ok = 1;
 		return;
 	case K_MEAN:
@@ -4012,8 +3906,6 @@ static void istate_close(const struct engine *e, struct istate *is,
 		return;
 	evaluate_sums(is, &is->ts[j], is->counts
 	              ? is->counts + j * is->possible : NULL, &c->v);
-	if (is->ind->source == S_FACTS)
-		c->v.has_ci = 0;
 	primary(is->ind, c);
 	if (is->bt.width)
 		boot_interval(&is->bt, is->acc + j * is->rw, is->pn[j], vals, c);
@@ -4055,45 +3947,83 @@ static void istate_path(const struct engine *e, struct istate *is,
 		istate_open(is, (size_t)c[len - 1 - is->top]);
 }
 
-/* Add the observations o[0..n) of a place (present: it has rows of the
- * source) to the sums of the open territories. */
-static void istate_add(struct istate *is, const struct data *d,
-                       const struct obs *o, size_t n, int present)
+/* The sums of a place's observations o[0..n) into *t (its value's:
+ * evaluate_sums()), its categories counted in counts (diversity, room
+ * for the possible ones) or seen (distinct, room for every name). */
+static void place_sums(const struct istate *is, const struct data *d,
+                       const struct obs *o, size_t n, struct tsum *t,
+                       double *counts, unsigned char *seen)
 {
-	double s = 0, m2 = 0, den = 0, meets = 0, abs = 0, mean;
+	size_t i, k;
+
+	memset(t, 0, sizeof(*t));
+	t->n = (double)n;
+	t->places = n > 0;
+	for (i = 0; i < n; i++) {
+		t->s += o[i].x;
+		t->den += o[i].den;
+		t->meets += o[i].meets ? 1 : 0;
+		t->abs += fabs(o[i].x);
+	}
+	t->top = t->abs;
+	if (is->ind->kind == K_MEAN && n > 0) {
+		double mean = t->s / (double)n;
+
+		for (i = 0; i < n; i++)
+			t->m2 += (o[i].x - mean) * (o[i].x - mean);
+	}
+	if (is->ind->kind == K_DISTINCT) {
+		memset(seen, 0, d->cn->n + 1);
+		for (i = 0; i < n; i++)
+			for (k = 0; k < o[i].ncat; k++) {
+				int c = d->cats[o[i].cat0 + k];
+
+				if (c >= 0 && !seen[c]) {
+					seen[c] = 1;
+					t->k++;
+				}
+			}
+	}
+	if (is->ind->kind == K_DIVERSITY && is->possible) {
+		memset(counts, 0, is->possible * sizeof(double));
+		for (i = 0; i < n; i++)
+			for (k = 0; k < o[i].ncat; k++) {
+				int c = d->cats[o[i].cat0 + k];
+
+				if (c >= 0 && (size_t)c < is->possible)
+					counts[c] += 1;
+			}
+	}
+}
+
+/* Add a place's sums pt, of its observations o[0..n), to those of the
+ * open territories. */
+static void istate_add(struct istate *is, const struct data *d,
+                       const struct obs *o, size_t n, const struct tsum *pt)
+{
 	size_t i, j, k;
 
 	for (j = 0; j < is->top; j++)
-		is->ts[j].present |= present;
+		is->ts[j].present |= pt->present;
 	if (n == 0)
 		return;
-	for (i = 0; i < n; i++) {
-		s += o[i].x;
-		den += o[i].den;
-		meets += o[i].meets ? 1 : 0;
-		abs += fabs(o[i].x);
-	}
-	mean = s / (double)n;
-	if (is->ind->kind == K_MEAN)
-		for (i = 0; i < n; i++)
-			m2 += (o[i].x - mean) * (o[i].x - mean);
 	for (j = 0; j < is->top; j++) {
 		struct tsum *t = &is->ts[j];
-		double na = t->n, nb = (double)n;
+		double na = t->n, nb = pt->n;
 
 		if (na > 0) {
-			double delta = mean - t->s / na;
+			double delta = pt->s / nb - t->s / na;
 
-			t->m2 += m2 + delta * delta * na * nb / (na + nb);
+			t->m2 += pt->m2 + delta * delta * na * nb / (na + nb);
 		} else
-			t->m2 = m2;
+			t->m2 = pt->m2;
 		t->n += nb;
-		t->s += s;
-		t->den += den;
-		t->meets += meets;
-		t->abs += abs;
-		if (abs > t->top)
-			t->top = abs;
+		t->s += pt->s;
+		t->den += pt->den;
+		t->meets += pt->meets;
+		t->abs += pt->abs;
+		if (pt->abs > t->top)
+			t->top = pt->abs;
 		t->places++;
 	}
 	if (is->ind->kind == K_DISTINCT)
@@ -4127,7 +4057,9 @@ struct scratch {
 	unsigned char *present;  /* places with rows of the source */
 	struct cell *cells;      /* the group's places' values */
 	size_t *withobs;         /* the group's places with observations */
-	struct unit un;          /* one place's observations */
+	struct tsum *ts;         /* the group's places' sums */
+	double *counts;          /* a place's categories: diversity */
+	unsigned char *seen;     /* ... distinct */
 	size_t capcounts, capseen;
 	double *vals;            /* REPLICATES statistics */
 	double *sums;            /* a block's bootstrap sums */
@@ -4141,10 +4073,9 @@ static void scratch_release(struct scratch *sc)
 	free(sc->present);
 	free(sc->cells);
 	free(sc->withobs);
-	free(sc->un.first);
-	free(sc->un.end);
-	free(sc->un.counts);
-	free(sc->un.seen);
+	free(sc->ts);
+	free(sc->counts);
+	free(sc->seen);
 	free(sc->vals);
 	free(sc->sums);
 	memset(sc, 0, sizeof(*sc));
@@ -4158,11 +4089,10 @@ static int scratch_init(struct scratch *sc, size_t nplaces)
 	sc->present = calloc(nplaces + 1, 1);
 	sc->cells = calloc(nplaces + 1, sizeof(*sc->cells));
 	sc->withobs = malloc((nplaces + 1) * sizeof(*sc->withobs));
-	sc->un.first = malloc(sizeof(*sc->un.first));
-	sc->un.end = malloc(sizeof(*sc->un.end));
+	sc->ts = calloc(nplaces + 1, sizeof(*sc->ts));
 	sc->vals = malloc(REPLICATES * sizeof(double));
 	return sc->run0 && sc->run1 && sc->present && sc->cells
-	       && sc->withobs && sc->un.first && sc->un.end && sc->vals
+	       && sc->withobs && sc->ts && sc->vals
 	       ? 0 : -1;
 }
 
@@ -4190,12 +4120,12 @@ static int group_compute(const struct engine *e, struct istate *is,
 	if (istate_seen(is, depth) != 0)
 		return -1;
 	if (d->possible + 1 > sc->capcounts) {
-		if (resize(&sc->un.counts, d->possible + 1, sizeof(double)) != 0)
+		if (resize(&sc->counts, d->possible + 1, sizeof(double)) != 0)
 			return -1;
 		sc->capcounts = d->possible + 1;
 	}
 	if (d->cn->n + 1 > sc->capseen) {
-		if (resize(&sc->un.seen, d->cn->n + 1, 1) != 0)
+		if (resize(&sc->seen, d->cn->n + 1, 1) != 0)
 			return -1;
 		sc->capseen = d->cn->n + 1;
 	}
@@ -4210,25 +4140,17 @@ static int group_compute(const struct engine *e, struct istate *is,
 	for (i = 0; i < ngp; i++) {
 		size_t p = gp[i], n = sc->run1[p] - sc->run0[p];
 		struct cell *c = &sc->cells[p];
+		struct tsum *pt = &sc->ts[p];
 
 		memset(c, 0, sizeof(*c));
 		c->present = sc->present[p];
 		if (n)
 			sc->withobs[nobs++] = p;
+		place_sums(is, d, d->o + sc->run0[p], n, pt, sc->counts, sc->seen);
+		pt->present = c->present;
 		if (!c->present)
 			continue;
-		sc->un.nruns = 1;
-		sc->un.first[0] = d->o + sc->run0[p];
-		sc->un.end[0] = d->o + sc->run1[p];
-		sc->un.n = n;
-		evaluate(ind, d, &sc->un, &c->v);
-		if (ind->source == S_FACTS)
-			c->v.has_ci = 0;
-		/* Dominance over the place alone. */
-		c->v.places = n > 0;
-		c->v.top = 0;
-		for (k = 0; k < n && !c->v.top; k++)
-			c->v.top = d->o[sc->run0[p] + k].x != 0;
+		evaluate_sums(is, pt, sc->counts, &c->v);
 		primary(ind, c);
 	}
 	/* Their draws, in blocks, and the path. */
@@ -4237,7 +4159,6 @@ static int group_compute(const struct engine *e, struct istate *is,
 	bt->run1 = sc->run1;
 	bt->cells = sc->cells;
 	bt->places = sc->withobs;
-	bt->np = nobs;
 	bt->failed = 0;
 	if (is->rw) {
 		blk = BOOT_BLOCK_BYTES / (is->rw * sizeof(double));
@@ -4268,7 +4189,7 @@ static int group_compute(const struct engine *e, struct istate *is,
 		                  nthreads) != 0)
 			goto done;
 		istate_path(e, is, p, sc->vals);
-		istate_add(is, d, d->o + sc->run0[p], n, c->present);
+		istate_add(is, d, d->o + sc->run0[p], n, &sc->ts[p]);
 		if (is->rw && n) {
 			const double *s = sc->sums + (k % blk) * is->rw;
 
@@ -5156,11 +5077,13 @@ static int periods_run(struct engine *e, const struct indicator *inds,
 		    != IMPACT_OK)
 			goto done;
 		/* The tap's periods one after the other. */
-		if (prev->active && !prev->answers_stored
-		    && (pipe_wait(&pp) != 0
-		        || (rc = pstate_answers(e, prev, inds, nind, nm, tap, done,
-		                                total)) != IMPACT_OK))
-			goto fail;
+		if (prev->active && !prev->answers_stored) {
+			if (pipe_wait(&pp) != 0)
+				goto nomem;
+			if ((rc = pstate_answers(e, prev, inds, nind, nm, tap, done,
+			                         total)) != IMPACT_OK)
+				goto done;
+		}
 		if (tap)
 			tap->begin(tap->ctx, periods[k]);
 		for (q = 0; q < 2; q++) {
@@ -5220,11 +5143,13 @@ static int periods_run(struct engine *e, const struct indicator *inds,
 					goto done;
 			}
 		}
-		if (prev->active
-		    && (pipe_wait(&pp) != 0
-		        || (rc = pstate_rest(e, prev, inds, nind, nm, tap, done,
-		                             total)) != IMPACT_OK))
-			goto fail;
+		if (prev->active) {
+			if (pipe_wait(&pp) != 0)
+				goto nomem;
+			if ((rc = pstate_rest(e, prev, inds, nind, nm, tap, done,
+			                      total)) != IMPACT_OK)
+				goto done;
+		}
 	}
 	if (pipe_wait(&pp) != 0)
 		goto nomem;
@@ -5233,9 +5158,6 @@ static int periods_run(struct engine *e, const struct indicator *inds,
 		                      done, total)) != IMPACT_OK)
 			goto done;
 	goto done;
-fail:
-	if (rc != IMPACT_OK)
-		goto done;
 nomem:
 	rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 done:
