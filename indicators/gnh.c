@@ -7,9 +7,10 @@
  * answers to the questions the index uses are read once into `struct
  * store` (one row per person, in respondents.id order, with the persons
  * of each place listed), and each unit's population (`struct pop`: per
- * person, the combined value, observation and sufficiency of each
- * indicator, the importance ratings, demographics and place) is cut from
- * it.  Weights (equal, territory, participatory, PCA) and survey weights
+ * person, whether the combined value of each indicator meets its
+ * threshold, the observation and sufficiency of each, the place, and the
+ * row in the store for the importance ratings and demographics) is cut
+ * from it.  Weights (equal, territory, participatory, PCA) and survey weights
  * (raking to stored margins) are then fixed, every person's weighted
  * sufficiency computed, and the Alkire-Foster measure (indicators/af.c)
  * gives GNH, H_n and A_n, with the groups, the exact decompositions by
@@ -86,18 +87,27 @@ struct def {
 	size_t ni;
 };
 
+struct store;
+struct pool;
+
 /* The population of one unit and period. */
 struct pop {
 	size_t n;               /* persons loaded */
-	long long *place;       /* places.id per person */
-	size_t *stratum;        /* place index per person (0..nplaces-1) */
+	uint32_t *stratum;      /* place index per person (0..nplaces-1) */
 	size_t nplaces;
 	long long *place_ids;   /* stratum -> places.id */
-	double *value;          /* n × ni combined values (NaN: missing) */
-	double *imp;            /* n × nd importance ratings (NaN) */
-	const char **demo;      /* n × NROLES demographic codes (borrowed
-	                           from the store's pool), or NULL */
-	const char **fdemo;     /* the same folded (FOLD_SIZE), or NULL */
+	unsigned char *met;     /* n × ni: each indicator's combined value
+	                           missing (0), short of the threshold (1)
+	                           or meeting it (2) */
+	/* The importance ratings and demographics are read from the store
+	 * the persons come from (pop_imp(), pop_demo()), which outlives the
+	 * population: */
+	const struct store *sto;
+	const struct pool *pool; /* the demographics' strings */
+	uint32_t *row;          /* each person's row in sto */
+	long *impq;             /* nd: each domain's importance question
+	                           (its column in sto), -1 when none */
+	size_t stride;          /* sto's columns per person */
 	double *w;              /* survey weights */
 	double *s;              /* weighted sufficiency */
 	double *d;              /* 1 - s */
@@ -108,13 +118,11 @@ struct pop {
 
 static void pop_release(struct pop *p)
 {
-	free(p->demo);
-	free(p->fdemo);
-	free(p->place);
 	free(p->stratum);
 	free(p->place_ids);
-	free(p->value);
-	free(p->imp);
+	free(p->met);
+	free(p->row);
+	free(p->impq);
 	free(p->w);
 	free(p->s);
 	free(p->d);
@@ -484,16 +492,23 @@ nomem:
 }
 
 /* The respondents of one period (all, or those of some places), with
- * their answers to the index's questions. */
+ * their answers to the index's questions.  An answer is kept as the code
+ * of its value in the store's dictionary of distinct values: one byte
+ * while the period has at most 255 distinct values (a rating scale has a
+ * handful), two while it has at most 65,535, else the value itself;
+ * code 0 is no answer (dict[0] is NaN). */
 struct store {
 	int period;             /* 0: nothing loaded */
 	size_t n;               /* persons, in respondents.id order */
 	long long *place;       /* places.id of each */
 	size_t *survey;         /* its survey row in the qmap */
-	double *qv;             /* n × (m.n + 1) values, NaN when none; or,
-	                           while every value is exact in a float,
-	                           NULL and: */
-	float *qf;              /* the values as floats */
+	uint8_t *c8;            /* n × (m.n + 1) codes, while ndict <= 256 */
+	uint16_t *c16;          /* the same, while ndict <= 65,536 */
+	double *qv;             /* the values, NaN when none, beyond that */
+	double *dict;           /* ndict values, code order; dict[0] NaN */
+	size_t ndict;
+	uint32_t *slot;         /* open addressing: code + 1, 0 empty */
+	size_t nslot;           /* a power of two, >= 2 ndict */
 	int32_t *demo;          /* n × NROLES pool indices, -1 when none */
 	long long *places;      /* the places with persons, ascending ids */
 	size_t nplaces;
@@ -505,8 +520,11 @@ static void store_release(struct store *s)
 {
 	free(s->place);
 	free(s->survey);
+	free(s->c8);
+	free(s->c16);
 	free(s->qv);
-	free(s->qf);
+	free(s->dict);
+	free(s->slot);
 	free(s->demo);
 	free(s->places);
 	free(s->first);
@@ -531,21 +549,105 @@ static int cmp_size(const void *a, const void *b)
 /* Value i of the store's n × (m.n + 1), NaN when none. */
 static double store_value(const struct store *s, size_t i)
 {
-	return s->qv ? s->qv[i] : (double)s->qf[i];
+	return s->c8 ? s->dict[s->c8[i]] : s->c16 ? s->dict[s->c16[i]]
+	                                          : s->qv[i];
 }
 
-/* Value v is not exact in a float: the store's values so far (cells
- * of them; room for cap) widened to doubles; -1 when out of memory. */
+/* The store's codes so far (cells of them; room for cap) widened: one
+ * byte to two, or two to the values themselves; -1 when out of memory. */
 static int store_widen(struct store *s, size_t cells, size_t cap)
 {
 	size_t i;
 
+	if (s->c8) {
+		if (!(s->c16 = malloc((cap + 1) * sizeof(*s->c16))))
+			return -1;
+		for (i = 0; i < cells; i++)
+			s->c16[i] = s->c8[i];
+		free(s->c8);
+		s->c8 = NULL;
+		return 0;
+	}
 	if (!(s->qv = malloc((cap + 1) * sizeof(*s->qv))))
 		return -1;
 	for (i = 0; i < cells; i++)
-		s->qv[i] = s->qf[i];
-	free(s->qf);
-	s->qf = NULL;
+		s->qv[i] = s->dict[s->c16[i]];
+	free(s->c16);
+	s->c16 = NULL;
+	free(s->slot);
+	s->slot = NULL;
+	return 0;
+}
+
+/* Where value v's code is or goes in s's table. */
+static size_t store_slot(const struct store *s, double v)
+{
+	uint64_t b;
+	size_t at;
+
+	memcpy(&b, &v, sizeof(b));
+	b ^= b >> 29;
+	b *= 0xbf58476d1ce4e5b9ULL;
+	b ^= b >> 32;
+	for (at = (size_t)b & (s->nslot - 1); s->slot[at]
+	     && memcmp(&s->dict[s->slot[at] - 1], &v, sizeof(v)) != 0;
+	     at = (at + 1) & (s->nslot - 1))
+		;
+	return at;
+}
+
+/* Set cell `at` to value v (not NaN): its code, a new one when v was not
+ * seen, the codes widened past 256 and 65,536 values (cells and cap as
+ * for store_widen()); -1 when out of memory. */
+static int store_set(struct store *s, size_t at, double v, size_t cells,
+                     size_t cap)
+{
+	size_t k, code;
+
+	if (s->qv) {
+		s->qv[at] = v;
+		return 0;
+	}
+	k = store_slot(s, v);
+	if (s->slot[k]) {
+		code = s->slot[k] - 1;
+	} else {
+		if ((s->c8 && s->ndict == 256) || s->ndict == 65536) {
+			if (store_widen(s, cells, cap) != 0)
+				return -1;
+			return store_set(s, at, v, cells, cap);
+		}
+		if (2 * (s->ndict + 1) > s->nslot) {
+			/* Table full: twice as many slots, codes put again. */
+			uint32_t *t = calloc(2 * s->nslot, sizeof(*t));
+			size_t i;
+
+			if (!t)
+				return -1;
+			free(s->slot);
+			s->slot = t;
+			s->nslot *= 2;
+			for (i = 1; i < s->ndict; i++)
+				s->slot[store_slot(s, s->dict[i])] = (uint32_t)i + 1;
+			k = store_slot(s, v);
+		}
+		if ((s->ndict & (s->ndict - 1)) == 0) {
+			/* dict grows by doubling: room for 2 ndict */
+			double *d = realloc(s->dict, 2 * s->ndict
+			                             * sizeof(*d));
+
+			if (!d)
+				return -1;
+			s->dict = d;
+		}
+		code = s->ndict++;
+		s->dict[code] = v;
+		s->slot[k] = (uint32_t)code + 1;
+	}
+	if (s->c8)
+		s->c8[at] = (uint8_t)code;
+	else
+		s->c16[at] = (uint16_t)code;
 	return 0;
 }
 
@@ -572,9 +674,8 @@ static char *id_list(const long long *places, size_t np)
  * (all of the period, or only those of the places `only`, nonly ids,
  * when `only` is not NULL), each indicator question's value and each
  * demographic code, as the answers are stored.  The values are kept as
- * floats while every one read is exact in a float (the national bench's
- * 83,000 persons of a year take 12 MB less; the index holds two
- * periods), then as doubles.
+ * codes (struct store): the national bench's 83,000 persons of a year
+ * take a byte per answer instead of a float's four.
  */
 static int store_load(impact *h, struct qmap *m, int period,
                       const long long *only, size_t nonly, struct store *s)
@@ -585,6 +686,16 @@ static int store_load(impact *h, struct qmap *m, int period,
 	int rc, step;
 
 	memset(s, 0, sizeof(*s));
+	s->dict = malloc(sizeof(*s->dict));
+	s->slot = calloc(16, sizeof(*s->slot));
+	s->c8 = malloc(1);
+	if (!s->dict || !s->slot || !s->c8) {
+		store_release(s);
+		return impact__error(h, IMPACT_ENOMEM, "out of memory");
+	}
+	s->dict[0] = NAN;
+	s->ndict = 1;
+	s->nslot = 16;
 	if ((rc = impact__prepare(h, &st, only
 	        ? "SELECT r.id, r.place_id, r.survey_id, a.question_id,"
 	          " a.value, a.choice_id, a.text FROM respondents r JOIN"
@@ -631,17 +742,19 @@ static int store_load(impact *h, struct qmap *m, int period,
 				if (!(sv = realloc(s->survey, c2 * sizeof(*sv))))
 					goto nomem;
 				s->survey = sv;
-				/* doubles once widened, else floats */
-				v2 = s->qv ? realloc(s->qv, c2 * (m->n + 1)
-				                     * sizeof(double))
-				           : realloc(s->qf, c2 * (m->n + 1)
-				                     * sizeof(float));
+				/* codes of one or two bytes, or values */
+				v2 = realloc(s->c8 ? (void *)s->c8 : s->c16
+				             ? (void *)s->c16 : (void *)s->qv,
+				             c2 * (m->n + 1) * (s->c8 ? 1
+				             : s->c16 ? 2 : sizeof(double)));
 				if (!v2)
 					goto nomem;
-				if (s->qv)
-					s->qv = v2;
+				if (s->c8)
+					s->c8 = v2;
+				else if (s->c16)
+					s->c16 = v2;
 				else
-					s->qf = v2;
+					s->qv = v2;
 				if (!(d2 = realloc(s->demo, c2 * NROLES
 				                            * sizeof(*d2))))
 					goto nomem;
@@ -652,11 +765,13 @@ static int store_load(impact *h, struct qmap *m, int period,
 			s->place[s->n] = sqlite3_column_int64(st, 1);
 			s->survey[s->n] = survey_row(m,
 			                             sqlite3_column_int64(st, 2));
-			for (k = 0; k < m->n; k++)
-				if (s->qv)
-					s->qv[s->n * (m->n + 1) + k] = NAN;
+			for (k = 0; k <= m->n; k++)
+				if (s->c8)
+					s->c8[s->n * (m->n + 1) + k] = 0;
+				else if (s->c16)
+					s->c16[s->n * (m->n + 1) + k] = 0;
 				else
-					s->qf[s->n * (m->n + 1) + k] = NAN;
+					s->qv[s->n * (m->n + 1) + k] = NAN;
 			for (k = 0; k < NROLES; k++)
 				s->demo[s->n * NROLES + k] = -1;
 			s->n++;
@@ -679,17 +794,10 @@ static int store_load(impact *h, struct qmap *m, int period,
 		}
 		if ((q = m->of_qid[qid]) >= 0
 		    && sqlite3_column_type(st, 4) != SQLITE_NULL) {
-			double v = sqlite3_column_double(st, 4);
-			size_t at = i * (m->n + 1) + (size_t)q;
-
-			if (!s->qv && (double)(float)v != v
-			    && store_widen(s, s->n * (m->n + 1),
-			                   cap * (m->n + 1)) != 0)
+			if (store_set(s, i * (m->n + 1) + (size_t)q,
+			              sqlite3_column_double(st, 4),
+			              s->n * (m->n + 1), cap * (m->n + 1)) != 0)
 				goto nomem;
-			if (s->qv)
-				s->qv[at] = v;
-			else
-				s->qf[at] = (float)v;
 		}
 	}
 	sqlite3_finalize(st);
@@ -704,12 +812,14 @@ static int store_load(impact *h, struct qmap *m, int period,
 			s->place = q;
 		if ((q = realloc(s->survey, s->n * sizeof(*s->survey))))
 			s->survey = q;
+		if (s->c8 && (q = realloc(s->c8, s->n * (m->n + 1))))
+			s->c8 = q;
+		if (s->c16 && (q = realloc(s->c16, s->n * (m->n + 1)
+		                                   * sizeof(*s->c16))))
+			s->c16 = q;
 		if (s->qv && (q = realloc(s->qv, s->n * (m->n + 1)
 		                                  * sizeof(double))))
 			s->qv = q;
-		if (s->qf && (q = realloc(s->qf, s->n * (m->n + 1)
-		                                  * sizeof(float))))
-			s->qf = q;
 		if ((q = realloc(s->demo, s->n * NROLES * sizeof(*s->demo))))
 			s->demo = q;
 	}
@@ -758,10 +868,11 @@ nomem:
 
 /*
  * The population of the places `places` (np ids) from the store: the
- * persons in respondents.id order, each indicator's combined value
- * (question values rescaled, when asked, by the bounds of the question
- * the unit's last answer to that code is to), the importance ratings and
- * the demographics.
+ * persons in respondents.id order, whether each indicator's combined
+ * value (question values rescaled, when asked, by the bounds of the
+ * question the unit's last answer to that code is to) meets its
+ * threshold, and each person's row in the store (importance ratings,
+ * demographics).
  */
 static int pop_from_store(impact *h, const struct def *df,
                           const struct qmap *m, const struct store *sto,
@@ -818,12 +929,13 @@ static int pop_from_store(impact *h, const struct def *df,
 	if (np > 1)
 		qsort(pick, n, sizeof(size_t), cmp_size);
 	p->n = n;
-	p->place = malloc((n + 1) * sizeof(long long));
-	p->demo = malloc((n * NROLES + 1) * sizeof(char *));
-	p->fdemo = malloc((n * NROLES + 1) * sizeof(char *));
-	p->stratum = calloc(n + 1, sizeof(size_t));
-	p->value = calloc(n * df->ni + 1, sizeof(double));
-	p->imp = calloc(n * df->nd + 1, sizeof(double));
+	p->sto = sto;
+	p->pool = &m->pool;
+	p->stride = m->n + 1;
+	p->row = malloc((n + 1) * sizeof(*p->row));
+	p->impq = malloc((df->nd + 1) * sizeof(*p->impq));
+	p->stratum = calloc(n + 1, sizeof(*p->stratum));
+	p->met = calloc(n * df->ni + 1, 1);
 	p->w = calloc(n + 1, sizeof(double));
 	p->s = calloc(n + 1, sizeof(double));
 	p->d = calloc(n + 1, sizeof(double));
@@ -831,9 +943,9 @@ static int pop_from_store(impact *h, const struct def *df,
 	p->suff = calloc(n * df->ni + 1, 1);
 	p->obs = calloc(n * df->ni + 1, 1);
 	sorted_k = malloc((np + 1) * sizeof(long));
-	if (!p->place || !p->demo || !p->fdemo || !p->stratum || !p->value
-	    || !p->imp || !p->w || !p->s || !p->d || !p->in || !p->suff
-	    || !p->obs || !sorted_k)
+	if (!p->row || !p->impq || !p->stratum || !p->met || !p->w
+	    || !p->s || !p->d || !p->in || !p->suff || !p->obs || !sorted_k
+	    || sto->n > UINT32_MAX || np > UINT32_MAX)
 		goto nomem;
 	/* Stratum of each place id: the last k with places[k] == id. */
 	for (k = 0; k < np; k++) {
@@ -849,19 +961,12 @@ static int pop_from_store(impact *h, const struct def *df,
 		size_t x = pick[i];
 		long long *f;
 
-		p->place[i] = sto->place[x];
-		f = bsearch(&p->place[i], sorted_ids, np, sizeof(long long),
+		p->row[i] = (uint32_t)x;
+		f = bsearch(&sto->place[x], sorted_ids, np, sizeof(long long),
 		            cmp_ll);
-		while (f > sorted_ids && f[-1] == p->place[i])
+		while (f > sorted_ids && f[-1] == sto->place[x])
 			f--;
-		p->stratum[i] = (size_t)sorted_k[f - sorted_ids];
-		for (k = 0; k < NROLES; k++) {
-			long d = sto->demo[x * NROLES + k];
-
-			p->demo[i * NROLES + k] = d >= 0 ? m->pool.s[d] : NULL;
-			p->fdemo[i * NROLES + k] = d >= 0 ? m->pool.folded[d]
-			                                  : NULL;
-		}
+		p->stratum[i] = (uint32_t)sorted_k[f - sorted_ids];
 	}
 	/* Bounds: those of the last person answering each code. */
 	for (k = 0; k < m->n; k++)
@@ -891,7 +996,8 @@ static int pop_from_store(impact *h, const struct def *df,
 			               ? qfind(m, df->d[j].importance) : -1;
 		impq = qpos + nq;
 	}
-	/* Per person: combined indicator values, importance. */
+	/* Per person: each indicator's combined value against its
+	 * threshold. */
 	for (i = 0; i < n; i++) {
 		size_t qv = pick[i] * (m->n + 1);
 		const long *qp = qpos;
@@ -922,14 +1028,12 @@ static int pop_from_store(impact *h, const struct def *df,
 			}
 			if (got && x->combine == 0)
 				acc /= (double)got;
-			p->value[i * df->ni + j] = got ? acc : NAN;
+			p->met[i * df->ni + j] = !got ? 0
+			        : (x->lower ? acc <= x->threshold
+			                    : acc >= x->threshold) ? 2 : 1;
 		}
-		for (j = 0; j < df->nd; j++)
-			p->imp[i * df->nd + j] = impq[j] >= 0
-			                         ? store_value(sto, qv
-			                                       + (size_t)impq[j])
-			                         : NAN;
 	}
+	memcpy(p->impq, impq, df->nd * sizeof(*impq));
 	free(qpos);
 	free(pick);
 	free(sorted_k);
@@ -945,6 +1049,24 @@ nomem:
 	free(bmin);
 	free(bmax);
 	return impact__error(h, IMPACT_ENOMEM, "out of memory");
+}
+
+/* Person i's rating of the importance of domain j, NaN when none. */
+static double pop_imp(const struct pop *p, size_t i, size_t j)
+{
+	return p->impq[j] < 0 ? NAN
+	       : store_value(p->sto, (size_t)p->row[i] * p->stride
+	                             + (size_t)p->impq[j]);
+}
+
+/* Person i's code for demographic role r (folded: impact__fold()'s form,
+ * FOLD_SIZE), or NULL when none. */
+static const char *pop_demo(const struct pop *p, size_t i, size_t r,
+                            int folded)
+{
+	int32_t d = p->sto->demo[(size_t)p->row[i] * NROLES + r];
+
+	return d < 0 ? NULL : folded ? p->pool->folded[d] : p->pool->s[d];
 }
 
 /* ---------------------------------------------------------------- */
@@ -999,12 +1121,10 @@ static void score(const struct def *df, struct pop *p)
 
 		for (j = 0; j < df->ni; j++) {
 			const struct ind *x = &df->ind[j];
-			double v = p->value[i * df->ni + j];
 			size_t k = i * df->ni + j;
 
-			p->obs[k] = !isnan(v) && x->w > 0;
-			p->suff[k] = !isnan(v) && (x->lower ? v <= x->threshold
-			                                    : v >= x->threshold);
+			p->obs[k] = p->met[k] && x->w > 0;
+			p->suff[k] = p->met[k] == 2;
 			if (p->obs[k])
 				seen += x->w;
 		}
@@ -1119,7 +1239,7 @@ static int set_weights(impact *h, struct def *df, struct pop *p, int scheme,
 			double s = 0, w = 0;
 
 			for (i = 0; i < p->n; i++) {
-				double v = p->imp[i * df->nd + j];
+				double v = pop_imp(p, i, j);
 
 				if (!isnan(v)) {
 					s += p->w[i] * v;
@@ -1267,7 +1387,7 @@ static int rake(impact *h, struct pop *p, const char *const *terrs,
 		}
 	for (i = 0; i < p->n; i++)
 		for (t = 0; t < nv; t++) {
-			const char *a = p->fdemo[i * NROLES + (size_t)vidx[t]];
+			const char *a = pop_demo(p, i, (size_t)vidx[t], 1);
 			size_t l;
 
 			levels[i * nv + t] = -1;
@@ -2053,12 +2173,12 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 		f->w[i] = p->w[order[i]];
 		for (j = 0; j < df->ni; j++) {
 			const struct ind *x = &df->ind[j];
-			double v = p->value[order[i] * df->ni + j];
+			unsigned char v = p->met[order[i] * df->ni + j];
 
-			if (isnan(v) || !(x->w > 0))
+			if (!v || !(x->w > 0))
 				continue;
 			h |= (uint64_t)1 << j;
-			if (x->lower ? v <= x->threshold : v >= x->threshold)
+			if (v == 2)
 				f->suff[i * df->nd + x->domain] += rel[j];
 		}
 		has[i] = f->pat[i] = h;
@@ -2201,10 +2321,12 @@ static void fastscore_places(struct fastscore *f, const struct def *df,
 }
 
 /* Rank robustness of the places of the unit: baseline GNH, median rank
- * and 90% interval over `draws` perturbations of weights and cutoff. */
+ * and 90% interval over `draws` perturbations of weights and cutoff, as
+ * a JSON array; NULL, the error set in h, when out of memory or the
+ * places cannot be read. */
 static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
                      size_t draws, unsigned long seed, double k,
-                     sqlite3 *db, const struct tree *tree)
+                     impact *h, const struct tree *tree)
 {
 	size_t np = u->np, i, r, j, *cnt = NULL, *first = NULL, *by = NULL;
 	size_t *fill = NULL, ne;
@@ -2218,7 +2340,11 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 	int fast = df->ni <= 64 && df->nd <= 64;
 
 	memset(&fs, 0, sizeof(fs));
-	if (!arr || np < 2 || draws == 0)
+	if (!arr) {
+		impact__error(h, IMPACT_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (np < 2 || draws == 0)
 		return arr;
 	cnt = calloc(np + 1, sizeof(size_t));
 	first = calloc(np + 2, sizeof(size_t));
@@ -2234,7 +2360,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 	rng = malloc(sizeof(*rng));
 	if (!cnt || !first || !fill || !by || !base || !g || !el || !rk || !v
 	    || !keys || !w0 || !rng)
-		goto done;
+		goto nomem;
 	impact__mt_seed(rng, seed);
 	for (j = 0; j < df->nd; j++)
 		w0[j] = df->d[j].w;
@@ -2246,7 +2372,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 	for (i = 0; i < p->n; i++)
 		by[first[p->stratum[i]] + fill[p->stratum[i]]++] = i;
 	if (fast && fastscore_init(&fs, df, p, by) != 0)
-		goto done;
+		goto nomem;
 	places_gnh(p, by, first, np, (1 - k) + 1e-9, cnt, base);
 	for (r = 0; r < draws; r++) {
 		double kk = 0.60 + 0.12 * impact__mt_uniform(rng);
@@ -2292,9 +2418,11 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 		df->d[j].w = w0[j];
 	global_weights(df);
 	score(df, p);
-	if (!tree && sqlite3_prepare_v2(db, "SELECT code FROM places WHERE"
-	                                " id = ?1;", -1, &st, NULL) != SQLITE_OK)
-		goto done;
+	if (!tree && sqlite3_prepare_v2(h->db, "SELECT code FROM places WHERE"
+	                                " id = ?1;", -1, &st, NULL) != SQLITE_OK) {
+		impact__db_error(h, "reading the places' codes");
+		goto fail;
+	}
 	for (i = 0; i < np; i++) {
 		const char *code = "?";
 
@@ -2311,14 +2439,22 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 			if (sqlite3_step(st) == SQLITE_ROW)
 				code = (const char *)sqlite3_column_text(st, 0);
 		}
-		json_array_append_new(arr, json_pack("{s:s, s:f, s:f, s:f, s:f}",
-		        "place", code, "gnh", base[i], "median_rank",
+		if (json_array_append_new(arr, json_pack("{s:s, s:f, s:f, s:f, "
+		        "s:f}", "place", code, "gnh", base[i], "median_rank",
 		        gsl_stats_median_from_sorted_data(v, 1, draws),
 		        "rank_low", gsl_stats_quantile_from_sorted_data(v, 1,
 		                                                       draws, 0.05),
 		        "rank_high", gsl_stats_quantile_from_sorted_data(v, 1,
-		                                                        draws, 0.95)));
+		                                                        draws, 0.95)))
+		    != 0)
+			goto nomem;
 	}
+	goto done;
+nomem:
+	impact__error(h, IMPACT_ENOMEM, "out of memory");
+fail:
+	json_decref(arr);
+	arr = NULL;
 done:
 	sqlite3_finalize(st);
 	fastscore_release(&fs);
@@ -2405,7 +2541,7 @@ static json_t *by_role(const struct pop *p, const size_t *idx, size_t n,
 	if (!arr || !group || !out || !codes || !slot)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		const char *c = p->demo[idx[i] * NROLES + r];
+		const char *c = pop_demo(p, idx[i], r, 0);
 		size_t s;
 
 		group[i] = -1;
@@ -2827,7 +2963,14 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 		double *sw = malloc((n + 1) * sizeof(double));
 		double *work = malloc((2 * n + 1) * sizeof(double));
 
-		if (sv && sw && work) {
+		if (!sv || !sw || !work) {
+			free(sv);
+			free(sw);
+			free(work);
+			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
+			goto done;
+		}
+		{
 			for (i = 0; i < n; i++) {
 				sv[i] = p.s[idx[i]];
 				sw[i] = p.w[idx[i]];
@@ -2865,12 +3008,24 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 	{
 		double *cj = calloc(dfp->ni + 1, sizeof(double));
 		double *scores = malloc((p.n * dfp->nd + 1) * sizeof(double));
-		double *items = NULL, *full = NULL, *corr = NULL;
+		double *items, *corr = malloc((dfp->nd * dfp->nd + 1)
+		                              * sizeof(double));
 		json_t *darr = json_array(), *iarr = json_array();
+		size_t most = 0;   /* indicators in the largest domain */
 
-		if (!cj || !scores || !darr || !iarr) {
+		for (j = 0; j < dfp->nd; j++) {
+			size_t k, nk = 0;
+
+			for (k = 0; k < dfp->ni; k++)
+				nk += dfp->ind[k].domain == j;
+			most = nk > most ? nk : most;
+		}
+		items = malloc((n * most + 1) * sizeof(double));
+		if (!cj || !scores || !items || !corr || !darr || !iarr) {
 			free(cj);
 			free(scores);
+			free(items);
+			free(corr);
 			json_decref(darr);
 			json_decref(iarr);
 			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
@@ -2911,8 +3066,7 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 					c += cj[k];
 					nk++;
 				}
-			if (nk >= 2 && (items = malloc((n * nk + 1)
-			                                * sizeof(double)))) {
+			if (nk >= 2) {
 				for (i = 0; i < n; i++) {
 					size_t x = idx[i], col = 0;
 					int all = 1;
@@ -2930,8 +3084,6 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 					m++;
 				}
 				alpha = impact_stats_cronbach_alpha(items, m, nk);
-				free(items);
-				items = NULL;
 			}
 			obj = json_pack("{s:s, s:s, s:s, s:f, s:f, s:f}", "id",
 			                dfp->d[j].id, "label", dfp->d[j].label_fr
@@ -2967,10 +3119,10 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 		}
 		json_object_set_new(out, "domains", darr);
 		json_object_set_new(out, "indicators", iarr);
-		/* Correlations of the domain scores (persons with all). */
-		full = malloc((n * dfp->nd + 1) * sizeof(double));
-		corr = malloc((dfp->nd * dfp->nd + 1) * sizeof(double));
-		if (full && corr) {
+		/* Correlations of the domain scores (persons with all), their
+		 * rows moved to the front of scores, in idx order (idx[i] >=
+		 * i: no row is overwritten before it is moved). */
+		{
 			size_t m = 0;
 			json_t *ids_ = json_array(), *mat = json_array();
 
@@ -2981,11 +3133,11 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 					if (isnan(scores[idx[i] * dfp->nd + j]))
 						all = 0;
 				if (all)
-					memcpy(full + m++ * dfp->nd,
-					       scores + idx[i] * dfp->nd,
-					       dfp->nd * sizeof(double));
+					memmove(scores + m++ * dfp->nd,
+					        scores + idx[i] * dfp->nd,
+					        dfp->nd * sizeof(double));
 			}
-			if (m >= 2 && impact_stats_correlation_matrix(corr, full, m,
+			if (m >= 2 && impact_stats_correlation_matrix(corr, scores, m,
 			                                              dfp->nd) == 0) {
 				for (j = 0; j < dfp->nd; j++) {
 					json_t *row = json_array();
@@ -3006,9 +3158,9 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 			json_object_set_new(out, "correlations", json_pack("{s:o, "
 			                    "s:o}", "domains", ids_, "matrix", mat));
 		}
-		free(full);
 		free(corr);
 		free(cj);
+		free(items);
 		free(scores);
 	}
 	/* Subgroups: by place (in the unit's order), by territory directly
@@ -3160,10 +3312,16 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 		                    "m0", m.m0));
 	}
 	/* Rank robustness of the places under a territory. */
-	if (!cu->is_place)
-		json_object_set_new(out, "ranks", ranks(dfp, &p, cu,
-		                    opts->robustness, opts->seed, dfp->cutoff,
-		                    h->db, cx->tree));
+	if (!cu->is_place) {
+		json_t *rk = ranks(dfp, &p, cu, opts->robustness, opts->seed,
+		                   dfp->cutoff, h, cx->tree);
+
+		if (!rk) {
+			rc = impact_errcode(h);
+			goto done;
+		}
+		json_object_set_new(out, "ranks", rk);
+	}
 	boot_wait(&bj);
 	{
 		double *cg = malloc((reps + 1) * sizeof(double));

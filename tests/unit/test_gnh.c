@@ -358,11 +358,12 @@ Test(gnh, values_not_exact_in_a_float)
 	impact_index_opts o = IMPACT_INDEX_OPTS_INIT;
 	json_t *j;
 
-	/* The persons' values are kept as floats while every one is exact
-	 * in a float (indicators/gnh.c, store_load()).  Person 10 (p4's
-	 * copy, read after nine persons) answers q4 5.9999999999: a float
-	 * would round it to 6, meeting d's threshold (s 1/2 instead of
-	 * 1/4).  Still below it, the figures of the header hold. */
+	/* The persons' values are kept as codes of a dictionary of the
+	 * values themselves (indicators/gnh.c, struct store), never
+	 * rounded.  Person 10 (p4's copy, read after nine persons) answers
+	 * q4 5.9999999999: a float would round it to 6, meeting d's
+	 * threshold (s 1/2 instead of 1/4).  Still below it, the figures of
+	 * the header hold. */
 	sql("UPDATE answers SET value = 5.9999999999 WHERE respondent_id = 10"
 	    " AND question_id = 4;");
 	o.territory = "T";
@@ -373,5 +374,60 @@ Test(gnh, values_not_exact_in_a_float)
 	near(num(j, "gnh"), 13.0 / 18, "GNH");
 	near(num(j, "a_n"), 5.0 / 9, "A_n");
 	near(num(j, "scores.mean"), 45.0 / 72, "mean score");
+	json_decref(j);
+}
+
+Test(gnh, values_past_one_and_two_byte_codes)
+{
+	impact_index_opts o = IMPACT_INDEX_OPTS_INIT;
+	sqlite3_stmt *r = NULL, *a = NULL;
+	json_t *j;
+	int i, k, n = 16400;
+
+	/* 16,400 persons of P3 answer q1..q4 with 65,600 distinct values,
+	 * each a millionth-step away from the threshold 6: the store's codes
+	 * go from one byte to two at the 256th value and to the values
+	 * themselves at the 65,536th (indicators/gnh.c, store_set()).  Even
+	 * persons are sufficient in a, c, d (s = 1/3 + 1/4 + 1/4 = 5/6),
+	 * odd ones in b, c (s = 1/6 + 1/4 = 5/12, deprivation 7/12), so a
+	 * value given another's code is likely on the wrong side. */
+	sql("INSERT INTO places (id, code, name, territory_id)"
+	    " VALUES (3, 'P3', 'Trois', 1); BEGIN;");
+	cr_assert_eq(sqlite3_prepare_v2(h->db, "INSERT INTO respondents (id,"
+	             " survey_id, import_id, key, place_id, period) VALUES"
+	             " (?1, 1, 1, 'k' || ?1, 3, 2024);", -1, &r, NULL),
+	             SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(h->db, "INSERT INTO answers"
+	             " (respondent_id, question_id, value) VALUES (?1, ?2,"
+	             " ?3);", -1, &a, NULL), SQLITE_OK);
+	for (i = 0; i < n; i++) {
+		static const int up[2][4] = { { 1, 0, 1, 1 }, { 0, 1, 1, 0 } };
+
+		sqlite3_bind_int(r, 1, 1000 + i);
+		cr_assert_eq(sqlite3_step(r), SQLITE_DONE);
+		sqlite3_reset(r);
+		for (k = 0; k < 4; k++) {
+			double e = (4.0 * i + k + 1) * 1e-6;
+
+			sqlite3_bind_int(a, 1, 1000 + i);
+			sqlite3_bind_int(a, 2, k + 1);
+			sqlite3_bind_double(a, 3, up[i % 2][k] ? 6 + e : 6 - e);
+			cr_assert_eq(sqlite3_step(a), SQLITE_DONE);
+			sqlite3_reset(a);
+		}
+	}
+	sqlite3_finalize(r);
+	sqlite3_finalize(a);
+	sql("COMMIT;");
+	o.place = "P3";
+	o.weights = IMPACT_WEIGHTS_EQUAL;
+	o.replicates = 20;
+	o.robustness = 0;
+	j = run(&o);
+	near(num(j, "n"), n, "n");
+	near(num(j, "h_n"), 0.5, "H_n");
+	near(num(j, "a_n"), 7.0 / 12, "A_n");
+	near(num(j, "gnh"), 17.0 / 24, "GNH");
+	near(num(j, "scores.mean"), (5.0 / 6 + 5.0 / 12) / 2, "mean score");
 	json_decref(j);
 }
