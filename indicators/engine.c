@@ -2350,54 +2350,66 @@ static int cmp_pair(const void *x, const void *y)
 	return (i > j) - (i < j);
 }
 
+/* The chosen option's code of answer k (part 0) or chosen option k
+ * (part 1) of pa when it is one to question code c, else NULL. */
+static const char *cat_choice(const struct period_answers *pa, int part,
+                              size_t k, int c)
+{
+	long long q = part ? pa->cq[k] : pa->aq[k];
+
+	return pa->nm->code_of[q] == c
+	       ? choice_code(pa->nm, part ? pa->cc[k] : pa->ac[k]) : NULL;
+}
+
 /*
  * cat_query()'s rows for question `code` from the period's answers, in
  * its order: the answers by (question id, respondent), then the chosen
  * options by (respondent, choice); only answers whose choice exists.
- * The order matters: category ids follow it.  -1 when out of memory.
+ * The order matters: category ids follow it.  The rows are counted
+ * first: room for them only, not for every answer of the group.  -1
+ * when out of memory.
  */
 static int answers_cat_rows(const struct period_answers *pa,
                             const char *code, struct catrows *cr)
 {
-	const struct names *nm = pa->nm;
 	long long *a = NULL, *b = NULL;
-	size_t *ord = NULL, *idx = NULL, i, k, m = 0, total;
-	int c = code_id(nm, code), rc = -1, part;
+	const char **names = NULL;
+	size_t *ord = NULL, i, k, m = 0, total = 0;
+	int c = code_id(pa->nm, code), rc = -1, part;
 
 	memset(cr, 0, sizeof(*cr));
-	total = pa->na + pa->nc;
+	for (part = 0; part < 2 && c >= 0; part++)
+		for (i = 0; i < pa->n; i++)
+			for (k = part ? pa->c0[i] : pa->a0[i];
+			     k < (part ? pa->c1[i] : pa->a1[i]); k++)
+				total += cat_choice(pa, part, k, c) != NULL;
 	a = malloc((total + 1) * sizeof(long long));
 	b = malloc((total + 1) * sizeof(long long));
 	ord = malloc((total + 1) * sizeof(size_t));
-	idx = malloc((total + 1) * sizeof(size_t));
+	names = malloc((total + 1) * sizeof(char *));
 	cr->key = malloc((total + 1) * sizeof(long long));
 	cr->name = malloc((total + 1) * sizeof(char *));
-	if (!a || !b || !ord || !idx || !cr->key || !cr->name)
+	if (!a || !b || !ord || !names || !cr->key || !cr->name)
 		goto done;
 	for (part = 0; part < 2 && c >= 0; part++) {
 		size_t start = m;
 
-		for (i = 0; i < pa->n; i++) {
-			size_t lo = part ? pa->c0[i] : pa->a0[i];
-			size_t hi = part ? pa->c1[i] : pa->a1[i];
+		for (i = 0; i < pa->n; i++)
+			for (k = part ? pa->c0[i] : pa->a0[i];
+			     k < (part ? pa->c1[i] : pa->a1[i]); k++) {
+				const char *name = cat_choice(pa, part, k, c);
 
-			for (k = lo; k < hi; k++) {
-				long long q = part ? pa->cq[k] : pa->aq[k];
-				long long ch = part ? pa->cc[k] : pa->ac[k];
-
-				if (nm->code_of[q] != c || !choice_code(nm, ch))
+				if (!name)
 					continue;
 				/* Sort keys: (question, respondent) for answers,
 				 * (respondent, choice) for options. */
-				a[m] = part ? pa->rid[i] : q;
-				b[m] = part ? ch : pa->rid[i];
-				idx[m] = k;
+				a[m] = part ? pa->rid[i] : pa->aq[k];
+				b[m] = part ? pa->cc[k] : pa->rid[i];
 				ord[m] = m;
 				cr->key[m] = pa->rid[i];
-				cr->name[m] = choice_code(nm, ch);
+				cr->name[m] = name;
 				m++;
 			}
-		}
 		cat_a = a;
 		cat_b = b;
 		qsort(ord + start, m - start, sizeof(size_t), cmp_pair);
@@ -2405,20 +2417,11 @@ static int answers_cat_rows(const struct period_answers *pa,
 	/* Lay the rows out in that order. */
 	for (i = 0; i < m; i++) {
 		a[i] = cr->key[ord[i]];
-		idx[i] = (size_t)ord[i];
+		names[i] = cr->name[ord[i]];
 	}
-	{
-		const char **names = malloc((m + 1) * sizeof(char *));
-
-		if (!names)
-			goto done;
-		for (i = 0; i < m; i++)
-			names[i] = cr->name[idx[i]];
-		for (i = 0; i < m; i++) {
-			cr->key[i] = a[i];
-			cr->name[i] = names[i];
-		}
-		free(names);
+	for (i = 0; i < m; i++) {
+		cr->key[i] = a[i];
+		cr->name[i] = names[i];
 	}
 	cr->n = m;
 	rc = 0;
@@ -2426,7 +2429,7 @@ done:
 	free(a);
 	free(b);
 	free(ord);
-	free(idx);
+	free(names);
 	if (rc != 0)
 		catrows_release(cr);
 	return rc;
