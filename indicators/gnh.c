@@ -491,40 +491,206 @@ nomem:
 	return impact__error(h, IMPACT_ENOMEM, "out of memory");
 }
 
-/* The respondents of one period (all, or those of some places), with
- * their answers to the index's questions.  An answer is kept as the code
- * of its value in the store's dictionary of distinct values: one byte
- * while the period has at most 255 distinct values (a rating scale has a
- * handful), two while it has at most 65,535, else the value itself;
- * code 0 is no answer (dict[0] is NaN). */
-struct store {
-	int period;             /* 0: nothing loaded */
-	size_t n;               /* persons, in respondents.id order */
-	long long *place;       /* places.id of each */
-	size_t *survey;         /* its survey row in the qmap */
-	uint8_t *c8;            /* n × (m.n + 1) codes, while ndict <= 256 */
-	uint16_t *c16;          /* the same, while ndict <= 65,536 */
-	double *qv;             /* the values, NaN when none, beyond that */
+/* Values kept as codes of a dictionary of their distinct values: one
+ * byte each while there are at most 255 distinct values (a rating scale
+ * has a handful, a raked unit a weight per demographic cell), two while
+ * at most 65,535, else the values themselves.  Code 0 is no value
+ * (dict[0] is NaN).  Exact: a value is read back bit for bit. */
+struct vcodes {
+	uint8_t *c8;            /* the codes, while ndict <= 256 */
+	uint16_t *c16;          /* the codes, while ndict <= 65,536 */
+	double *v;              /* the values, NaN when none, beyond that */
 	double *dict;           /* ndict values, code order; dict[0] NaN */
 	size_t ndict;
 	uint32_t *slot;         /* open addressing: code + 1, 0 empty */
 	size_t nslot;           /* a power of two, >= 2 ndict */
+};
+
+static void vcodes_release(struct vcodes *c)
+{
+	free(c->c8);
+	free(c->c16);
+	free(c->v);
+	free(c->dict);
+	free(c->slot);
+	memset(c, 0, sizeof(*c));
+}
+
+/* No value yet, in one-byte codes; -1 when out of memory. */
+static int vcodes_init(struct vcodes *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->dict = malloc(sizeof(*c->dict));
+	c->slot = calloc(16, sizeof(*c->slot));
+	c->c8 = malloc(1);
+	if (!c->dict || !c->slot || !c->c8) {
+		vcodes_release(c);
+		return -1;
+	}
+	c->dict[0] = NAN;
+	c->ndict = 1;
+	c->nslot = 16;
+	return 0;
+}
+
+/* Value i, NaN when none. */
+static double vcodes_get(const struct vcodes *c, size_t i)
+{
+	return c->c8 ? c->dict[c->c8[i]] : c->c16 ? c->dict[c->c16[i]]
+	                                          : c->v[i];
+}
+
+/* Room for cap cells (fewer: the first cap kept); -1 when out of
+ * memory. */
+static int vcodes_resize(struct vcodes *c, size_t cap)
+{
+	size_t w = c->c8 ? 1 : c->c16 ? sizeof(*c->c16) : sizeof(*c->v);
+	void *old = c->c8 ? (void *)c->c8 : c->c16 ? (void *)c->c16
+	                                           : (void *)c->v;
+	void *t = realloc(old, (cap + 1) * w);
+
+	if (!t)
+		return -1;
+	if (c->c8)
+		c->c8 = t;
+	else if (c->c16)
+		c->c16 = t;
+	else
+		c->v = t;
+	return 0;
+}
+
+/* Cells [from, to) without a value. */
+static void vcodes_clear(struct vcodes *c, size_t from, size_t to)
+{
+	size_t i;
+
+	if (c->c8)
+		memset(c->c8 + from, 0, to - from);
+	else if (c->c16)
+		memset(c->c16 + from, 0, (to - from) * sizeof(*c->c16));
+	else
+		for (i = from; i < to; i++)
+			c->v[i] = NAN;
+}
+
+/* The codes so far (cells of them; room for cap) widened: one byte to
+ * two, or two to the values themselves; -1 when out of memory. */
+static int vcodes_widen(struct vcodes *c, size_t cells, size_t cap)
+{
+	size_t i;
+
+	if (c->c8) {
+		if (!(c->c16 = malloc((cap + 1) * sizeof(*c->c16))))
+			return -1;
+		for (i = 0; i < cells; i++)
+			c->c16[i] = c->c8[i];
+		free(c->c8);
+		c->c8 = NULL;
+		return 0;
+	}
+	if (!(c->v = malloc((cap + 1) * sizeof(*c->v))))
+		return -1;
+	for (i = 0; i < cells; i++)
+		c->v[i] = c->dict[c->c16[i]];
+	free(c->c16);
+	c->c16 = NULL;
+	free(c->slot);
+	c->slot = NULL;
+	return 0;
+}
+
+/* Where value v's code is or goes in c's table. */
+static size_t vcodes_slot(const struct vcodes *c, double v)
+{
+	uint64_t b;
+	size_t at;
+
+	memcpy(&b, &v, sizeof(b));
+	b ^= b >> 29;
+	b *= 0xbf58476d1ce4e5b9ULL;
+	b ^= b >> 32;
+	for (at = (size_t)b & (c->nslot - 1); c->slot[at]
+	     && memcmp(&c->dict[c->slot[at] - 1], &v, sizeof(v)) != 0;
+	     at = (at + 1) & (c->nslot - 1))
+		;
+	return at;
+}
+
+/* Set cell `at` to value v (not NaN): its code, a new one when v was not
+ * seen, the codes widened past 255 and 65,535 values (cells and cap as
+ * for vcodes_widen()); -1 when out of memory. */
+static int vcodes_set(struct vcodes *c, size_t at, double v, size_t cells,
+                      size_t cap)
+{
+	size_t k, code;
+
+	if (c->v) {
+		c->v[at] = v;
+		return 0;
+	}
+	k = vcodes_slot(c, v);
+	if (c->slot[k]) {
+		code = c->slot[k] - 1;
+	} else {
+		if ((c->c8 && c->ndict == 256) || c->ndict == 65536) {
+			if (vcodes_widen(c, cells, cap) != 0)
+				return -1;
+			return vcodes_set(c, at, v, cells, cap);
+		}
+		if (2 * (c->ndict + 1) > c->nslot) {
+			/* Table full: twice as many slots, codes put again. */
+			uint32_t *t = calloc(2 * c->nslot, sizeof(*t));
+			size_t i;
+
+			if (!t)
+				return -1;
+			free(c->slot);
+			c->slot = t;
+			c->nslot *= 2;
+			for (i = 1; i < c->ndict; i++)
+				c->slot[vcodes_slot(c, c->dict[i])] = (uint32_t)i + 1;
+			k = vcodes_slot(c, v);
+		}
+		if ((c->ndict & (c->ndict - 1)) == 0) {
+			/* dict grows by doubling: room for 2 ndict */
+			double *d = realloc(c->dict, 2 * c->ndict * sizeof(*d));
+
+			if (!d)
+				return -1;
+			c->dict = d;
+		}
+		code = c->ndict++;
+		c->dict[code] = v;
+		c->slot[k] = (uint32_t)code + 1;
+	}
+	if (c->c8)
+		c->c8[at] = (uint8_t)code;
+	else
+		c->c16[at] = (uint16_t)code;
+	return 0;
+}
+
+/* The respondents of one period (all, or those of some places), with
+ * their answers to the index's questions, as codes (struct vcodes). */
+struct store {
+	int period;             /* 0: nothing loaded */
+	size_t n;               /* persons, in respondents.id order */
+	long long *place;       /* places.id of each */
+	uint32_t *survey;       /* its survey row in the qmap */
+	struct vcodes qc;       /* n × (m.n + 1) answers' values */
 	int32_t *demo;          /* n × NROLES pool indices, -1 when none */
 	long long *places;      /* the places with persons, ascending ids */
 	size_t nplaces;
 	size_t *first;          /* nplaces + 1 offsets into byplace */
-	size_t *byplace;        /* persons place by place, ascending */
+	uint32_t *byplace;      /* persons place by place, ascending */
 };
 
 static void store_release(struct store *s)
 {
 	free(s->place);
 	free(s->survey);
-	free(s->c8);
-	free(s->c16);
-	free(s->qv);
-	free(s->dict);
-	free(s->slot);
+	vcodes_release(&s->qc);
 	free(s->demo);
 	free(s->places);
 	free(s->first);
@@ -549,106 +715,7 @@ static int cmp_size(const void *a, const void *b)
 /* Value i of the store's n × (m.n + 1), NaN when none. */
 static double store_value(const struct store *s, size_t i)
 {
-	return s->c8 ? s->dict[s->c8[i]] : s->c16 ? s->dict[s->c16[i]]
-	                                          : s->qv[i];
-}
-
-/* The store's codes so far (cells of them; room for cap) widened: one
- * byte to two, or two to the values themselves; -1 when out of memory. */
-static int store_widen(struct store *s, size_t cells, size_t cap)
-{
-	size_t i;
-
-	if (s->c8) {
-		if (!(s->c16 = malloc((cap + 1) * sizeof(*s->c16))))
-			return -1;
-		for (i = 0; i < cells; i++)
-			s->c16[i] = s->c8[i];
-		free(s->c8);
-		s->c8 = NULL;
-		return 0;
-	}
-	if (!(s->qv = malloc((cap + 1) * sizeof(*s->qv))))
-		return -1;
-	for (i = 0; i < cells; i++)
-		s->qv[i] = s->dict[s->c16[i]];
-	free(s->c16);
-	s->c16 = NULL;
-	free(s->slot);
-	s->slot = NULL;
-	return 0;
-}
-
-/* Where value v's code is or goes in s's table. */
-static size_t store_slot(const struct store *s, double v)
-{
-	uint64_t b;
-	size_t at;
-
-	memcpy(&b, &v, sizeof(b));
-	b ^= b >> 29;
-	b *= 0xbf58476d1ce4e5b9ULL;
-	b ^= b >> 32;
-	for (at = (size_t)b & (s->nslot - 1); s->slot[at]
-	     && memcmp(&s->dict[s->slot[at] - 1], &v, sizeof(v)) != 0;
-	     at = (at + 1) & (s->nslot - 1))
-		;
-	return at;
-}
-
-/* Set cell `at` to value v (not NaN): its code, a new one when v was not
- * seen, the codes widened past 256 and 65,536 values (cells and cap as
- * for store_widen()); -1 when out of memory. */
-static int store_set(struct store *s, size_t at, double v, size_t cells,
-                     size_t cap)
-{
-	size_t k, code;
-
-	if (s->qv) {
-		s->qv[at] = v;
-		return 0;
-	}
-	k = store_slot(s, v);
-	if (s->slot[k]) {
-		code = s->slot[k] - 1;
-	} else {
-		if ((s->c8 && s->ndict == 256) || s->ndict == 65536) {
-			if (store_widen(s, cells, cap) != 0)
-				return -1;
-			return store_set(s, at, v, cells, cap);
-		}
-		if (2 * (s->ndict + 1) > s->nslot) {
-			/* Table full: twice as many slots, codes put again. */
-			uint32_t *t = calloc(2 * s->nslot, sizeof(*t));
-			size_t i;
-
-			if (!t)
-				return -1;
-			free(s->slot);
-			s->slot = t;
-			s->nslot *= 2;
-			for (i = 1; i < s->ndict; i++)
-				s->slot[store_slot(s, s->dict[i])] = (uint32_t)i + 1;
-			k = store_slot(s, v);
-		}
-		if ((s->ndict & (s->ndict - 1)) == 0) {
-			/* dict grows by doubling: room for 2 ndict */
-			double *d = realloc(s->dict, 2 * s->ndict
-			                             * sizeof(*d));
-
-			if (!d)
-				return -1;
-			s->dict = d;
-		}
-		code = s->ndict++;
-		s->dict[code] = v;
-		s->slot[k] = (uint32_t)code + 1;
-	}
-	if (s->c8)
-		s->c8[at] = (uint8_t)code;
-	else
-		s->c16[at] = (uint16_t)code;
-	return 0;
+	return vcodes_get(&s->qc, i);
 }
 
 /* A JSON array of the ids places[0..np), for json_each() (caller
@@ -686,16 +753,8 @@ static int store_load(impact *h, struct qmap *m, int period,
 	int rc, step;
 
 	memset(s, 0, sizeof(*s));
-	s->dict = malloc(sizeof(*s->dict));
-	s->slot = calloc(16, sizeof(*s->slot));
-	s->c8 = malloc(1);
-	if (!s->dict || !s->slot || !s->c8) {
-		store_release(s);
+	if (vcodes_init(&s->qc) != 0)
 		return impact__error(h, IMPACT_ENOMEM, "out of memory");
-	}
-	s->dict[0] = NAN;
-	s->ndict = 1;
-	s->nslot = 16;
 	if ((rc = impact__prepare(h, &st, only
 	        ? "SELECT r.id, r.place_id, r.survey_id, a.question_id,"
 	          " a.value, a.choice_id, a.text FROM respondents r JOIN"
@@ -732,29 +791,17 @@ static int store_load(impact *h, struct qmap *m, int period,
 				size_t c2 = cap ? 2 * cap : 1024;
 				long long *pl = realloc(s->place,
 				                        c2 * sizeof(*pl));
-				size_t *sv;
-				void *v2;
+				uint32_t *sv;
 				int32_t *d2;
 
-				if (!pl)
-					goto nomem;
+				if (!pl || s->n >= UINT32_MAX)
+					goto nomem;   /* rows are 32-bit */
 				s->place = pl;
 				if (!(sv = realloc(s->survey, c2 * sizeof(*sv))))
 					goto nomem;
 				s->survey = sv;
-				/* codes of one or two bytes, or values */
-				v2 = realloc(s->c8 ? (void *)s->c8 : s->c16
-				             ? (void *)s->c16 : (void *)s->qv,
-				             c2 * (m->n + 1) * (s->c8 ? 1
-				             : s->c16 ? 2 : sizeof(double)));
-				if (!v2)
+				if (vcodes_resize(&s->qc, c2 * (m->n + 1)) != 0)
 					goto nomem;
-				if (s->c8)
-					s->c8 = v2;
-				else if (s->c16)
-					s->c16 = v2;
-				else
-					s->qv = v2;
 				if (!(d2 = realloc(s->demo, c2 * NROLES
 				                            * sizeof(*d2))))
 					goto nomem;
@@ -763,15 +810,10 @@ static int store_load(impact *h, struct qmap *m, int period,
 			}
 			cur = rid;
 			s->place[s->n] = sqlite3_column_int64(st, 1);
-			s->survey[s->n] = survey_row(m,
-			                             sqlite3_column_int64(st, 2));
-			for (k = 0; k <= m->n; k++)
-				if (s->c8)
-					s->c8[s->n * (m->n + 1) + k] = 0;
-				else if (s->c16)
-					s->c16[s->n * (m->n + 1) + k] = 0;
-				else
-					s->qv[s->n * (m->n + 1) + k] = NAN;
+			s->survey[s->n] = (uint32_t)survey_row(m,
+			                  sqlite3_column_int64(st, 2));
+			vcodes_clear(&s->qc, s->n * (m->n + 1),
+			             (s->n + 1) * (m->n + 1));
 			for (k = 0; k < NROLES; k++)
 				s->demo[s->n * NROLES + k] = -1;
 			s->n++;
@@ -794,9 +836,9 @@ static int store_load(impact *h, struct qmap *m, int period,
 		}
 		if ((q = m->of_qid[qid]) >= 0
 		    && sqlite3_column_type(st, 4) != SQLITE_NULL) {
-			if (store_set(s, i * (m->n + 1) + (size_t)q,
-			              sqlite3_column_double(st, 4),
-			              s->n * (m->n + 1), cap * (m->n + 1)) != 0)
+			if (vcodes_set(&s->qc, i * (m->n + 1) + (size_t)q,
+			               sqlite3_column_double(st, 4),
+			               s->n * (m->n + 1), cap * (m->n + 1)) != 0)
 				goto nomem;
 		}
 	}
@@ -812,20 +854,13 @@ static int store_load(impact *h, struct qmap *m, int period,
 			s->place = q;
 		if ((q = realloc(s->survey, s->n * sizeof(*s->survey))))
 			s->survey = q;
-		if (s->c8 && (q = realloc(s->c8, s->n * (m->n + 1))))
-			s->c8 = q;
-		if (s->c16 && (q = realloc(s->c16, s->n * (m->n + 1)
-		                                   * sizeof(*s->c16))))
-			s->c16 = q;
-		if (s->qv && (q = realloc(s->qv, s->n * (m->n + 1)
-		                                  * sizeof(double))))
-			s->qv = q;
+		vcodes_resize(&s->qc, s->n * (m->n + 1));
 		if ((q = realloc(s->demo, s->n * NROLES * sizeof(*s->demo))))
 			s->demo = q;
 	}
 	/* The persons of each place, in order. */
 	s->places = malloc((s->n + 1) * sizeof(long long));
-	s->byplace = malloc((s->n + 1) * sizeof(size_t));
+	s->byplace = malloc((s->n + 1) * sizeof(*s->byplace));
 	if (!s->places || !s->byplace)
 		goto nomem;
 	if (s->n)
@@ -855,7 +890,7 @@ static int store_load(impact *h, struct qmap *m, int period,
 			            s->places, s->nplaces, sizeof(long long),
 			            cmp_ll) - s->places);
 
-			s->byplace[s->first[p] + fill[p]++] = i;
+			s->byplace[s->first[p] + fill[p]++] = (uint32_t)i;
 		}
 		free(fill);
 	}
@@ -2590,16 +2625,32 @@ fail:
 struct rake_memo {
 	int state;               /* 0 unknown, 1 raked, 2 impossible, 3 no
 	                            margins */
-	double *w;               /* 1: the weights (owned), n of them */
+	struct vcodes w;         /* 1: the weights, n of them (a raked
+	                            weight is one per demographic cell) */
 	size_t n;
 	char *msg;               /* 2: the error message (owned) */
 };
 
 static void memo_release(struct rake_memo *m)
 {
-	free(m->w);
+	vcodes_release(&m->w);
 	free(m->msg);
 	memset(m, 0, sizeof(*m));
+}
+
+/* Keep p's weights in m; -1 when out of memory. */
+static int memo_weights(struct rake_memo *m, const struct pop *p)
+{
+	size_t i;
+
+	if (vcodes_init(&m->w) != 0 || vcodes_resize(&m->w, p->n) != 0)
+		return -1;
+	vcodes_clear(&m->w, 0, p->n);
+	for (i = 0; i < p->n; i++)
+		if (vcodes_set(&m->w, i, p->w[i], p->n, p->n) != 0)
+			return -1;
+	m->n = p->n;
+	return 0;
 }
 
 /* What every unit of one computation shares. */
@@ -2805,7 +2856,10 @@ static int prepare(struct ctx *c, const struct unit *u,
 		int found = 0;
 
 		if (use && use->state == 1) {
-			memcpy(p->w, use->w, p->n * sizeof(double));
+			size_t i;
+
+			for (i = 0; i < p->n; i++)
+				p->w[i] = vcodes_get(&use->w, i);
 			rc = IMPACT_OK;
 			found = 1;
 		} else if (use && use->state == 2) {
@@ -2818,13 +2872,8 @@ static int prepare(struct ctx *c, const struct unit *u,
 			if (save && rc == IMPACT_OK) {
 				memo_release(save);
 				save->state = found ? 1 : 3;
-				if (found
-				    && (save->w = malloc((p->n + 1)
-				                         * sizeof(double)))) {
-					memcpy(save->w, p->w, p->n * sizeof(double));
-					save->n = p->n;
-				} else if (found)
-					save->state = 0;
+				if (found && memo_weights(save, p) != 0)
+					save->state = 0;   /* raked again */
 			} else if (save && rc == IMPACT_EDATA) {
 				memo_release(save);
 				if ((save->msg = strdup(impact_errmsg(h))))
