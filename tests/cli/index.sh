@@ -86,6 +86,11 @@ rake=""
 run impact index --place FAB-BOURG --period 2024 --replicates 50 $rake --format json
 check "compute: the stored document is impact index's" test "$(jq -n --slurpfile a stored.json --slurpfile b "$WORK/.out" '$a[0].gnh == $b[0].gnh and $a[0].ci == $b[0].ci and $a[0].groups == $b[0].groups')" = true
 check "compute: domains carry their score in 0-1" test "$(jq '[.domains[].score | . >= 0 and . <= 1] | all' stored.json)" = true
+# A raked unit's change: compute rakes the previous period once and keeps
+# its weights (as codes, indicators/gnh.c); impact index rakes it again.
+sql impact.db "SELECT document FROM index_results r JOIN territories t ON t.id = r.territory_id WHERE t.code = 'VDL' AND period = 2024;" >vdl-stored.json
+run impact index --territory VDL --period 2024 --replicates 50 --rake --format json
+check "compute: a raked territory's change is impact index's" test "$(jq -n --slurpfile a vdl-stored.json --slurpfile b "$WORK/.out" '$a[0].weighted and $a[0].change != null and $a[0].change == $b[0].change')" = true
 
 # The units of a period are computed on several threads (IMPACT_THREADS)
 # and stored in order: the same documents and rows whatever their number.
