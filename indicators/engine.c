@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -4623,6 +4624,7 @@ done:
 
 size_t impact__group_rows = 0;
 int impact__group_sorted = 0;
+unsigned impact__pipe_delay_ms = 0;
 
 /* Cut e->order into groups whose rows of source `src` (S_ANSWERS: the
  * period's respondents, S_ACTIVITIES: its activities) stay within the
@@ -4816,6 +4818,13 @@ static void *pipe_run(void *arg)
 		if (pp->stop)
 			break;
 		pthread_mutex_unlock(&pp->lock);
+		if (impact__pipe_delay_ms) {
+			struct timespec ts = { impact__pipe_delay_ms / 1000,
+			                       impact__pipe_delay_ms % 1000
+			                       * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
 		failed = pipe_group(pp) != 0;
 		pthread_mutex_lock(&pp->lock);
 		pp->failed |= failed;
@@ -5061,7 +5070,7 @@ static int periods_run(struct engine *e, const struct indicator *inds,
 	struct pstate ps[2];
 	struct pipe pp;
 	struct feed fd;
-	size_t i, k, q;
+	size_t i, k, q, given = 0;   /* groups given to the compute thread */
 	int rc = IMPACT_OK;
 
 	memset(&fd, 0, sizeof(fd));
@@ -5101,12 +5110,19 @@ static int periods_run(struct engine *e, const struct indicator *inds,
 			for (g = 0; g < ng; g++) {
 				size_t *gp = e->order + e->cut[g];
 				size_t ngp = e->cut[g + 1] - e->cut[g];
-				int b = (int)(g % 2);
+				/* Buffers alternate over every group given, whatever
+				 * its period and source: buffer b is never the one
+				 * given last, which the compute thread may still be
+				 * on, so what it held is computed.  (Alternating per
+				 * source and period, a period's first group of
+				 * activities took buffer 0 while the compute thread
+				 * could still be on the previous period's last, in
+				 * buffer 0 too, when no group of answers came
+				 * between.) */
+				int b = (int)(given % 2);
 
 				show(e, *done + (size_t)((double)g / (double)ng
 				                         * (double)cur->nmem[q]), total);
-				/* Buffer b of this source is not the compute thread's
-				 * (the group given last): what it held is computed. */
 				if (src == S_ANSWERS)
 					period_answers_release(&pa[b]);
 				else
@@ -5136,6 +5152,7 @@ static int periods_run(struct engine *e, const struct indicator *inds,
 				              src == S_ACTIVITIES ? &pv[b] : NULL, gp,
 				              ngp) != 0)
 					goto nomem;
+				given++;
 				/* Stored while this group is computed. */
 				if ((rc = pstate_rest(e, prev, inds, nind, nm, tap, done,
 				                      total)) != IMPACT_OK

@@ -50,5 +50,9 @@ extern size_t impact__group_rows;
 /* When not 0, a period's rows are always read sorted by place, not
  * scanned group by group (tests). */
 extern int impact__group_sorted;
+/* When not 0, the compute thread waits this many milliseconds before
+ * each group it is given, so that a test finds the main thread reading
+ * the next group meanwhile (tests). */
+extern unsigned impact__pipe_delay_ms;
 
 #endif

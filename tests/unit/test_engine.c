@@ -467,6 +467,35 @@ Test(engine, activities_categories)
 	     "P1 diversity of publics");
 }
 
+/*
+ * The compute thread on one period's last group of activities while the
+ * main thread reads the next period's first: it waits 100 ms before each
+ * group (impact__pipe_delay_ms), and there are no indicators on answers,
+ * so no group of answers comes between.  The main thread once read the
+ * next group into the buffer the compute thread was on (AddressSanitizer
+ * reported the use after free).  Categories by hand: P1 {atelier} in
+ * 2023, {atelier, evenement} in 2024; R {atelier, repair} in 2023,
+ * {atelier, evenement, repair} in 2024.
+ */
+Test(engine, next_period_read_while_one_is_computed)
+{
+	sql("INSERT INTO activities (id, import_id, place_id, date, period,"
+	    " category, participants, hours, volunteers, new_participants,"
+	    " free) VALUES (4, 2, 1, '2023-04-01', 2023, 'atelier', 6, 2, 1,"
+	    " 2, 1), (5, 2, 2, '2023-05-01', 2023, 'repair', 3, 1, 1, 1, 1);");
+	indicator("cats", 1, "{\"source\":\"activities\",\"kind\":"
+	          "\"distinct\",\"of\":\"category\"}");
+	setenv("IMPACT_THREADS", "2", 1);
+	impact__pipe_delay_ms = 100;
+	compute();
+	impact__pipe_delay_ms = 0;
+	unsetenv("IMPACT_THREADS");
+	near(get("cats", "P1", 2023).value, 1, 0, "P1 2023");
+	near(get("cats", "R", 2023).value, 2, 0, "R 2023");
+	near(get("cats", "P1", 2024).value, 2, 0, "P1 2024");
+	near(get("cats", "R", 2024).value, 3, 0, "R 2024");
+}
+
 Test(engine, facts_and_dominance)
 {
 	struct got g;
