@@ -3019,21 +3019,16 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 			rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 			goto done;
 		}
-		{
-			for (i = 0; i < n; i++) {
-				sv[i] = p.s[idx[i]];
-				sw[i] = p.w[idx[i]];
-			}
-			json_object_set_new(out, "scores", json_pack("{s:f, s:f, "
-			        "s:f, s:f, s:f}", "mean",
-			        impact_stats_wmean(sw, 1, sv, 1, n), "sd",
-			        impact_stats_wsd(sw, 1, sv, 1, n), "q25",
-			        impact_stats_wquantile(sw, sv, n, 0.25, work),
-			        "median", impact_stats_wquantile(sw, sv, n, 0.5,
-			                                         work),
-			        "q75", impact_stats_wquantile(sw, sv, n, 0.75,
-			                                      work)));
+		for (i = 0; i < n; i++) {
+			sv[i] = p.s[idx[i]];
+			sw[i] = p.w[idx[i]];
 		}
+		json_object_set_new(out, "scores", json_pack("{s:f, s:f, s:f, "
+		        "s:f, s:f}", "mean", impact_stats_wmean(sw, 1, sv, 1, n),
+		        "sd", impact_stats_wsd(sw, 1, sv, 1, n), "q25",
+		        impact_stats_wquantile(sw, sv, n, 0.25, work), "median",
+		        impact_stats_wquantile(sw, sv, n, 0.5, work), "q75",
+		        impact_stats_wquantile(sw, sv, n, 0.75, work)));
 		free(sv);
 		free(sw);
 		free(work);
