@@ -2415,15 +2415,18 @@ static int answers_cat_rows(const struct period_answers *pa,
 		cat_b = b;
 		qsort(ord + start, m - start, sizeof(size_t), cmp_pair);
 	}
-	/* Lay the rows out in that order. */
+	/* Lay the rows out in that order: into a and names, which become
+	 * cr's. */
 	for (i = 0; i < m; i++) {
 		a[i] = cr->key[ord[i]];
 		names[i] = cr->name[ord[i]];
 	}
-	for (i = 0; i < m; i++) {
-		cr->key[i] = a[i];
-		cr->name[i] = names[i];
-	}
+	free(cr->key);
+	free(cr->name);
+	cr->key = a;
+	cr->name = names;
+	a = NULL;
+	names = NULL;
 	cr->n = m;
 	rc = 0;
 done:
@@ -5113,8 +5116,8 @@ static int periods_run(struct engine *e, const struct indicator *inds,
 				/* Buffers alternate over every group given, whatever
 				 * its period and source: buffer b is never the one
 				 * given last, which the compute thread may still be
-				 * on, so what it held is computed.  (Alternating per
-				 * source and period, a period's first group of
+				 * on, and the release below emptied it.  (Alternating
+				 * per source and period, a period's first group of
 				 * activities took buffer 0 while the compute thread
 				 * could still be on the previous period's last, in
 				 * buffer 0 too, when no group of answers came
@@ -5123,10 +5126,6 @@ static int periods_run(struct engine *e, const struct indicator *inds,
 
 				show(e, *done + (size_t)((double)g / (double)ng
 				                         * (double)cur->nmem[q]), total);
-				if (src == S_ANSWERS)
-					period_answers_release(&pa[b]);
-				else
-					period_acts_release(&pv[b]);
 				if ((!fd.sorted && (rc = group_set(e, g)) != IMPACT_OK)
 				    || (rc = src == S_ANSWERS
 				             ? period_answers_load(h, nm, inds, nind,
@@ -5136,7 +5135,8 @@ static int periods_run(struct engine *e, const struct indicator *inds,
 				                                e->cut[g + 1], &pv[b]))
 				    != IMPACT_OK)
 					goto done;
-				/* The group before is computed: its rows go. */
+				/* The group before is computed: its rows go, and every
+				 * buffer but this group's is empty. */
 				if (pipe_wait(&pp) != 0)
 					goto nomem;
 				for (i = 0; i < 2; i++) {

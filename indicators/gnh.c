@@ -712,12 +712,6 @@ static int cmp_size(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Value i of the store's n × (m.n + 1), NaN when none. */
-static double store_value(const struct store *s, size_t i)
-{
-	return vcodes_get(&s->qc, i);
-}
-
 /* A JSON array of the ids places[0..np), for json_each() (caller
  * frees), or NULL when out of memory. */
 static char *id_list(const long long *places, size_t np)
@@ -1008,7 +1002,7 @@ static int pop_from_store(impact *h, const struct def *df,
 		for (i = n; i-- > 0;) {
 			size_t x = pick[i];
 
-			if (!isnan(store_value(sto, x * (m->n + 1) + k))) {
+			if (!isnan(vcodes_get(&sto->qc, x * (m->n + 1) + k))) {
 				bmin[k] = m->min[sto->survey[x] * m->n + k];
 				bmax[k] = m->max[sto->survey[x] * m->n + k];
 				break;
@@ -1045,7 +1039,7 @@ static int pop_from_store(impact *h, const struct def *df,
 
 			for (k = 0; k < x->nq; k++) {
 				long q = *qp++;
-				double v = store_value(sto, qv + (size_t)q);
+				double v = vcodes_get(&sto->qc, qv + (size_t)q);
 
 				if (isnan(v))
 					continue;
@@ -1090,8 +1084,8 @@ nomem:
 static double pop_imp(const struct pop *p, size_t i, size_t j)
 {
 	return p->impq[j] < 0 ? NAN
-	       : store_value(p->sto, (size_t)p->row[i] * p->stride
-	                             + (size_t)p->impq[j]);
+	       : vcodes_get(&p->sto->qc, (size_t)p->row[i] * p->stride
+	                                 + (size_t)p->impq[j]);
 }
 
 /* Person i's code for demographic role r (folded: impact__fold()'s form,
