@@ -1243,12 +1243,17 @@ nomem:
 }
 
 /* One raking step for variable v: each level's weighted count (-1 when a
- * level with a target has none), then every cell of the level scaled by
- * target / count. */
+ * level with a target has none), then every cell of the level scaled so
+ * that the level holds its share of the margins' total (`total`, the sum
+ * of target) of the weight of the cells whose level of v is known: the
+ * target itself when every level is known and the weights already sum to
+ * total, and the weight of the unknown ones, left as they are, not
+ * counted twice when some are not. */
 static int rake_cells_variable(struct rake_cells *c, size_t nvars, size_t v,
                                size_t nlev, const double *target,
-                               double *counts)
+                               double total, double *counts)
 {
+	double known = 0, share;
 	size_t l, j;
 
 	memset(counts, 0, nlev * sizeof(*counts));
@@ -1258,11 +1263,16 @@ static int rake_cells_variable(struct rake_cells *c, size_t nvars, size_t v,
 		if (lev >= 0)
 			counts[lev] += c->persons[j] * c->weight[j];
 	}
+	for (l = 0; l < nlev; l++)
+		known += counts[l];
+	/* known / total is 1 (no rounding) when every level is known and
+	 * the weights sum to total: the textbook step, target / count. */
+	share = total > 0 ? known / total : 0;
 	for (l = 0; l < nlev; l++) {
 		assert(!(target[l] < 0));
 		if (target[l] > 0 && !(counts[l] > 0))
 			return -1;
-		counts[l] = counts[l] > 0 ? target[l] / counts[l] : 0;
+		counts[l] = counts[l] > 0 ? target[l] / counts[l] * share : 0;
 	}
 	for (j = 0; j < c->ncells; j++) {
 		int lev = c->level[j * nvars + v];
@@ -1271,6 +1281,26 @@ static int rake_cells_variable(struct rake_cells *c, size_t nvars, size_t v,
 			c->weight[j] *= counts[lev];
 	}
 	return 0;
+}
+
+/* Every weight times f. */
+static void rake_cells_scale(struct rake_cells *c, double f)
+{
+	size_t j;
+
+	for (j = 0; j < c->ncells; j++)
+		c->weight[j] *= f;
+}
+
+/* The persons' weights summed. */
+static double rake_cells_total(const struct rake_cells *c)
+{
+	double t = 0;
+	size_t j;
+
+	for (j = 0; j < c->ncells; j++)
+		t += c->persons[j] * c->weight[j];
+	return t;
 }
 
 /* Trimming: every weight brought into [lo, hi] times the persons' mean
@@ -1301,7 +1331,7 @@ int impact_stats_rake(double *w, size_t n, size_t nvars, const int *levels,
 {
 	static const impact_rake_opts defaults = IMPACT_RAKE_OPTS_INIT;
 	struct rake_cells c;
-	double *counts = NULL, change = NAN;
+	double *counts = NULL, *totals = NULL, change = NAN, goal;
 	size_t i, v, maxlev = 0;
 	int iter, rc;
 
@@ -1331,13 +1361,35 @@ int impact_stats_rake(double *w, size_t n, size_t nvars, const int *levels,
 		return -2;
 	}
 
+	/* The margins' totals.  Each cycle starts by scaling the weights to
+	 * the last variable's total, which its steps then keep: as the
+	 * textbook's steps, which end on that total, when every level is
+	 * known (trimming then bounds the same weights). */
+	if (!(totals = malloc((nvars + 1) * sizeof(*totals)))) {
+		rake_cells_release(&c);
+		free(counts);
+		return -2;
+	}
+	for (v = 0; v < nvars; v++) {
+		totals[v] = 0;
+		for (i = 0; i < nlevels[v]; i++)
+			totals[v] += targets[v][i];
+	}
+	goal = nvars ? totals[nvars - 1] : 0;
+
 	/* Deming & Stephan (1940): each step matches one variable's margins
 	 * exactly, and the cycle repeats until the weights stop moving. */
 	for (iter = 1; iter <= opts->max_iter; iter++) {
 		memcpy(c.old, c.weight, c.ncells * sizeof(double));
+		if (goal > 0) {
+			double t = rake_cells_total(&c);
+
+			if (t > 0 && t != goal)
+				rake_cells_scale(&c, goal / t);
+		}
 		for (v = 0; v < nvars; v++) {
 			if (rake_cells_variable(&c, nvars, v, nlevels[v],
-			                        targets[v], counts)) {
+			                        targets[v], totals[v], counts)) {
 				rc = -1;   /* weights as given */
 				goto done;
 			}
@@ -1361,5 +1413,6 @@ set:
 done:
 	rake_cells_release(&c);
 	free(counts);
+	free(totals);
 	return rc;
 }

@@ -428,10 +428,19 @@ typedef struct {
  * respondent i's level of variable v, 0..nlevels[v]-1, or -1 when unknown;
  * targets[v][l] is the population total of level l of variable v.
  *
- * One cycle takes the variables in order and, for each, multiplies the
- * weights of every level's respondents by target / weighted count, so that
- * variable's margins hold exactly; a respondent whose level is -1 is left
- * out of that variable's counts and keeps its weight in its step.  After
+ * One cycle first scales every weight so that they sum to the last
+ * variable's total (sum of its targets), then takes the variables in order
+ * and, for each, multiplies the weights of every level's respondents by
+ * target / weighted count, so that variable's margins hold exactly.  A
+ * respondent whose level is -1 is left out of that variable's counts and
+ * keeps its weight in its step; the known respondents are then scaled to
+ * the margins' shares of their own weighted total (target / total of the
+ * targets * their weight, over the weighted count), so that each step
+ * keeps the sum of all the weights and the unknown ones keep their share
+ * (scaled to the totals themselves, the known would outweigh the
+ * population and every other step would shrink the unknown towards 0,
+ * never converging).  With every level known and the variables' totals
+ * equal, this is the textbook step, target / weighted count.  After
  * each cycle, when trim_lo or trim_hi is set, every weight is clamped to
  * [trim_lo * m, trim_hi * m], m the mean weight after the cycle's raking
  * (the population total / n when every respondent's level of the last

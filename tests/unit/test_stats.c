@@ -1080,15 +1080,18 @@ Test(stats, rake_trimming_keeps_weights_within_bounds)
 Test(stats, rake_unknown_level_keeps_its_weight)
 {
 	/*
-	 * r0 (A0, B0), r1 (A0, B1), r2 (A1, unknown B).  A targets 30, 20:
-	 * r0 = r1 = 15, r2 = 20.  B targets 10, 20 over r0, r1 only: r0 =
-	 * 10, r1 = 20, r2 keeps 20.  A's margins still hold: converged.
+	 * r0 (A0, B0), r1 (A0, B1), r2 (A1, unknown B); both margins total
+	 * 100.  Cycle 1 scales the weights to 100 (100/3 each).  A 60, 40:
+	 * r0 = r1 = 30, r2 = 40.  B 25, 75 among the known r0 and r1, who
+	 * weigh 60: r0 = 15, r1 = 45; r2 keeps 40.  Cycle 2 changes
+	 * nothing.  (Scaling r0 and r1 to B's totals, 25 and 75, instead
+	 * would break A's margins: 100 and 40.)
 	 */
 	double w[] = { 1, 1, 1 };
 	const int lev[] = { 0, 0,  0, 1,  1, -1 };
-	const double ta[] = { 30, 20 }, tb[] = { 10, 20 };
+	const double ta[] = { 60, 40 }, tb[] = { 25, 75 };
 	const double *const targets[] = { ta, tb };
-	const double want[] = { 10, 20, 20 };
+	const double want[] = { 15, 45, 40 };
 	impact_rake_report rep;
 	size_t i;
 
@@ -1097,6 +1100,41 @@ Test(stats, rake_unknown_level_keeps_its_weight)
 	for (i = 0; i < 3; i++)
 		expect_rel(w[i], want[i], "weight");
 	cr_expect(rep.converged == 1 && rep.iterations == 2);
+}
+
+Test(stats, rake_unknown_levels_keep_their_share)
+{
+	/*
+	 * Two persons in each cell of a 2 x 2 table, and one of each level
+	 * of A whose B is unknown: 10 persons, scaled to 10 each.  A 70, 30:
+	 * A0's five weigh 50, * 1.4 = 14; A1's, * 0.6 = 6.  B 40, 60 among
+	 * the eight known, who weigh 4 * 14 + 4 * 6 = 80: B0 holds 2 * 14 +
+	 * 2 * 6 = 40, * 32/40 = 0.8; B1 40, * 48/40 = 1.2.  So (A0, B0)
+	 * 11.2, (A0, B1) 16.8, (A1, B0) 4.8, (A1, B1) 7.2, the unknown 14
+	 * and 6; A holds 22.4 + 33.6 + 14 = 70 and 9.6 + 14.4 + 6 = 30:
+	 * converged in 2 cycles, and the two unknown keep a fifth of the
+	 * weight, as they are a fifth of the persons.  (Scaled to B's
+	 * totals, the known would weigh 100 and the unknown, left out of
+	 * every step but A's, would shrink a little each cycle, towards 0.)
+	 */
+	double w[10];
+	const int lev[] = { 0, 0,  0, 0,  0, 1,  0, 1,  1, 0,  1, 0,  1, 1,
+	                    1, 1,  0, -1,  1, -1 };
+	const double ta[] = { 70, 30 }, tb[] = { 40, 60 };
+	const double *const targets[] = { ta, tb };
+	const double want[] = { 11.2, 11.2, 16.8, 16.8, 4.8, 4.8, 7.2, 7.2,
+	                        14, 6 };
+	impact_rake_report rep;
+	size_t i;
+
+	for (i = 0; i < 10; i++)
+		w[i] = 1;
+	cr_assert_eq(impact_stats_rake(w, 10, 2, lev, two_levels, targets,
+	                               NULL, &rep), 0);
+	for (i = 0; i < 10; i++)
+		expect_rel(w[i], want[i], "weight");
+	cr_expect(rep.converged == 1 && rep.iterations == 2,
+	          "converged %d after %d", rep.converged, rep.iterations);
 }
 
 Test(stats, rake_refuses_a_level_without_respondents)
