@@ -1340,13 +1340,54 @@ static int set_weights(impact *h, struct def *df, struct pop *p, int scheme,
  * Rake the population to the margins of the first territory of `terrs`
  * that has some.  Sets *report; *found is 0 when no territory has margins.
  */
+/* The error of a raking that impact_stats_rake() found impossible (-1),
+ * naming the first level with a population and no respondent of
+ * positive weight (nv variables, roles vidx, persons' levels as given
+ * to it, the margins' levels lv and totals tg). */
+static int rake_impossible(impact *h, const char *terr, const double *w,
+                           size_t n, size_t nv, const int *vidx,
+                           const int *levels, const size_t *nl,
+                           const char *const *const *lv,
+                           double *const *tg)
+{
+	size_t t, l, i;
+
+	for (t = 0; t < nv; t++) {
+		size_t v = (size_t)vidx[t];
+
+		for (l = 0; l < nl[v]; l++) {
+			if (!(tg[v][l] > 0))
+				continue;
+			for (i = 0; i < n; i++)
+				if (levels[i * nv + t] == (int)l && w[i] > 0)
+					break;
+			if (i == n)
+				return impact__error(h, IMPACT_EDATA, "raking to "
+				        "the margins of \"%s\" is impossible: none "
+				        "of the respondents gave \"%s\" for %s, a "
+				        "level of %.0f people in the margins; merge "
+				        "it with a neighbouring level in the "
+				        "margins file (impact import margins), or "
+				        "do without raking", terr, lv[v][l],
+				        roles[v], tg[v][l]);
+		}
+	}
+	/* Every level had someone: a population of 0 emptied one. */
+	return impact__error(h, IMPACT_EDATA, "raking to the margins of "
+	                     "\"%s\" is impossible: the respondents of a level "
+	                     "with a population are all in levels whose "
+	                     "population is 0; check the margins' zeros "
+	                     "(impact import margins), or do without raking",
+	                     terr);
+}
+
 static int rake(impact *h, struct pop *p, const char *const *terrs,
                 size_t nterr, int *found, impact_rake_report *report,
                 json_t *info)
 {
 	sqlite3_stmt *st = NULL;
 	impact_rake_opts ro = IMPACT_RAKE_OPTS_INIT;
-	char **lv[NROLES] = { NULL };
+	char **lv[NROLES] = { NULL }, **fv[NROLES] = { NULL };
 	double *tg[NROLES] = { NULL };
 	size_t nl[NROLES] = { 0 }, nv = 0, v, i, t;
 	int vidx[NROLES], *levels = NULL, rc = IMPACT_OK, r;
@@ -1404,16 +1445,17 @@ static int rake(impact *h, struct pop *p, const char *const *terrs,
 	 * "saint-aubin sur liere" is "Saint-Aubin-sur-Lière".  Both sides
 	 * are folded once (the persons' codes in the store's pool); the
 	 * last matching level is the person's. */
-	for (v = 0; v < NROLES; v++)
+	for (v = 0; v < NROLES; v++) {
+		if (nl[v] && !(fv[v] = calloc(nl[v], sizeof(char *))))
+			goto nomem;
 		for (i = 0; i < nl[v]; i++) {
-			char b[FOLD_SIZE], *f = strdup(impact__fold(b, sizeof(b),
-			                                            lv[v][i]));
+			char b[FOLD_SIZE];
 
-			if (!f)
+			if (!(fv[v][i] = strdup(impact__fold(b, sizeof(b),
+			                                     lv[v][i]))))
 				goto nomem;
-			free(lv[v][i]);
-			lv[v][i] = f;
 		}
+	}
 	for (i = 0; i < p->n; i++)
 		for (t = 0; t < nv; t++) {
 			const char *a = pop_demo(p, i, (size_t)vidx[t], 1);
@@ -1423,7 +1465,7 @@ static int rake(impact *h, struct pop *p, const char *const *terrs,
 			if (!a)
 				continue;
 			for (l = 0; l < nl[vidx[t]]; l++)
-				if (strcmp(a, lv[vidx[t]][l]) == 0)
+				if (strcmp(a, fv[vidx[t]][l]) == 0)
 					levels[i * nv + t] = (int)l;
 		}
 	{
@@ -1442,10 +1484,8 @@ static int rake(impact *h, struct pop *p, const char *const *terrs,
 	json_object_set_new(info, "iterations",
 	                    json_integer(report->iterations));
 	if (r == -1)
-		rc = impact__error(h, IMPACT_EDATA, "raking to the margins of "
-		                   "\"%s\" is impossible: a level of its margins "
-		                   "has no respondent; merge levels or drop "
-		                   "--rake", terr);
+		rc = rake_impossible(h, terr, p->w, p->n, nv, vidx, levels, nl,
+		                     (const char *const *const *)lv, tg);
 	else if (r == -2)
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 	goto done;
@@ -1454,9 +1494,13 @@ nomem:
 done:
 	sqlite3_finalize(st);
 	for (v = 0; v < NROLES; v++) {
-		for (i = 0; i < nl[v]; i++)
+		for (i = 0; i < nl[v]; i++) {
 			free(lv[v][i]);
+			if (fv[v])
+				free(fv[v][i]);
+		}
 		free(lv[v]);
+		free(fv[v]);
 		free(tg[v]);
 	}
 	free(levels);

@@ -58,6 +58,15 @@ run impact index --territory VDL --rake --replicates 50 --format json
 expect_status 0 "--rake: exits 0"
 check "--rake: converged" test "$(jq '.raking.converged' "$WORK/.out")" = true
 check "--rake: weighted" test "$(jq '.weighted' "$WORK/.out")" = true
+# ATELIER-2RIVES has no respondent under 18 in 2024 (two in 2023) while
+# VDL's margins count 7,300 people there.
+under18() {
+	sql impact.db "SELECT count(*) FROM answers a JOIN respondents r ON r.id = a.respondent_id JOIN places p ON p.id = r.place_id JOIN choices c ON c.id = a.choice_id WHERE p.code = 'ATELIER-2RIVES' AND r.period = $1 AND c.code = 'moins_18';"
+}
+check "ATELIER-2RIVES: nobody under 18 in 2024, two in 2023" test "$(under18 2024) $(under18 2023)" = "0 2"
+run impact index --place ATELIER-2RIVES --rake --replicates 50
+expect_status 1 "--rake, a level without respondents: exits 1"
+expect_err 'none of the respondents gave "moins_18" for age_band, a level of 7300 people in the margins; merge it' "--rake, a level without respondents: names it"
 
 run impact index --place FAB-BOURG --poverty --replicates 50 --format json
 expect_status 0 "--place --poverty: exits 0"
