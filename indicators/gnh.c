@@ -1404,9 +1404,11 @@ static int rake(impact *h, struct pop *p, const char *const *terrs,
 	                          " ORDER BY m.variable, m.level;")) != 0)
 		return rc;
 	for (t = 0; t < nterr && !terr; t++) {
+		int step;
+
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, terrs[t], -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			const char *var = (const char *)sqlite3_column_text(st, 0);
 
 			for (v = 0; v < NROLES; v++) {
@@ -1430,6 +1432,15 @@ static int rake(impact *h, struct pop *p, const char *const *terrs,
 				tg[v][nl[v]++] = sqlite3_column_double(st, 2);
 				terr = terrs[t];
 			}
+		}
+		/* Not all the rows: no raking on part of the margins, nor
+		 * none said to be there. */
+		if (step != SQLITE_DONE) {
+			rc = impact__error(h, step == SQLITE_NOMEM ? IMPACT_ENOMEM
+			                   : IMPACT_EDB, "reading the margins of "
+			                   "\"%s\": %s", terrs[t],
+			                   sqlite3_errstr(step));
+			goto done;
 		}
 	}
 	if (!terr)
@@ -2173,18 +2184,30 @@ static int bootstrap(const struct pop *p, const size_t *idx, size_t n,
  * domain's weight, S_d the relative weight of the indicators of d where
  * the person is sufficient (observed: a value and a positive weight), and
  * R_d that of the indicators of d it is observed in: score() sums the
- * same terms indicator by indicator.  S is computed once per person
- * (its nd sums side by side in memory, read in one pass), and R once per
- * pattern of observed indicators (few patterns); a new set of weights
- * then costs nd multiply-adds per person.
+ * same terms indicator by indicator.  S_d depends only on which of the
+ * domain's indicators (at most FAST_DOMAIN) the person is sufficient in:
+ * a person keeps one byte per domain, those indicators as bits, and
+ * each domain a table of S_d by byte, each entry summed as score() sums
+ * it (the domain's indicators in order, from 0).  R is computed once per
+ * pattern of observed indicators (few patterns).  A new set of weights
+ * then costs a table of W_d S_d per domain and, per person, nd additions
+ * of its entries: the same products added in the same order as W_d S_d
+ * person by person, so the same scores, in an eighth of the memory.
  */
+#define FAST_DOMAIN 8
+
 struct fastscore {
 	size_t nd, n;
-	double *suff;           /* n × nd: S_d of each person */
+	unsigned char *code;    /* n × nd: each person's sufficient
+	                           indicators in each domain, as bits */
+	size_t *tab0;           /* nd + 1: where each domain's entries
+	                           start in tab and prod */
+	double *tab;            /* S_d of each code, domain after domain */
+	double *prod;           /* W_d S_d of each, for the weights drawn */
 	double *w;              /* n: each person's weight */
 	size_t npat;            /* patterns */
 	uint64_t *pat;          /* each pattern's observed indicators */
-	size_t *pat_of;         /* person -> pattern */
+	uint32_t *pat_of;       /* person -> pattern */
 	double *seen;           /* npat × nd: R_d of each pattern */
 	double *inv;            /* per pattern, for the current weights:
 	                           1 / observed weight, or 0 */
@@ -2193,7 +2216,10 @@ struct fastscore {
 
 static void fastscore_release(struct fastscore *f)
 {
-	free(f->suff);
+	free(f->code);
+	free(f->tab0);
+	free(f->tab);
+	free(f->prod);
 	free(f->w);
 	free(f->pat);
 	free(f->pat_of);
@@ -2201,6 +2227,23 @@ static void fastscore_release(struct fastscore *f)
 	free(f->inv);
 	free(f->in);
 	memset(f, 0, sizeof(*f));
+}
+
+/* Can fastscore hold df: at most 64 domains and indicators, and at most
+ * FAST_DOMAIN indicators in a domain? */
+static int fastscore_fits(const struct def *df)
+{
+	size_t d, j, m;
+
+	if (df->ni > 64 || df->nd > 64)
+		return 0;
+	for (d = 0; d < df->nd; d++) {
+		for (j = 0, m = 0; j < df->ni; j++)
+			m += df->ind[j].domain == d;
+		if (m > FAST_DOMAIN)
+			return 0;
+	}
+	return 1;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -2211,26 +2254,30 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Prepare f for the persons of p, taken in the order `order` (position
- * x holds person order[x]), under the indicators' current weights
- * (df->ni and df->nd <= 64; which weights are positive does not change
+ * x holds person order[x]), under the indicators' current weights (df
+ * fits, fastscore_fits(); which weights are positive does not change
  * with the domain weights drawn); -1 when out of memory. */
 static int fastscore_init(struct fastscore *f, const struct def *df,
                           const struct pop *p, const size_t *order)
 {
-	uint64_t *has = NULL;
+	uint64_t *has = NULL, *pat;
 	double *rel = NULL;      /* each indicator's share of its domain */
-	size_t i, j, k;
+	unsigned *bit = NULL;    /* each indicator's bit in its domain */
+	size_t i, j, k, d, nd = df->nd;
 
 	memset(f, 0, sizeof(*f));
-	f->nd = df->nd;
+	f->nd = nd;
 	f->n = p->n;
-	f->suff = calloc(df->nd * p->n + 1, sizeof(double));
+	f->code = calloc(nd * p->n + 1, 1);
+	f->tab0 = calloc(nd + 1, sizeof(size_t));
 	f->w = malloc((p->n + 1) * sizeof(double));
-	f->pat_of = malloc((p->n + 1) * sizeof(size_t));
+	f->pat_of = malloc((p->n + 1) * sizeof(uint32_t));
 	has = malloc((p->n + 1) * sizeof(uint64_t));
 	f->pat = malloc((p->n + 1) * sizeof(uint64_t));
 	rel = calloc(df->ni + 1, sizeof(double));
-	if (!f->suff || !f->w || !f->pat_of || !has || !f->pat || !rel)
+	bit = calloc(df->ni + 1, sizeof(unsigned));
+	if (!f->code || !f->tab0 || !f->w || !f->pat_of || !has || !f->pat
+	    || !rel || !bit)
 		goto nomem;
 	for (j = 0; j < df->ni; j++) {
 		double sum = 0;
@@ -2239,7 +2286,27 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 			if (df->ind[k].domain == df->ind[j].domain)
 				sum += df->ind[k].rel;
 		rel[j] = df->ind[j].w > 0 && sum > 0 ? df->ind[j].rel / sum : 0;
+		for (k = 0; k < j; k++)
+			bit[j] += df->ind[k].domain == df->ind[j].domain;
 	}
+	/* Each domain's table: an entry per set of its indicators, summed
+	 * over the set's bits in order (the indicators' order). */
+	for (d = 0; d < nd; d++) {
+		size_t m = 0;
+
+		for (j = 0; j < df->ni; j++)
+			m += df->ind[j].domain == d;
+		f->tab0[d + 1] = f->tab0[d] + ((size_t)1 << m);
+	}
+	f->tab = calloc(f->tab0[nd] + 1, sizeof(double));
+	f->prod = malloc((f->tab0[nd] + 1) * sizeof(double));
+	if (!f->tab || !f->prod)
+		goto nomem;
+	for (d = 0; d < nd; d++)
+		for (k = 0; k < f->tab0[d + 1] - f->tab0[d]; k++)
+			for (j = 0; j < df->ni; j++)
+				if (df->ind[j].domain == d && (k >> bit[j] & 1))
+					f->tab[f->tab0[d] + k] += rel[j];
 	for (i = 0; i < p->n; i++) {
 		uint64_t h = 0;
 
@@ -2252,7 +2319,8 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 				continue;
 			h |= (uint64_t)1 << j;
 			if (v == 2)
-				f->suff[i * df->nd + x->domain] += rel[j];
+				f->code[i * nd + x->domain] |=
+				        (unsigned char)(1u << bit[j]);
 		}
 		has[i] = f->pat[i] = h;
 	}
@@ -2262,7 +2330,9 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 		if (k == 0 || f->pat[k - 1] != f->pat[i])
 			f->pat[k++] = f->pat[i];
 	f->npat = k;
-	f->seen = calloc(f->npat * df->nd + 1, sizeof(double));
+	if ((pat = realloc(f->pat, (k + 1) * sizeof(uint64_t))))
+		f->pat = pat;
+	f->seen = calloc(f->npat * nd + 1, sizeof(double));
 	f->inv = malloc((f->npat + 1) * sizeof(double));
 	f->in = malloc((f->npat + 1) * sizeof(int));
 	if (!f->seen || !f->inv || !f->in)
@@ -2270,16 +2340,18 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 	for (k = 0; k < f->npat; k++)
 		for (j = 0; j < df->ni; j++)
 			if (f->pat[k] >> j & 1)
-				f->seen[k * df->nd + df->ind[j].domain] += rel[j];
+				f->seen[k * nd + df->ind[j].domain] += rel[j];
 	for (i = 0; i < p->n; i++)
-		f->pat_of[i] = (size_t)((uint64_t *)bsearch(&has[i], f->pat,
+		f->pat_of[i] = (uint32_t)((uint64_t *)bsearch(&has[i], f->pat,
 		                f->npat, sizeof(uint64_t), cmp_u64) - f->pat);
 	free(has);
 	free(rel);
+	free(bit);
 	return 0;
 nomem:
 	free(has);
 	free(rel);
+	free(bit);
 	fastscore_release(f);
 	return -1;
 }
@@ -2338,10 +2410,12 @@ static void fastscore_places(struct fastscore *f, const struct def *df,
                              size_t *cnt, double *out)
 {
 	size_t i, k, d, x, l, nd = f->nd;
-	double wd[64];
+	const size_t *t0 = f->tab0;
+	const double *pr = f->prod;
 
-	for (d = 0; d < nd; d++)   /* nd <= 64: ranks()' fast path */
-		wd[d] = df->d[d].w;
+	for (d = 0; d < nd; d++)
+		for (k = t0[d]; k < t0[d + 1]; k++)
+			f->prod[k] = df->d[d].w * f->tab[k];
 	for (k = 0; k < f->npat; k++) {
 		double seen = 0;
 
@@ -2357,22 +2431,22 @@ static void fastscore_places(struct fastscore *f, const struct def *df,
 		/* Four persons' sums side by side (each in domain order, from
 		 * 0), then each person in turn. */
 		for (x = first[i]; x < first[i + 1]; x += l) {
-			const double *s0 = f->suff + x * nd;
+			const unsigned char *c0 = f->code + x * nd;
 			double acc[4] = { 0, 0, 0, 0 };
 			size_t left = first[i + 1] - x;
 
 			l = left < 4 ? left : 4;
 			if (l == 4)
 				for (d = 0; d < nd; d++) {
-					acc[0] += wd[d] * s0[d];
-					acc[1] += wd[d] * s0[nd + d];
-					acc[2] += wd[d] * s0[2 * nd + d];
-					acc[3] += wd[d] * s0[3 * nd + d];
+					acc[0] += pr[t0[d] + c0[d]];
+					acc[1] += pr[t0[d] + c0[nd + d]];
+					acc[2] += pr[t0[d] + c0[2 * nd + d]];
+					acc[3] += pr[t0[d] + c0[3 * nd + d]];
 				}
 			else
 				for (k = 0; k < l; k++)
 					for (d = 0; d < nd; d++)
-						acc[k] += wd[d] * s0[k * nd + d];
+						acc[k] += pr[t0[d] + c0[k * nd + d]];
 			for (k = 0; k < l; k++) {
 				size_t k2 = f->pat_of[x + k];
 				double dep, wx = f->w[x + k];
@@ -2393,6 +2467,15 @@ static void fastscore_places(struct fastscore *f, const struct def *df,
 	}
 }
 
+/* Rank x of ranks(), into whichever array holds them. */
+static void rank_set(uint16_t *rk16, uint32_t *rk32, size_t x, size_t rank)
+{
+	if (rk16)
+		rk16[x] = (uint16_t)rank;
+	else
+		rk32[x] = (uint32_t)rank;
+}
+
 /* Rank robustness of the places of the unit: baseline GNH, median rank
  * and 90% interval over `draws` perturbations of weights and cutoff, as
  * a JSON array; NULL, the error set in h, when out of memory or the
@@ -2404,13 +2487,14 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 	size_t np = u->np, i, r, j, *cnt = NULL, *first = NULL, *by = NULL;
 	size_t *fill = NULL, ne;
 	double *base = NULL, *g = NULL, *w0 = NULL, *el = NULL, *v = NULL;
-	uint32_t *rk = NULL;     /* ranks, whole numbers: np × draws */
+	uint16_t *rk16 = NULL;   /* ranks, whole numbers: np × draws, on 16 */
+	uint32_t *rk32 = NULL;   /* bits when they fit (np < 65,535), else 32 */
 	uint64_t *keys = NULL;   /* impact__sort()'s scratch */
 	impact__mt *rng = NULL;
 	json_t *arr = json_array();
 	sqlite3_stmt *st = NULL;
 	struct fastscore fs;
-	int fast = df->ni <= 64 && df->nd <= 64;
+	int fast = fastscore_fits(df);
 
 	memset(&fs, 0, sizeof(fs));
 	if (!arr) {
@@ -2426,12 +2510,16 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 	base = malloc((np + 1) * sizeof(double));
 	g = malloc((np + 1) * sizeof(double));
 	el = malloc((np + 1) * sizeof(double));
-	rk = malloc((np * draws + 1) * sizeof(*rk));
+	if (np < UINT16_MAX)
+		rk16 = malloc((np * draws + 1) * sizeof(*rk16));
+	else
+		rk32 = malloc((np * draws + 1) * sizeof(*rk32));
 	v = malloc((draws + 1) * sizeof(double));
 	keys = malloc(2 * (np > draws ? np : draws) * sizeof(*keys));
 	w0 = malloc((df->nd + 1) * sizeof(double));
 	rng = malloc(sizeof(*rng));
-	if (!cnt || !first || !fill || !by || !base || !g || !el || !rk || !v
+	if (!cnt || !first || !fill || !by || !base || !g || !el
+	    || !(rk16 || rk32) || !v
 	    || !keys || !w0 || !rng)
 		goto nomem;
 	impact__mt_seed(rng, seed);
@@ -2472,7 +2560,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 			size_t lo = 0, hi = ne;
 
 			if (isnan(g[i])) {
-				rk[i * draws + r] = 1;
+				rank_set(rk16, rk32, i * draws + r, 1);
 				continue;
 			}
 			while (lo < hi) {   /* first value > g[i] */
@@ -2483,7 +2571,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 				else
 					lo = mid + 1;
 			}
-			rk[i * draws + r] = (uint32_t)(1 + ne - lo);
+			rank_set(rk16, rk32, i * draws + r, 1 + ne - lo);
 		}
 	}
 	/* Back to the weights used. */
@@ -2502,7 +2590,7 @@ static json_t *ranks(struct def *df, struct pop *p, const struct unit *u,
 		if (cnt[i] < MIN_PUBLISHED)
 			continue;   /* never ranked in public */
 		for (r = 0; r < draws; r++)
-			v[r] = rk[i * draws + r];
+			v[r] = rk16 ? rk16[i * draws + r] : rk32[i * draws + r];
 		impact__sort(v, draws, keys);
 		if (tree)
 			code = tree_place_code(tree, u->places[i]);
@@ -2539,7 +2627,8 @@ done:
 	free(base);
 	free(g);
 	free(el);
-	free(rk);
+	free(rk16);
+	free(rk32);
 	free(v);
 	free(keys);
 	free(w0);
@@ -3039,9 +3128,10 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 		rc = impact__error(h, IMPACT_ENOMEM, "out of memory");
 		goto done;
 	}
-	if (cx->boot_here)
+	if (cx->boot_here) {
 		boot_draw(&bj);
-	else
+		boot_release(&bj);   /* its copies, before ranks() needs room */
+	} else
 		boot_start(&bj);
 	json_object_set_new(out, "ci", json_null());
 	/* The distribution of the weighted sufficiency scores. */
