@@ -31,4 +31,10 @@ void impact__af_measure(impact__af *out, const double *d, const double *w,
                         const size_t *idx, size_t n, double cutoff,
                         int strict);
 
+/* When not 0, the index's rank robustness scores every person indicator
+ * by indicator under each draw, as for a definition with more than 8
+ * indicators in a domain, instead of by a byte per domain
+ * (indicators/gnh.c; tests). */
+extern int impact__ranks_by_person;
+
 #endif

@@ -2196,6 +2196,8 @@ static int bootstrap(const struct pop *p, const size_t *idx, size_t n,
  */
 #define FAST_DOMAIN 8
 
+int impact__ranks_by_person = 0;
+
 struct fastscore {
 	size_t nd, n;
 	unsigned char *code;    /* n × nd: each person's sufficient
@@ -2235,7 +2237,7 @@ static int fastscore_fits(const struct def *df)
 {
 	size_t d, j, m;
 
-	if (df->ni > 64 || df->nd > 64)
+	if (df->ni > 64 || df->nd > 64 || impact__ranks_by_person)
 		return 0;
 	for (d = 0; d < df->nd; d++) {
 		for (j = 0, m = 0; j < df->ni; j++)
