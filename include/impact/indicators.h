@@ -443,8 +443,8 @@ typedef struct {
  * equal, this is the textbook step, target / weighted count.  After
  * each cycle, when trim_lo or trim_hi is set, every weight is clamped to
  * [trim_lo * m, trim_hi * m], m the mean weight after the cycle's raking
- * (the population total / n when every respondent's level of the last
- * variable is known); trimmed weights meet the margins only approximately.
+ * (the last variable's total / n, which every step keeps); trimmed
+ * weights meet the margins only approximately.
  * The weights have converged when the largest relative change of one
  * weight over a cycle, |new - old| / old, is below epsilon (a weight
  * moving away from 0 counts as an infinite change).
