@@ -74,6 +74,7 @@ struct dom {
 	const char *importance; /* question of the importance rating */
 	double rel;             /* relative weight (defined), 0 if none */
 	double w;               /* weight used */
+	size_t first, nind;     /* its indicators: ind[first .. first + nind) */
 };
 
 struct def {
@@ -112,9 +113,22 @@ struct pop {
 	double *s;              /* weighted sufficiency */
 	double *d;              /* 1 - s */
 	int *in;                /* counts in the index (observed >= 0.8) */
-	unsigned char *suff;    /* n × ni sufficiency */
-	unsigned char *obs;     /* n × ni observed */
 };
+
+/* Entry k = person × ni + j of the persons' indicators: observed (a value
+ * and a positive weight; the weights drawn for the rank robustness keep
+ * the positive ones positive) and sufficient (meeting the threshold),
+ * from `met` rather than kept: two bytes per person and indicator. */
+static int pop_obs(const struct def *df, const struct pop *p, size_t k,
+                   size_t j)
+{
+	return p->met[k] && df->ind[j].w > 0;
+}
+
+static int pop_suff(const struct pop *p, size_t k)
+{
+	return p->met[k] == 2;
+}
 
 static void pop_release(struct pop *p)
 {
@@ -127,8 +141,6 @@ static void pop_release(struct pop *p)
 	free(p->s);
 	free(p->d);
 	free(p->in);
-	free(p->suff);
-	free(p->obs);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -217,6 +229,8 @@ static int def_load(impact *h, const char *code, struct def *df)
 		df->d[i].importance = jstr(dj, "importance");
 		df->d[i].rel = json_number_value(json_object_get(dj, "weight"));
 		inds = json_object_get(dj, "indicators");
+		df->d[i].first = df->ni;
+		df->d[i].nind = json_array_size(inds);
 		for (j = 0; j < json_array_size(inds); j++) {
 			json_t *ij = json_array_get(inds, j), *qs, *v;
 			struct ind *x = &df->ind[df->ni++];
@@ -969,11 +983,9 @@ static int pop_from_store(impact *h, const struct def *df,
 	p->s = calloc(n + 1, sizeof(double));
 	p->d = calloc(n + 1, sizeof(double));
 	p->in = calloc(n + 1, sizeof(int));
-	p->suff = calloc(n * df->ni + 1, 1);
-	p->obs = calloc(n * df->ni + 1, 1);
 	sorted_k = malloc((np + 1) * sizeof(long));
 	if (!p->row || !p->impq || !p->stratum || !p->met || !p->w
-	    || !p->s || !p->d || !p->in || !p->suff || !p->obs || !sorted_k
+	    || !p->s || !p->d || !p->in || !sorted_k
 	    || sto->n > UINT32_MAX || np > UINT32_MAX)
 		goto nomem;
 	/* Stratum of each place id: the last k with places[k] == id. */
@@ -1119,12 +1131,12 @@ static void global_weights(struct def *df)
 	}
 }
 
-/* The weight of indicator j for the person of p->obs[k] (k = person ×
- * ni + j), whose observed indicators weigh `seen` in all. */
+/* The weight of indicator j for the person of entry k (k = person × ni
+ * + j), whose observed indicators weigh `seen` in all. */
 static double person_weight(const struct def *df, const struct pop *p,
                             size_t k, size_t j, double seen)
 {
-	return p->obs[k] && seen > 0 ? df->ind[j].w / seen : 0;
+	return pop_obs(df, p, k, j) && seen > 0 ? df->ind[j].w / seen : 0;
 }
 
 /* The observed weight of person i, as score() sums it. */
@@ -1135,7 +1147,7 @@ static double observed_weight(const struct def *df, const struct pop *p,
 	size_t j;
 
 	for (j = 0; j < df->ni; j++)
-		if (p->obs[i * df->ni + j])
+		if (pop_obs(df, p, i * df->ni + j, j))
 			seen += df->ind[j].w;
 	return seen;
 }
@@ -1148,20 +1160,14 @@ static void score(const struct def *df, struct pop *p)
 	for (i = 0; i < p->n; i++) {
 		double seen = 0, s = 0;
 
-		for (j = 0; j < df->ni; j++) {
-			const struct ind *x = &df->ind[j];
-			size_t k = i * df->ni + j;
-
-			p->obs[k] = p->met[k] && x->w > 0;
-			p->suff[k] = p->met[k] == 2;
-			if (p->obs[k])
-				seen += x->w;
-		}
+		for (j = 0; j < df->ni; j++)
+			if (pop_obs(df, p, i * df->ni + j, j))
+				seen += df->ind[j].w;
 		p->in[i] = seen >= MIN_OBSERVED - 1e-9;
 		for (j = 0; j < df->ni; j++) {
 			size_t k = i * df->ni + j;
 
-			s += person_weight(df, p, k, j, seen) * p->suff[k];
+			s += person_weight(df, p, k, j, seen) * pop_suff(p, k);
 		}
 		p->s[i] = s;
 		p->d[i] = 1 - s;
@@ -1191,27 +1197,36 @@ static void gnh_of(const struct pop *p, const size_t *idx, size_t n,
 	*gnh = 1 - m.m0;
 }
 
-/* Each person's score within each domain (NaN when a domain has nothing
- * observed), n × nd into out. */
+/* Person i's score within domain dmn: the relative weight of the
+ * domain's observed indicators it meets, over that of those observed
+ * (NaN when none is). */
+static double domain_score(const struct def *df, const struct pop *p,
+                           size_t i, size_t dmn)
+{
+	double num = 0, den = 0;
+	size_t j;
+
+	for (j = df->d[dmn].first; j < df->d[dmn].first + df->d[dmn].nind;
+	     j++) {
+		size_t k = i * df->ni + j;
+
+		if (!pop_obs(df, p, k, j))
+			continue;
+		num += df->ind[j].rel * pop_suff(p, k);
+		den += df->ind[j].rel;
+	}
+	return den > 0 ? num / den : NAN;
+}
+
+/* Each person's score within each domain, n × nd into out. */
 static void domain_scores(const struct def *df, const struct pop *p,
                           double *out)
 {
-	size_t i, j, dmn;
+	size_t i, dmn;
 
 	for (i = 0; i < p->n; i++)
-		for (dmn = 0; dmn < df->nd; dmn++) {
-			double num = 0, den = 0;
-
-			for (j = 0; j < df->ni; j++) {
-				size_t k = i * df->ni + j;
-
-				if (df->ind[j].domain != dmn || !p->obs[k])
-					continue;
-				num += df->ind[j].rel * p->suff[k];
-				den += df->ind[j].rel;
-			}
-			out[i * df->nd + dmn] = den > 0 ? num / den : NAN;
-		}
+		for (dmn = 0; dmn < df->nd; dmn++)
+			out[i * df->nd + dmn] = domain_score(df, p, i, dmn);
 }
 
 /* Normalise the domain weights to sum 1 (equal when they sum to 0). */
@@ -3218,7 +3233,7 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 				size_t k = x * dfp->ni + j;
 
 				cj[j] += p.w[x] * person_weight(dfp, &p, k, j, seen)
-				         * (1 - p.suff[k]);
+				         * (1 - pop_suff(&p, k));
 			}
 		}
 		for (j = 0; j < dfp->ni; j++) {
@@ -3247,14 +3262,16 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 
 					for (k = 0; k < dfp->ni; k++)
 						if (dfp->ind[k].domain == j
-						    && !p.obs[x * dfp->ni + k])
+						    && !pop_obs(dfp, &p,
+						                x * dfp->ni + k, k))
 							all = 0;
 					if (!all)
 						continue;
 					for (k = 0; k < dfp->ni; k++)
 						if (dfp->ind[k].domain == j)
 							items[m * nk + col++]
-							        = p.suff[x * dfp->ni + k];
+							        = pop_suff(&p,
+							                x * dfp->ni + k);
 					m++;
 				}
 				alpha = impact_stats_cronbach_alpha(items, m, nk);
