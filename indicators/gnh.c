@@ -7,10 +7,9 @@
  * answers to the questions the index uses are read once into `struct
  * store` (one row per person, in respondents.id order, with the persons
  * of each place listed), and each unit's population (`struct pop`: per
- * person, whether the combined value of each indicator meets its
- * threshold, the observation and sufficiency of each, the place, and the
- * row in the store for the importance ratings and demographics) is cut
- * from it.  Weights (equal, territory, participatory, PCA) and survey weights
+ * person, whether the combined value of each indicator is missing,
+ * short of its threshold or meets it, the place, and the row in the
+ * store for the importance ratings and demographics) is cut from it.  Weights (equal, territory, participatory, PCA) and survey weights
  * (raking to stored margins) are then fixed, every person's weighted
  * sufficiency computed, and the Alkire-Foster measure (indicators/af.c)
  * gives GNH, H_n and A_n, with the groups, the exact decompositions by
@@ -74,7 +73,8 @@ struct dom {
 	const char *importance; /* question of the importance rating */
 	double rel;             /* relative weight (defined), 0 if none */
 	double w;               /* weight used */
-	size_t first, nind;     /* its indicators: ind[first .. first + nind) */
+	size_t first, nind;     /* its indicators: ind[first .. first + nind)
+	                           (def_load() reads them domain by domain) */
 };
 
 struct def {
@@ -2250,16 +2250,13 @@ static void fastscore_release(struct fastscore *f)
  * FAST_DOMAIN indicators in a domain? */
 static int fastscore_fits(const struct def *df)
 {
-	size_t d, j, m;
+	size_t d;
 
 	if (df->ni > 64 || df->nd > 64 || impact__ranks_by_person)
 		return 0;
-	for (d = 0; d < df->nd; d++) {
-		for (j = 0, m = 0; j < df->ni; j++)
-			m += df->ind[j].domain == d;
-		if (m > FAST_DOMAIN)
+	for (d = 0; d < df->nd; d++)
+		if (df->d[d].nind > FAST_DOMAIN)
 			return 0;
-	}
 	return 1;
 }
 
@@ -2279,7 +2276,6 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 {
 	uint64_t *has = NULL, *pat;
 	double *rel = NULL;      /* each indicator's share of its domain */
-	unsigned *bit = NULL;    /* each indicator's bit in its domain */
 	size_t i, j, k, d, nd = df->nd;
 
 	memset(f, 0, sizeof(*f));
@@ -2292,9 +2288,8 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 	has = malloc((p->n + 1) * sizeof(uint64_t));
 	f->pat = malloc((p->n + 1) * sizeof(uint64_t));
 	rel = calloc(df->ni + 1, sizeof(double));
-	bit = calloc(df->ni + 1, sizeof(unsigned));
 	if (!f->code || !f->tab0 || !f->w || !f->pat_of || !has || !f->pat
-	    || !rel || !bit)
+	    || !rel)
 		goto nomem;
 	for (j = 0; j < df->ni; j++) {
 		double sum = 0;
@@ -2303,27 +2298,21 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 			if (df->ind[k].domain == df->ind[j].domain)
 				sum += df->ind[k].rel;
 		rel[j] = df->ind[j].w > 0 && sum > 0 ? df->ind[j].rel / sum : 0;
-		for (k = 0; k < j; k++)
-			bit[j] += df->ind[k].domain == df->ind[j].domain;
 	}
-	/* Each domain's table: an entry per set of its indicators, summed
-	 * over the set's bits in order (the indicators' order). */
-	for (d = 0; d < nd; d++) {
-		size_t m = 0;
-
-		for (j = 0; j < df->ni; j++)
-			m += df->ind[j].domain == d;
-		f->tab0[d + 1] = f->tab0[d] + ((size_t)1 << m);
-	}
+	/* Each domain's table: an entry per set of its indicators (bit b
+	 * for its b-th), summed over the set's bits in order. */
+	for (d = 0; d < nd; d++)
+		f->tab0[d + 1] = f->tab0[d] + ((size_t)1 << df->d[d].nind);
 	f->tab = calloc(f->tab0[nd] + 1, sizeof(double));
 	f->prod = malloc((f->tab0[nd] + 1) * sizeof(double));
 	if (!f->tab || !f->prod)
 		goto nomem;
 	for (d = 0; d < nd; d++)
 		for (k = 0; k < f->tab0[d + 1] - f->tab0[d]; k++)
-			for (j = 0; j < df->ni; j++)
-				if (df->ind[j].domain == d && (k >> bit[j] & 1))
-					f->tab[f->tab0[d] + k] += rel[j];
+			for (j = 0; j < df->d[d].nind; j++)
+				if (k >> j & 1)
+					f->tab[f->tab0[d] + k] +=
+					        rel[df->d[d].first + j];
 	for (i = 0; i < p->n; i++) {
 		uint64_t h = 0;
 
@@ -2336,8 +2325,8 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 				continue;
 			h |= (uint64_t)1 << j;
 			if (v == 2)
-				f->code[i * nd + x->domain] |=
-				        (unsigned char)(1u << bit[j]);
+				f->code[i * nd + x->domain] |= (unsigned char)
+				        (1u << (j - df->d[x->domain].first));
 		}
 		has[i] = f->pat[i] = h;
 	}
@@ -2363,12 +2352,10 @@ static int fastscore_init(struct fastscore *f, const struct def *df,
 		                f->npat, sizeof(uint64_t), cmp_u64) - f->pat);
 	free(has);
 	free(rel);
-	free(bit);
 	return 0;
 nomem:
 	free(has);
 	free(rel);
-	free(bit);
 	fastscore_release(f);
 	return -1;
 }
@@ -3202,13 +3189,8 @@ static int compute_unit(struct ctx *cx, const impact_index_opts *opts,
 		json_t *darr = json_array(), *iarr = json_array();
 		size_t most = 0;   /* indicators in the largest domain */
 
-		for (j = 0; j < dfp->nd; j++) {
-			size_t k, nk = 0;
-
-			for (k = 0; k < dfp->ni; k++)
-				nk += dfp->ind[k].domain == j;
-			most = nk > most ? nk : most;
-		}
+		for (j = 0; j < dfp->nd; j++)
+			most = dfp->d[j].nind > most ? dfp->d[j].nind : most;
 		items = malloc((n * most + 1) * sizeof(double));
 		if (!cj || !scores || !items || !corr || !darr || !iarr) {
 			free(cj);

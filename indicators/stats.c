@@ -1242,18 +1242,29 @@ nomem:
 	return -1;
 }
 
+/* The sum of the nlev targets of a variable: its margins' total. */
+static double rake_total(const double *target, size_t nlev)
+{
+	double t = 0;
+	size_t l;
+
+	for (l = 0; l < nlev; l++)
+		t += target[l];
+	return t;
+}
+
 /* One raking step for variable v: each level's weighted count (-1 when a
  * level with a target has none), then every cell of the level scaled so
- * that the level holds its share of the margins' total (`total`, the sum
- * of target) of the weight of the cells whose level of v is known: the
- * target itself when every level is known and the weights already sum to
- * total, and the weight of the unknown ones, left as they are, not
- * counted twice when some are not. */
+ * that the level holds its share of the margins' total of the weight of
+ * the cells whose level of v is known: the target itself when every
+ * level is known and the weights already sum to that total, and the
+ * weight of the unknown ones, left as they are, not counted twice when
+ * some are not. */
 static int rake_cells_variable(struct rake_cells *c, size_t nvars, size_t v,
                                size_t nlev, const double *target,
-                               double total, double *counts)
+                               double *counts)
 {
-	double known = 0, share;
+	double known = 0, share, total = rake_total(target, nlev);
 	size_t l, j;
 
 	memset(counts, 0, nlev * sizeof(*counts));
@@ -1308,14 +1319,12 @@ static double rake_cells_total(const struct rake_cells *c)
 static void rake_cells_trim(struct rake_cells *c, size_t n, double lo,
                             double hi)
 {
-	double mean = 0;
+	double mean;
 	size_t i;
 
 	if ((lo == 0 && hi == 0) || n == 0)
 		return;
-	for (i = 0; i < c->ncells; i++)
-		mean += c->persons[i] * c->weight[i];
-	mean /= (double)n;
+	mean = rake_cells_total(c) / (double)n;
 	for (i = 0; i < c->ncells; i++) {
 		if (lo > 0 && c->weight[i] < lo * mean)
 			c->weight[i] = lo * mean;
@@ -1331,7 +1340,7 @@ int impact_stats_rake(double *w, size_t n, size_t nvars, const int *levels,
 {
 	static const impact_rake_opts defaults = IMPACT_RAKE_OPTS_INIT;
 	struct rake_cells c;
-	double *counts = NULL, *totals = NULL, change = NAN, goal;
+	double *counts = NULL, change = NAN, goal;
 	size_t i, v, maxlev = 0;
 	int iter, rc;
 
@@ -1361,21 +1370,11 @@ int impact_stats_rake(double *w, size_t n, size_t nvars, const int *levels,
 		return -2;
 	}
 
-	/* The margins' totals.  Each cycle starts by scaling the weights to
-	 * the last variable's total, which its steps then keep: as the
-	 * textbook's steps, which end on that total, when every level is
-	 * known (trimming then bounds the same weights). */
-	if (!(totals = malloc((nvars + 1) * sizeof(*totals)))) {
-		rake_cells_release(&c);
-		free(counts);
-		return -2;
-	}
-	for (v = 0; v < nvars; v++) {
-		totals[v] = 0;
-		for (i = 0; i < nlevels[v]; i++)
-			totals[v] += targets[v][i];
-	}
-	goal = nvars ? totals[nvars - 1] : 0;
+	/* Each cycle starts by scaling the weights to the last variable's
+	 * total, which its steps then keep: as the textbook's steps, which
+	 * end on that total, when every level is known (trimming then bounds
+	 * the same weights). */
+	goal = nvars ? rake_total(targets[nvars - 1], nlevels[nvars - 1]) : 0;
 
 	/* Deming & Stephan (1940): each step matches one variable's margins
 	 * exactly, and the cycle repeats until the weights stop moving. */
@@ -1389,7 +1388,7 @@ int impact_stats_rake(double *w, size_t n, size_t nvars, const int *levels,
 		}
 		for (v = 0; v < nvars; v++) {
 			if (rake_cells_variable(&c, nvars, v, nlevels[v],
-			                        targets[v], totals[v], counts)) {
+			                        targets[v], counts)) {
 				rc = -1;   /* weights as given */
 				goto done;
 			}
@@ -1413,6 +1412,5 @@ set:
 done:
 	rake_cells_release(&c);
 	free(counts);
-	free(totals);
 	return rc;
 }
